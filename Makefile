@@ -1,0 +1,68 @@
+# Sekali Datang: `make run` to serve the app, `make test` to run every test.
+# Both install what is missing first, so they work on a fresh machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check -q
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+export FLASK_APP := server:create_app
+CATALOG ?= data/catalog
+PYTEST_ARGS ?=
+
+.PHONY: run dev test test-unit test-api test-sync test-e2e install pwa migrate catalog \
+        chromium clean lock
+
+run: install pwa migrate catalog  ## serve on http://127.0.0.1:8000 with SQLite (embedded default)
+	@echo "Sekali Datang: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
+		--access-logfile - 'server:create_app()'
+
+dev: install pwa migrate catalog  ## Flask's debug server, reloading on change
+	$(BIN)/flask run --debug --host $(HOST) --port $(PORT)
+
+test: install pwa chromium  ## every test: unit, API, sync, browser
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-unit test-api test-sync: install
+	$(BIN)/pytest tests/$(subst test-,,$@) $(PYTEST_ARGS)
+
+test-e2e: install pwa chromium
+	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+
+install: $(VENV)/.installed pwa/node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) --upgrade pip
+	$(PIP_INSTALL) -c constraints.txt -e '.[dev]'
+	touch $@
+
+pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
+	cd pwa && npm ci --no-audit --no-fund
+	touch $@
+
+pwa: pwa/node_modules/.installed  ## build the PWA into pwa/dist
+	cd pwa && npm run build --silent
+
+migrate: $(VENV)/.installed
+	$(BIN)/flask db upgrade
+
+catalog: $(VENV)/.installed
+	$(BIN)/flask catalog load $(CATALOG)
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# Re-pin every Python dependency after changing pyproject.toml.
+lock: $(VENV)/.installed
+	$(BIN)/pip freeze --exclude-editable --exclude pip | sort > constraints.txt
+
+clean:
+	rm -rf $(VENV) pwa/node_modules pwa/dist .pytest_cache

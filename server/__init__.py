@@ -1,0 +1,33 @@
+"""Sekali Datang server: the Flask application factory."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from . import errors, extensions, web
+from .config import finalise, load_config
+from .web import CodeConverter
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. `config` (a dict) wins over the environment-based defaults."""
+    app = Flask(__name__, instance_relative_config=False)
+    config = dict(config or {})
+    settings = load_config(config.get("NAME"), config.get("INSTANCE_DIR"))
+    settings.update(config)
+    app.config.from_mapping(finalise(settings))
+    app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    app.json.sort_keys = False
+    app.url_map.converters["code"] = CodeConverter
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    errors.init_app(app)
+    api = extensions.init_app(app)
+
+    from . import catalog
+    catalog.init_app(app, api)
+
+    web.init_app(app)
+    return app

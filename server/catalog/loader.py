@@ -1,0 +1,591 @@
+"""Load the service catalog from YAML/JSON data files (format: docs/catalog-format.md).
+
+`load_catalog(paths, session)` reads every file, checks shapes with marshmallow and
+cross-references by hand, and only if nothing is wrong upserts by code. It flushes but
+never commits: the caller owns the transaction, so a load is all or nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import marshmallow as ma
+import yaml
+from marshmallow import validate as v
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from .models import (
+    DELIVERY_KINDS, DOCUMENT_FORMATS, FIELD_TYPES, MPP_STATUSES, PROFILE_KEYS, Agency,
+    CatalogMeta, DocumentType, Mpp, Requirement, Service, ServiceField,
+)
+
+DATA_SUFFIXES = (".yaml", ".yml", ".json")
+SLUG = v.Regexp(r"^[a-z0-9_]+$", error="must be lower-case letters, digits and _")
+CODE = v.Regexp(r"^[a-z0-9-]+$", error="must be lower-case letters, digits and -")
+DOTTED = v.Regexp(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$",
+                  error="must look like agency-kind.service-name (lower case, digits, - and .)")
+
+
+@dataclass(frozen=True)
+class CatalogError:
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.path}: {self.message}" if self.path else \
+            f"{self.file}: {self.message}"
+
+
+class CatalogLoadError(Exception):
+    def __init__(self, errors: list[CatalogError]):
+        super().__init__("\n".join(map(str, errors)))
+        self.errors = errors
+
+
+@dataclass
+class LoadSummary:
+    files: list[str] = field(default_factory=list)
+    document_types: int = 0
+    standards: int = 0
+    mpps: int = 0
+    agencies: int = 0
+    services: int = 0
+    deactivated: int = 0
+    changed: bool = False
+    version: int = 0
+
+
+# ---------------------------------------------------------------------------------------
+# Shapes (marshmallow): every field the format allows, nothing else.
+
+class _Strict(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+
+def _text(required=True, max_len=200):
+    return ma.fields.String(required=required, validate=v.Length(min=1 if required else 0,
+                                                                 max=max_len))
+
+
+class ChoiceSchema(_Strict):
+    value = ma.fields.String(required=True, validate=v.Length(min=1, max=60))
+    label_id = _text()
+    label_en = _text()
+
+
+class FieldSchema(_Strict):
+    key = ma.fields.String(required=True, validate=[v.Length(max=60), SLUG])
+    type = ma.fields.String(required=True, validate=v.OneOf(FIELD_TYPES))
+    label_id = _text()
+    label_en = _text()
+    required = ma.fields.Boolean(load_default=False)
+    profile_key = ma.fields.String(validate=v.OneOf(PROFILE_KEYS), allow_none=True)
+    help_id = _text(required=False, max_len=2000)
+    help_en = _text(required=False, max_len=2000)
+    min_length = ma.fields.Integer(validate=v.Range(min=0))
+    max_length = ma.fields.Integer(validate=v.Range(min=1))
+    pattern = ma.fields.String()
+    min = ma.fields.Float()
+    max = ma.fields.Float()
+    choices = ma.fields.List(ma.fields.Nested(ChoiceSchema), validate=v.Length(min=1))
+
+
+class RequirementSchema(_Strict):
+    code = ma.fields.String(required=True, validate=[v.Length(max=60), SLUG])
+    document_type = ma.fields.String(required=True, validate=v.Length(min=1, max=40))
+    title_id = _text()
+    title_en = _text()
+    required = ma.fields.Boolean(load_default=True)
+    formats = ma.fields.List(ma.fields.String(validate=v.OneOf(DOCUMENT_FORMATS)),
+                             load_default=lambda: list(DOCUMENT_FORMATS),
+                             validate=v.Length(min=1))
+    notes_id = _text(required=False, max_len=2000)
+    notes_en = _text(required=False, max_len=2000)
+
+
+class StepSchema(_Strict):
+    id = _text(max_len=500)
+    en = _text(max_len=500)
+
+
+class StandardSchema(_Strict):
+    code = ma.fields.String(required=True, validate=[v.Length(max=80), DOTTED])
+    agency_kind = ma.fields.String(required=True, validate=[v.Length(max=40), CODE])
+    name_id = _text()
+    name_en = _text()
+    description_id = _text(max_len=4000)
+    description_en = _text(max_len=4000)
+    procedure = ma.fields.List(ma.fields.Nested(StepSchema), required=True,
+                               validate=v.Length(min=1))
+    sla_days = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=0, max=365))
+    fee = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=0))
+    fee_note_id = _text(required=False)
+    fee_note_en = _text(required=False)
+    product_id = _text()
+    product_en = _text()
+    delivery = ma.fields.String(required=True, validate=v.OneOf(DELIVERY_KINDS))
+    legal_basis = _text(required=False)
+    fields = ma.fields.List(ma.fields.Nested(FieldSchema), required=True)
+    requirements = ma.fields.List(ma.fields.Nested(RequirementSchema), required=True)
+
+
+class DocumentTypeSchema(_Strict):
+    code = ma.fields.String(required=True, validate=[v.Length(max=40), SLUG])
+    name_id = _text()
+    name_en = _text()
+    validity_days = ma.fields.Integer(required=True, allow_none=True, strict=True,
+                                      validate=v.Range(min=1))
+
+
+class OfferingSchema(_Strict):
+    standard = ma.fields.String(required=True, validate=v.Length(min=1, max=80))
+    sla_days = ma.fields.Integer(strict=True, validate=v.Range(min=0, max=365))
+    fee = ma.fields.Integer(strict=True, validate=v.Range(min=0))
+    fee_note_id = _text(required=False)
+    fee_note_en = _text(required=False)
+
+
+class AgencySchema(_Strict):
+    code = ma.fields.String(required=True, validate=[v.Length(max=40), CODE])
+    kind = ma.fields.String(required=True, validate=[v.Length(max=40), CODE])
+    name = _text()
+    counter = _text(required=False, max_len=100)
+    services = ma.fields.List(ma.fields.Nested(OfferingSchema), load_default=list)
+
+
+class MppSchema(_Strict):
+    code = ma.fields.String(required=True, validate=[v.Length(max=40), CODE])
+    name = _text()
+    city = _text(max_len=120)
+    province = _text(max_len=120)
+    address = _text(required=False, max_len=300)
+    status = ma.fields.String(required=True, validate=v.OneOf(MPP_STATUSES))
+    opened_on = ma.fields.Date(allow_none=True)
+    ref_prefix = ma.fields.String(required=True, validate=v.Regexp(
+        r"^[A-Z]{2,5}$", error="must be 2 to 5 capital letters"))
+    hours_id = _text(required=False)
+    hours_en = _text(required=False)
+    agencies = ma.fields.List(ma.fields.Nested(AgencySchema), required=True)
+
+
+class CatalogFileSchema(_Strict):
+    document_types = ma.fields.List(ma.fields.Nested(DocumentTypeSchema))
+    service_standards = ma.fields.List(ma.fields.Nested(StandardSchema))
+    mpp = ma.fields.Nested(MppSchema)
+
+    @ma.validates_schema
+    def _not_empty(self, data, **_):
+        if not data:
+            raise ma.ValidationError(
+                "a catalog file needs document_types, service_standards or mpp")
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+def catalog_files(paths: Iterable[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files.extend(sorted(f for f in p.iterdir() if f.suffix in DATA_SUFFIXES))
+        else:
+            files.append(p)
+    return files
+
+
+def _yaml_date_as_text(loader, node):
+    # Dates are validated by the schema; keep them as text so YAML's own parsing
+    # cannot turn 2019-02-30 into an error without a path.
+    return loader.construct_scalar(node)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _yaml_date_as_text)
+
+
+def read_file(path: Path) -> tuple[Any, list[CatalogError]]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [CatalogError(name, "", "file not found")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [CatalogError(name, "", f"cannot read file: {exc}")]
+    try:
+        if path.suffix == ".json":
+            return json.loads(text), []
+        return yaml.load(text, Loader=_Loader), []  # noqa: S506 - SafeLoader subclass
+    except json.JSONDecodeError as exc:
+        return None, [CatalogError(name, "", f"invalid JSON at line {exc.lineno} column "
+                                             f"{exc.colno}: {exc.msg}")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [CatalogError(name, "", f"invalid YAML{where}: {problem}")]
+
+
+def _flatten(messages, prefix="") -> list[tuple[str, str]]:
+    """marshmallow's nested error dict -> [("a[3].b", "message"), ...]."""
+    out = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if key == "_schema":
+                out.extend((prefix, m) for m in _messages(value))
+                continue
+            path = f"{prefix}[{key}]" if isinstance(key, int) else (
+                f"{prefix}.{key}" if prefix else str(key))
+            out.extend(_flatten(value, path))
+    else:
+        out.extend((prefix, m) for m in _messages(messages))
+    return out
+
+
+def _messages(value) -> list[str]:
+    if isinstance(value, list):
+        return [m if isinstance(m, str) else json.dumps(m) for m in value]
+    return [str(value)]
+
+
+# ---------------------------------------------------------------------------------------
+# Cross-references
+
+@dataclass
+class _Parsed:
+    document_types: dict[str, dict] = field(default_factory=dict)
+    standards: dict[str, dict] = field(default_factory=dict)
+    mpps: list[tuple[str, dict]] = field(default_factory=list)  # (file, data)
+
+
+def _check_standard(std: dict, where: str, file: str, known_types: set[str]) -> list[CatalogError]:
+    errs = []
+    seen_keys: set[str] = set()
+    for i, f in enumerate(std["fields"]):
+        path = f"{where}.fields[{i}]"
+        if f["key"] in seen_keys:
+            errs.append(CatalogError(file, f"{path}.key", f"duplicate field key '{f['key']}'"))
+        seen_keys.add(f["key"])
+        if f["type"] == "choice" and not f.get("choices"):
+            errs.append(CatalogError(file, f"{path}.choices", "a choice field needs choices"))
+        if f["type"] != "choice" and f.get("choices"):
+            errs.append(CatalogError(file, f"{path}.choices", "only a choice field has choices"))
+        values = [c["value"] for c in f.get("choices") or []]
+        if len(values) != len(set(values)):
+            errs.append(CatalogError(file, f"{path}.choices", "duplicate choice value"))
+        if "pattern" in f:
+            try:
+                re.compile(f["pattern"])
+            except re.error as exc:
+                errs.append(CatalogError(file, f"{path}.pattern", f"invalid pattern: {exc}"))
+    seen_reqs: set[str] = set()
+    for i, r in enumerate(std["requirements"]):
+        path = f"{where}.requirements[{i}]"
+        if r["code"] in seen_reqs:
+            errs.append(CatalogError(file, f"{path}.code",
+                                     f"duplicate requirement code '{r['code']}'"))
+        seen_reqs.add(r["code"])
+        if r["document_type"] not in known_types:
+            errs.append(CatalogError(file, f"{path}.document_type",
+                                     f"unknown document type '{r['document_type']}'"))
+        if len(set(r["formats"])) != len(r["formats"]):
+            errs.append(CatalogError(file, f"{path}.formats", "duplicate format"))
+    return errs
+
+
+def _validate(files: list[Path], session: Session) -> tuple[_Parsed, list[CatalogError]]:
+    parsed = _Parsed()
+    errors: list[CatalogError] = []
+    loaded: list[tuple[str, dict]] = []
+    schema = CatalogFileSchema()
+    for path in files:
+        raw, errs = read_file(path)
+        if errs:
+            errors.extend(errs)
+            continue
+        if not isinstance(raw, dict):
+            errors.append(CatalogError(str(path), "", "the top level must be a mapping"))
+            continue
+        try:
+            data = schema.load(raw)
+        except ma.ValidationError as exc:
+            errors.extend(CatalogError(str(path), p, m) for p, m in _flatten(exc.messages))
+            continue
+        loaded.append((str(path), data))
+
+    # Document types first: requirements may use those of this load or of the database.
+    type_origin: dict[str, str] = {}
+    for file, data in loaded:
+        for i, dt_ in enumerate(data.get("document_types", [])):
+            if dt_["code"] in parsed.document_types:
+                errors.append(CatalogError(
+                    file, f"document_types[{i}].code",
+                    f"duplicate code '{dt_['code']}' (also in {type_origin[dt_['code']]})"))
+                continue
+            parsed.document_types[dt_["code"]] = dt_
+            type_origin[dt_["code"]] = file
+    known_types = set(parsed.document_types) | set(
+        session.scalars(select(DocumentType.code)).all())
+
+    std_origin: dict[str, str] = {}
+    for file, data in loaded:
+        for i, std in enumerate(data.get("service_standards", [])):
+            where = f"service_standards[{i}]"
+            if std["code"] in parsed.standards:
+                errors.append(CatalogError(
+                    file, f"{where}.code",
+                    f"duplicate code '{std['code']}' (also in {std_origin[std['code']]})"))
+                continue
+            if not std["code"].startswith(std["agency_kind"] + "."):
+                errors.append(CatalogError(
+                    file, f"{where}.code",
+                    f"must begin with its agency_kind '{std['agency_kind']}.'"))
+            errors.extend(_check_standard(std, where, file, known_types))
+            parsed.standards[std["code"]] = std
+            std_origin[std["code"]] = file
+
+    mpp_codes: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    for file, data in loaded:
+        mpp = data.get("mpp")
+        if not mpp:
+            continue
+        if mpp["code"] in mpp_codes:
+            errors.append(CatalogError(file, "mpp.code", f"duplicate code '{mpp['code']}' "
+                                                         f"(also in {mpp_codes[mpp['code']]})"))
+            continue
+        if mpp["ref_prefix"] in prefixes:
+            errors.append(CatalogError(file, "mpp.ref_prefix",
+                                       f"duplicate ref_prefix '{mpp['ref_prefix']}' "
+                                       f"(also in {prefixes[mpp['ref_prefix']]})"))
+        mpp_codes[mpp["code"]] = file
+        prefixes[mpp["ref_prefix"]] = file
+        taken = session.execute(select(Mpp.code).where(
+            Mpp.ref_prefix == mpp["ref_prefix"], Mpp.code != mpp["code"])).scalar()
+        if taken:
+            errors.append(CatalogError(file, "mpp.ref_prefix",
+                                       f"ref_prefix '{mpp['ref_prefix']}' belongs to MPP '{taken}'"))
+        agency_codes: set[str] = set()
+        offered: set[str] = set()
+        for a, agency in enumerate(mpp["agencies"]):
+            where = f"mpp.agencies[{a}]"
+            if agency["code"] in agency_codes:
+                errors.append(CatalogError(file, f"{where}.code",
+                                           f"duplicate code '{agency['code']}'"))
+            agency_codes.add(agency["code"])
+            for s, offer in enumerate(agency["services"]):
+                spath = f"{where}.services[{s}].standard"
+                std = parsed.standards.get(offer["standard"])
+                if std is None:
+                    errors.append(CatalogError(
+                        file, spath, f"refers to no service standard: '{offer['standard']}' "
+                                     "is not in any file of this load"))
+                    continue
+                if offer["standard"] in offered:
+                    errors.append(CatalogError(
+                        file, spath, f"duplicate code: '{offer['standard']}' is offered twice "
+                                     "in this MPP"))
+                offered.add(offer["standard"])
+                if std["agency_kind"] != agency["kind"]:
+                    errors.append(CatalogError(
+                        file, spath, f"standard of agency kind '{std['agency_kind']}' cannot "
+                                     f"be offered by agency kind '{agency['kind']}'"))
+        parsed.mpps.append((file, mpp))
+    return parsed, errors
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+
+def _set(obj, values: dict) -> None:
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+
+
+def _upsert_document_types(session: Session, types: dict[str, dict]) -> None:
+    existing = {d.code: d for d in session.scalars(select(DocumentType))}
+    for code, data in types.items():
+        row = existing.get(code) or DocumentType(code=code)
+        _set(row, {k: data[k] for k in ("name_id", "name_en", "validity_days")})
+        session.add(row)
+
+
+def _service_values(std: dict, offer: dict, agency: Agency, position: int) -> dict:
+    values = {
+        "standard_code": std["code"],
+        "agency": agency,
+        "position": position,
+        "active": True,
+        "name_id": std["name_id"], "name_en": std["name_en"],
+        "description_id": std["description_id"], "description_en": std["description_en"],
+        "procedure": [dict(s) for s in std["procedure"]],
+        "sla_days": offer.get("sla_days", std["sla_days"]),
+        "fee": offer.get("fee", std["fee"]),
+        "fee_note_id": offer.get("fee_note_id", std.get("fee_note_id", "")),
+        "fee_note_en": offer.get("fee_note_en", std.get("fee_note_en", "")),
+        "product_id": std["product_id"], "product_en": std["product_en"],
+        "delivery": std["delivery"],
+        "legal_basis": std.get("legal_basis", ""),
+    }
+    words = [std["code"], std["name_id"], std["name_en"], std["description_id"],
+             std["description_en"], std["product_id"], std["product_en"], agency.name,
+             agency.kind, *(r["title_id"] for r in std["requirements"]),
+             *(r["title_en"] for r in std["requirements"])]
+    values["search_text"] = " ".join(words).lower()
+    return values
+
+
+_VALIDATION_KEYS = ("min_length", "max_length", "pattern", "min", "max", "choices")
+
+
+def _sync_children(existing: list, items: list[dict], key: str, make, values) -> list:
+    """Update rows matched by key, add new ones, drop the rest; return the new ordered list."""
+    by_key = {getattr(row, key): row for row in existing}
+    out = []
+    for position, item in enumerate(items):
+        row = by_key.get(item[key]) or make(item[key])
+        _set(row, {**values(item), "position": position})
+        out.append(row)
+    return out
+
+
+def _upsert_service(service: Service, std: dict) -> None:
+    service.fields = _sync_children(
+        service.fields, std["fields"], "key", lambda k: ServiceField(key=k),
+        lambda f: {
+            "type": f["type"], "label_id": f["label_id"], "label_en": f["label_en"],
+            "required": f["required"], "profile_key": f.get("profile_key"),
+            "help_id": f.get("help_id", ""), "help_en": f.get("help_en", ""),
+            "validation": {k: f[k] for k in _VALIDATION_KEYS if k in f},
+        })
+    service.requirements = _sync_children(
+        service.requirements, std["requirements"], "code", lambda c: Requirement(code=c),
+        lambda r: {
+            "document_type": r["document_type"], "title_id": r["title_id"],
+            "title_en": r["title_en"], "required": r["required"], "formats": list(r["formats"]),
+            "notes_id": r.get("notes_id", ""), "notes_en": r.get("notes_en", ""),
+        })
+
+
+def _upsert_mpp(session: Session, data: dict, standards: dict[str, dict],
+                summary: LoadSummary) -> None:
+    mpp = session.scalars(select(Mpp).where(Mpp.code == data["code"]).options(
+        selectinload(Mpp.agencies).selectinload(Agency.services))).one_or_none()
+    if mpp is None:
+        mpp = Mpp(code=data["code"])
+        session.add(mpp)
+    _set(mpp, {
+        "name": data["name"], "city": data["city"], "province": data["province"],
+        "address": data.get("address", ""), "status": data["status"],
+        "opened_on": data.get("opened_on"), "ref_prefix": data["ref_prefix"],
+        "hours_id": data.get("hours_id", ""), "hours_en": data.get("hours_en", ""),
+    })
+    agencies = {a.code: a for a in mpp.agencies}
+    services = {s.code: s for s in session.scalars(
+        select(Service).join(Agency).where(Agency.mpp_id == mpp.id)
+        .options(selectinload(Service.fields), selectinload(Service.requirements)))
+    } if mpp.id else {}
+    kept_agencies = []
+    offered_codes = set()
+    for a_pos, a_data in enumerate(data["agencies"]):
+        agency = agencies.get(a_data["code"]) or Agency(code=a_data["code"], mpp=mpp)
+        _set(agency, {"kind": a_data["kind"], "name": a_data["name"],
+                      "counter": a_data.get("counter", ""), "position": a_pos})
+        kept_agencies.append(agency)
+        summary.agencies += 1
+        for s_pos, offer in enumerate(a_data["services"]):
+            std = standards[offer["standard"]]
+            code = f"{mpp.code}.{std['code']}"
+            offered_codes.add(code)
+            service = services.get(code) or Service(code=code)
+            _set(service, _service_values(std, offer, agency, s_pos))
+            _upsert_service(service, std)
+            session.add(service)
+            summary.services += 1
+    # An agency that left the MPP keeps its rows (applications cite them) but offers nothing.
+    for code, service in services.items():
+        if code not in offered_codes and service.active:
+            service.active = False
+            summary.deactivated += 1
+    for agency in mpp.agencies:
+        if agency not in kept_agencies:
+            kept_agencies.append(agency)
+    mpp.agencies = kept_agencies
+    summary.mpps += 1
+
+
+def catalog_digest(session: Session) -> str:
+    """A hash of everything the catalog API can show, to know whether a load changed it."""
+    h = hashlib.sha256()
+
+    def feed(rows, columns):
+        for row in rows:
+            h.update(json.dumps([_plain(getattr(row, c)) for c in columns],
+                                sort_keys=True, ensure_ascii=False).encode())
+
+    feed(session.scalars(select(DocumentType).order_by(DocumentType.code)),
+         ("code", "name_id", "name_en", "validity_days"))
+    mpp_cols = [c.key for c in Mpp.__table__.columns]
+    feed(session.scalars(select(Mpp).order_by(Mpp.code)), mpp_cols)
+    for model in (Agency, Service, ServiceField, Requirement):
+        cols = [c.key for c in model.__table__.columns]
+        feed(session.scalars(select(model).order_by(model.id)), cols)
+    return h.hexdigest()
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def get_meta(session: Session) -> CatalogMeta:
+    meta = session.get(CatalogMeta, 1)
+    if meta is None:
+        meta = CatalogMeta(id=1, version=0, content_hash="")
+        session.add(meta)
+        session.flush()
+    return meta
+
+
+def load_catalog(paths: Iterable[str | Path], session: Session) -> LoadSummary:
+    """Validate every file, then upsert everything. Raises CatalogLoadError, writing nothing."""
+    files = catalog_files(paths)
+    if not files:
+        raise CatalogLoadError([CatalogError(", ".join(map(str, paths)), "",
+                                             "no .yaml, .yml or .json file found")])
+    parsed, errors = _validate(files, session)
+    if errors:
+        raise CatalogLoadError(errors)
+    summary = LoadSummary(files=[str(f) for f in files],
+                          document_types=len(parsed.document_types),
+                          standards=len(parsed.standards))
+    # Autoflush off while rows are half-built; one flush at the end.
+    with session.no_autoflush:
+        _upsert_document_types(session, parsed.document_types)
+        session.flush()
+        for _file, mpp in parsed.mpps:
+            _upsert_mpp(session, mpp, parsed.standards, summary)
+            session.flush()
+    meta = get_meta(session)
+    digest = catalog_digest(session)
+    if digest != meta.content_hash:
+        meta.version += 1
+        meta.content_hash = digest
+        meta.updated_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        summary.changed = True
+    session.flush()
+    summary.version = meta.version
+    return summary

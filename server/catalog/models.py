@@ -1,0 +1,161 @@
+"""The service catalog: MPPs, the agencies at their counters, services and their standards."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "nik", "phone", "address", "email")
+PROFILE_KEYS = (
+    "nik", "full_name", "birth_place", "birth_date", "sex", "address", "kk_number", "phone",
+    "email",
+)
+DOCUMENT_FORMATS = ("jpeg", "png", "webp", "pdf")
+DELIVERY_KINDS = ("pickup", "digital")
+MPP_STATUSES = ("open", "preparing")
+
+
+class CatalogMeta(db.Model):
+    """One row: the catalog's version, bumped by a load that changed anything."""
+
+    __tablename__ = "catalog_meta"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[dt.datetime | None]
+
+
+class DocumentType(db.Model):
+    __tablename__ = "document_type"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_id: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    # None: a verified document of this type never expires.
+    validity_days: Mapped[int | None]
+
+
+class Mpp(db.Model):
+    __tablename__ = "mpp"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    city: Mapped[str] = mapped_column(String(120))
+    province: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20))
+    opened_on: Mapped[dt.date | None]
+    ref_prefix: Mapped[str] = mapped_column(String(5), unique=True)
+    hours_id: Mapped[str] = mapped_column(String(200), default="")
+    hours_en: Mapped[str] = mapped_column(String(200), default="")
+
+    agencies: Mapped[list[Agency]] = relationship(
+        back_populates="mpp", order_by="Agency.position", cascade="all, delete-orphan"
+    )
+
+
+class Agency(db.Model):
+    """A tenant of one MPP; the same national agency (kind) sits in many MPPs."""
+
+    __tablename__ = "agency"
+    __table_args__ = (UniqueConstraint("mpp_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mpp_id: Mapped[int] = mapped_column(ForeignKey("mpp.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    counter: Mapped[str] = mapped_column(String(100), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    mpp: Mapped[Mpp] = relationship(back_populates="agencies")
+    services: Mapped[list[Service]] = relationship(
+        back_populates="agency", order_by="Service.position", cascade="all, delete-orphan"
+    )
+
+
+class Service(db.Model):
+    """A service as one agency of one MPP offers it, with its full standard."""
+
+    __tablename__ = "service"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(120), unique=True)  # "<mpp>.<standard>"
+    standard_code: Mapped[str] = mapped_column(String(80), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    name_id: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    description_id: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    procedure: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    sla_days: Mapped[int]
+    fee: Mapped[int] = mapped_column(default=0)
+    fee_note_id: Mapped[str] = mapped_column(String(200), default="")
+    fee_note_en: Mapped[str] = mapped_column(String(200), default="")
+    product_id: Mapped[str] = mapped_column(String(200), default="")
+    product_en: Mapped[str] = mapped_column(String(200), default="")
+    delivery: Mapped[str] = mapped_column(String(20))
+    legal_basis: Mapped[str] = mapped_column(String(200), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    # False once a load of its MPP no longer offers it; kept for applications that cite it.
+    active: Mapped[bool] = mapped_column(default=True)
+    # Lower-cased words of both languages, for search by words in either language.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    agency: Mapped[Agency] = relationship(back_populates="services")
+    fields: Mapped[list[ServiceField]] = relationship(
+        back_populates="service", order_by="ServiceField.position", cascade="all, delete-orphan"
+    )
+    requirements: Mapped[list[Requirement]] = relationship(
+        back_populates="service", order_by="Requirement.position", cascade="all, delete-orphan"
+    )
+
+
+class ServiceField(db.Model):
+    """One typed field of a service's application form."""
+
+    __tablename__ = "service_field"
+    __table_args__ = (UniqueConstraint("service_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    key: Mapped[str] = mapped_column(String(60))
+    type: Mapped[str] = mapped_column(String(20))
+    label_id: Mapped[str] = mapped_column(String(200))
+    label_en: Mapped[str] = mapped_column(String(200))
+    required: Mapped[bool] = mapped_column(default=False)
+    profile_key: Mapped[str | None] = mapped_column(String(40))
+    help_id: Mapped[str] = mapped_column(Text, default="")
+    help_en: Mapped[str] = mapped_column(Text, default="")
+    # min_length, max_length, pattern, min, max, choices: [{value, label_id, label_en}]
+    validation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    position: Mapped[int] = mapped_column(default=0)
+
+    service: Mapped[Service] = relationship(back_populates="fields")
+
+
+class Requirement(db.Model):
+    """A document the citizen hands in for a service (persyaratan)."""
+
+    __tablename__ = "requirement"
+    __table_args__ = (UniqueConstraint("service_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), index=True)
+    code: Mapped[str] = mapped_column(String(60))
+    document_type: Mapped[str] = mapped_column(ForeignKey("document_type.code"))
+    title_id: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    required: Mapped[bool] = mapped_column(default=True)
+    formats: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes_id: Mapped[str] = mapped_column(Text, default="")
+    notes_en: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    service: Mapped[Service] = relationship(back_populates="requirements")

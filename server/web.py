@@ -1,0 +1,112 @@
+"""What is not the JSON API: the built PWA, the API docs page, /healthz, security headers."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request, \
+    send_from_directory, url_for
+from sqlalchemy import text
+from werkzeug.routing import BaseConverter
+from swagger_ui_bundle import swagger_ui_path
+
+from .errors import ApiError
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class CodeConverter(BaseConverter):
+    """A catalog code in a URL (`langsa`, `langsa.dukcapil.kk-baru`). Anything else is a 404
+    from the router, before it can reach a query."""
+
+    regex = r"[a-z0-9][a-z0-9.\-]{0,119}"
+
+bp = Blueprint("web", __name__)
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "manifest-src 'self'",
+    "media-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+# Swagger UI sets style attributes from its bundle; only its page relaxes style-src.
+DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any driver error means the database is not usable
+        log.exception("health check: database unreachable")
+        raise ApiError(503, "service_unavailable", details={"database": "unreachable"}) from None
+    response = jsonify({"status": "ok", "database": "ok"})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/api/docs")
+def api_docs():
+    response = current_app.make_response(render_template(
+        "api_docs.html", spec_url=url_for("api-docs.openapi_json")))
+    response.headers["Content-Security-Policy"] = DOCS_CONTENT_SECURITY_POLICY
+    return response
+
+
+@bp.route("/api/docs/swagger-ui/<path:filename>")
+def swagger_ui_asset(filename: str):
+    return send_from_directory(swagger_ui_path, filename, max_age=86400)
+
+
+@bp.route("/", defaults={"filename": "index.html"})
+@bp.route("/<path:filename>")
+def pwa(filename: str):
+    """The built PWA (pwa/dist). Hashed assets are immutable; everything else revalidates."""
+    if filename.startswith("api/"):
+        raise ApiError(404)
+    dist = current_app.config["PWA_DIST_DIR"]
+    if not (dist / "index.html").exists():
+        raise ApiError(503, "service_unavailable",
+                       details={"reason": "the PWA is not built; run `make run` or "
+                                          "`make pwa`"})
+    response = send_from_directory(dist, filename)
+    if filename.startswith("assets/"):
+        response.headers["Cache-Control"] = IMMUTABLE
+    else:
+        response.headers["Cache-Control"] = "no-cache"
+    if filename.endswith(".webmanifest"):
+        response.mimetype = "application/manifest+json"
+    return response
+
+
+def security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+    if request.path.startswith("/api/") and "Cache-Control" not in headers:
+        # API answers are private unless a route says it may be cached.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.after_request(security_headers)
