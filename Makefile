@@ -23,7 +23,8 @@ run: install pwa migrate catalog  ## serve on http://127.0.0.1:8000 with SQLite 
 dev: install pwa migrate catalog  ## Flask's debug server, reloading on change
 	$(BIN)/flask run --debug --host $(HOST) --port $(PORT)
 
-test: install pwa chromium  ## every test: unit, API, sync, browser
+test: install pwa chromium  ## every test: PWA unit tests, then unit, API, sync, browser
+	cd pwa && npm test --silent
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-unit test-api test-sync: install

@@ -1,0 +1,53 @@
+// The worker's strategies as small functions; sw.js only wires them to events.
+import { cacheNames } from 'workbox-core';
+import { ExpirationPlugin } from 'workbox-expiration';
+import { createHandlerBoundToURL } from 'workbox-precaching';
+import { NavigationRoute } from 'workbox-routing';
+import { StaleWhileRevalidate } from 'workbox-strategies';
+import {
+  CATALOG_CACHE,
+  CATALOG_EXPIRATION,
+  NAVIGATION_DENYLIST,
+  RUNTIME_CACHES,
+  staleCaches,
+} from './routes.js';
+
+/** Catalog reads: answer from cache at once, refresh it in the background. */
+export function makeCatalogStrategy() {
+  return new StaleWhileRevalidate({
+    cacheName: CATALOG_CACHE,
+    plugins: [new ExpirationPlugin({ ...CATALOG_EXPIRATION, purgeOnQuotaError: true })],
+  });
+}
+
+/** Every page navigation gets the precached shell; hash routes do the rest. */
+export function makeNavigationRoute() {
+  return new NavigationRoute(createHandlerBoundToURL('/index.html'), {
+    denylist: NAVIGATION_DENYLIST,
+  });
+}
+
+/**
+ * Fetch the MPP list into the catalog cache while installing, so that the first offline
+ * start can show it even though the page's own first fetch ran before the worker did.
+ * Best effort: a failure here never fails the install.
+ */
+export async function warmCatalog(event, strategy) {
+  try {
+    const [response, done] = strategy.handleAll({
+      event,
+      request: new Request('/api/mpps', { headers: { Accept: 'application/json' } }),
+    });
+    await response;
+    await done;
+  } catch {
+    // offline or API down: the page's next fetch through the worker fills the cache
+  }
+}
+
+/** Delete our caches that this version does not use (older CACHE_VERSIONs). */
+export async function deleteStaleCaches() {
+  const keep = [...RUNTIME_CACHES, cacheNames.precache];
+  const names = await caches.keys();
+  await Promise.all(staleCaches(names, keep).map((name) => caches.delete(name)));
+}

@@ -1,0 +1,74 @@
+import { formatNumber, formatPlace, pickHours } from '../format.js';
+import { hrefFor } from '../router.js';
+import { useJson } from '../use-json.js';
+import { ErrorPanel, Loading, StatusBadge } from './common.jsx';
+
+export function MppDetail({ t, lang, code }) {
+  const { status, data: mpp, error, retry } = useJson(`/api/mpps/${encodeURIComponent(code)}`);
+
+  return (
+    <section class="view" aria-labelledby="mpp-title">
+      <p class="back">
+        <a href={hrefFor({ name: 'list' })} class="back-link">
+          <span aria-hidden="true">←</span>
+          {t('back')}
+        </a>
+      </p>
+      {status === 'loading' && <Loading t={t} rows={4} />}
+      {status === 'error' && <ErrorPanel t={t} error={error} offlineKey="mpp.offline" onRetry={retry} />}
+      {status === 'ok' && <MppInfo t={t} lang={lang} mpp={mpp} />}
+    </section>
+  );
+}
+
+function MppInfo({ t, lang, mpp }) {
+  const agencies = Array.isArray(mpp.agencies) ? mpp.agencies : [];
+  const hours = pickHours(lang, mpp);
+  return (
+    <div data-mpp-code={mpp.code}>
+      <h1 id="mpp-title">{mpp.name}</h1>
+      <p class="place">
+        {formatPlace(mpp.city, mpp.province)} <StatusBadge t={t} status={mpp.status} />
+      </p>
+      {(mpp.address || hours) && (
+        <dl class="facts">
+          {mpp.address && (
+            <div>
+              <dt>{t('mpp.address')}</dt>
+              <dd>{mpp.address}</dd>
+            </div>
+          )}
+          {hours && (
+            <div>
+              <dt>{t('mpp.hours')}</dt>
+              <dd>{hours}</dd>
+            </div>
+          )}
+        </dl>
+      )}
+      <h2>{t('mpp.agencies')}</h2>
+      {agencies.length === 0 ? (
+        <p class="empty">{t('mpp.noAgencies')}</p>
+      ) : (
+        <ul class="agencies">
+          {agencies.map((agency) => (
+            <li key={agency.code} class="agency" data-agency-code={agency.code}>
+              <span class="agency-name">{agency.name}</span>
+              <span class="agency-meta">
+                {[
+                  agency.counter || null,
+                  t('count.services', {
+                    count: Number(agency.service_count) || 0,
+                    n: formatNumber(lang, agency.service_count),
+                  }),
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+// Browsers we build for: what <script type="module"> needs, lowered no further.
+const TARGET = ['es2020', 'chrome87', 'edge88', 'firefox78', 'safari14'];
+
+export default defineConfig({
+  plugins: [
+    preact({ prerender: { enabled: false } }),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'service-worker',
+      filename: 'sw.js',
+      // We register the worker ourselves (src/sw-register.js): no injected script,
+      // inline or not, which the strict CSP would refuse anyway.
+      injectRegister: false,
+      // The manifest is our own file in public/; the plugin neither writes nor links one.
+      manifest: false,
+      injectManifest: {
+        // The app shell only; icons other than the header's SVG are fetched by the
+        // browser when it installs the app, not needed offline.
+        globPatterns: ['**/*.{html,js,css,webmanifest}', 'icons/icon.svg'],
+        // A classic (non-module) worker runs on every browser that has service workers.
+        rollupFormat: 'iife',
+        target: TARGET,
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
+  build: {
+    outDir: 'dist',
+    assetsDir: 'assets',
+    emptyOutDir: true,
+    target: TARGET,
+    // No inline <script> for the module-preload polyfill (CSP: script-src 'self').
+    modulePreload: { polyfill: false },
+    // Never turn an asset into a data: URL.
+    assetsInlineLimit: 0,
+    sourcemap: false,
+  },
+});
