@@ -31,8 +31,7 @@ describe('i18n', () => {
     assert.equal(translate('id', 'count.services', { n: 1 }), '1 layanan');
     assert.equal(translate('en', 'count.services', { n: 1 }), '1 service');
     assert.equal(translate('en', 'count.services', { n: 2 }), '2 services');
-    assert.equal(translate('en', 'agency.counter', { counter: 'A3' }), 'Counter A3');
-    assert.equal(translate('en', 'agency.counter'), 'Counter {counter}');
+    assert.equal(translate('id', 'count.agencies', { n: 10 }), '10 instansi');
   });
 
   it('binds a language with makeT', () => {
