@@ -5,7 +5,9 @@ import logging
 
 from flask import Flask
 
-from . import errors, extensions, web
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import access, errors, extensions, logging_setup, web
 from .config import finalise, load_config
 from .web import CodeConverter
 
@@ -22,12 +24,18 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["code"] = CodeConverter
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+    logging_setup.install(app.logger)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     errors.init_app(app)
     api = extensions.init_app(app)
 
-    from . import catalog
+    from . import accounts, catalog
     catalog.init_app(app, api)
+    accounts.init_app(app, api)
+    access.init_app(app)
 
     web.init_app(app)
     return app

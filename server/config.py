@@ -60,6 +60,19 @@ class Config:
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # JSON bodies; uploads get their own cap later
     CATALOG_CACHE_MAX_AGE = 300
 
+    # Sign-in
+    OTP_TTL_SECONDS = 300
+    OTP_RESEND_SECONDS = 60
+    OTP_LIMIT_PER_PHONE = "5 per hour"
+    OTP_LIMIT_PER_IP = "30 per hour"
+    OTP_VERIFY_LIMIT_PER_PHONE = "10 per 15 minutes"
+    OTP_VERIFY_LIMIT_PER_IP = "60 per 15 minutes"
+    OFFICER_LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
+    CITIZEN_SESSION_DAYS = 90  # sliding: a phone may be offline for weeks
+    OFFICER_SESSION_HOURS = 12  # one working day at the counter
+    RATELIMIT_HEADERS_ENABLED = True
+    PROXY_COUNT = 0  # reverse proxies in front, whose X-Forwarded-For is trusted
+
     def __init__(self, instance_dir: Path | None = None):
         self.INSTANCE_DIR = Path(instance_dir or _env("INSTANCE_DIR") or PROJECT_ROOT / "instance")
         default_db = f"sqlite:///{self.INSTANCE_DIR / 'sekali-datang.db'}"
@@ -67,6 +80,11 @@ class Config:
         self.STORAGE_DIR = Path(_env("STORAGE_DIR") or self.INSTANCE_DIR / "storage")
         self.PWA_DIST_DIR = Path(_env("PWA_DIST_DIR") or PROJECT_ROOT / "pwa" / "dist")
         self.SECRET_KEY = _env("SECRET_KEY") or self._default_secret_key()
+        self.OTP_CHANNEL = _env("OTP_CHANNEL", "log")
+        self.OTP_WEBHOOK_URL = _env("OTP_WEBHOOK_URL")
+        self.OTP_WEBHOOK_SECRET = _env("OTP_WEBHOOK_SECRET")
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
 
     def _default_secret_key(self) -> str:
         return _secret_key_from_instance(self.INSTANCE_DIR)

@@ -105,6 +105,22 @@ def handle_http_exception(err: HTTPException):
     return error_response(status, code, translate(code, **params), {}, headers)
 
 
+def handle_rate_limited(err):
+    """Flask-Limiter's 429, with the wait in the message and in Retry-After."""
+    import math
+    import time
+
+    from .extensions import limiter  # late: extensions imports this module
+
+    wait = 60
+    current = limiter.current_limit
+    if current is not None:
+        wait = max(1, math.ceil(current.reset_at - time.time()))
+    return error_response(429, "too_many_requests",
+                          translate("too_many_requests_wait", seconds=wait),
+                          {"retry_after": wait}, {"Retry-After": str(wait)})
+
+
 def handle_unexpected(err: Exception):
     log.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500, "internal_error", translate("internal_error"))
@@ -137,5 +153,8 @@ def _human_size(n: int) -> str:
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(ApiError, handle_api_error)
+    from flask_limiter.errors import RateLimitExceeded
+
+    app.register_error_handler(RateLimitExceeded, handle_rate_limited)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

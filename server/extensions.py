@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -47,6 +49,11 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+# Rate limits: memory storage by default, Redis when RATELIMIT_STORAGE_URI says so. Limits
+# are declared on the views that need them (sign-in), none by default.
+limiter = Limiter(key_func=get_remote_address)
+
+
 class ArgumentParser(FlaskParser):
     """webargs parser for our API: bad input is a 400 and unknown query parameters are errors."""
 
@@ -79,4 +86,11 @@ def init_app(app: Flask) -> Api:
     """Bind the extensions; the Api (and its OpenAPI spec) is made per app."""
     db.init_app(app)
     migrate.init_app(app, db, compare_type=True, render_as_batch=True)
-    return Api(app)
+    limiter.init_app(app)
+    if app.testing:
+        limiter.reset()  # one limiter object serves every app a test run creates
+    api = Api(app)
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer",
+                       "description": "A device session token from sign-in (sd_...)"})
+    return api

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from werkzeug.routing import BaseConverter
 from swagger_ui_bundle import swagger_ui_path
 
+from .access import allow
 from .errors import ApiError
 from .extensions import db
 
@@ -46,6 +47,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 @bp.route("/healthz")
+@allow("public")
 def healthz():
     try:
         db.session.execute(text("SELECT 1"))
@@ -58,6 +60,7 @@ def healthz():
 
 
 @bp.route("/api/docs")
+@allow("public")
 def api_docs():
     response = current_app.make_response(render_template(
         "api_docs.html", spec_url=url_for("api-docs.openapi_json")))
@@ -66,12 +69,14 @@ def api_docs():
 
 
 @bp.route("/api/docs/swagger-ui/<path:filename>")
+@allow("public")
 def swagger_ui_asset(filename: str):
     return send_from_directory(swagger_ui_path, filename, max_age=86400)
 
 
 @bp.route("/", defaults={"filename": "index.html"})
 @bp.route("/<path:filename>")
+@allow("public")
 def pwa(filename: str):
     """The built PWA (pwa/dist). Hashed assets are immutable; everything else revalidates."""
     if filename.startswith("api/"):

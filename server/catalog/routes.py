@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
+from ..access import allow
 from ..errors import ApiError, ErrorSchema
 from ..extensions import Blueprint, db
 from . import operations as ops
@@ -26,6 +27,7 @@ def cacheable(payload: dict):
 
 
 @blp.route("/catalog/version")
+@allow("public")
 @blp.response(200, CatalogVersionSchema)
 def catalog_version():
     """Versi katalog / Catalog version: cheap check whether an offline copy is stale."""
@@ -36,6 +38,7 @@ def catalog_version():
 
 
 @blp.route("/mpps")
+@allow("public")
 @blp.response(200, MppListSchema)
 def list_mpps():
     """Daftar MPP / List MPPs."""
@@ -43,6 +46,7 @@ def list_mpps():
 
 
 @blp.route("/mpps/<code:code>")
+@allow("public")
 @blp.response(200, MppDetailSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such MPP")
 def get_mpp(code: str):
@@ -54,6 +58,7 @@ def get_mpp(code: str):
 
 
 @blp.route("/services")
+@allow("public")
 @blp.arguments(ServiceQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, ServiceListSchema)
 def list_services(mpp=None, agency=None, q=None, limit=100, offset=0):
@@ -67,6 +72,7 @@ def list_services(mpp=None, agency=None, q=None, limit=100, offset=0):
 
 
 @blp.route("/services/<code:code>")
+@allow("public")
 @blp.response(200, ServiceDetailSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="No such service")
 def get_service(code: str):
@@ -78,6 +84,7 @@ def get_service(code: str):
 
 
 @blp.route("/document-types")
+@allow("public")
 @blp.response(200, DocumentTypeListSchema)
 def list_document_types():
     """Jenis dokumen / Document types and how long a verified one stays valid."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from openapi_spec_validator import validate
 
+from server.access import allow
 from server.extensions import Blueprint
 from tests.conftest import make_app, dispose
 from tests.helpers import assert_error
@@ -22,11 +23,13 @@ def probe_client(app):
     blp = Blueprint("probe", __name__, url_prefix="/api/probe")
 
     @blp.route("/echo", methods=["POST"])
+    @allow("public")
     @blp.arguments(EchoSchema)
     def echo(data):
         return data
 
     @blp.route("/boom")
+    @allow("public")
     def boom():
         raise RuntimeError("secret detail that must not leak")
 
@@ -72,6 +75,18 @@ def test_500_is_the_error_shape_and_leaks_nothing(probe_client):
     error = assert_error(response, 500, "internal_error")
     assert "secret" not in response.get_data(as_text=True)
     assert "Nothing you sent was lost" in error["message"]
+
+
+def test_a_route_without_an_access_rule_is_refused(app):
+    """Deny by default: a view that forgot @allow is a 403, never open."""
+    blp = Blueprint("forgotten", __name__, url_prefix="/api/forgotten")
+
+    @blp.route("/")
+    def forgotten():
+        return {"secret": True}
+
+    app.extensions["flask-smorest"]["apis"][""]["ext_obj"].register_blueprint(blp)
+    assert_error(app.test_client().get("/api/forgotten/"), 403, "forbidden")
 
 
 def test_healthz_checks_the_database(client):

@@ -1,0 +1,180 @@
+"""Who may call what: one place for authentication and route-level authorisation.
+
+Every view declares its callers with `@allow(...)`; a request to an endpoint with no
+declaration is refused (deny by default), and the authorisation matrix test walks the URL
+map so a new route without a rule fails the suite. Record-level rules (a verifier sees only
+their agency's applications, a citizen only their own records) live in each domain's
+queries, which take the Principal.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import Flask, current_app, g, request
+from sqlalchemy import select
+
+from .accounts.models import Citizen, DeviceSession, Officer, utcnow
+from .errors import ApiError
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+# Who a rule may name. "officer" is any officer; "supervisor" includes admins.
+CALLERS = ("public", "signed_in", "citizen", "officer", "verifier", "supervisor", "admin")
+# Endpoints that come from libraries, not from our views.
+LIBRARY_PUBLIC_ENDPOINTS = {"static", "api-docs.openapi_json"}
+TOKEN_PREFIX = "sd_"
+SLIDE_EVERY = dt.timedelta(hours=1)
+
+
+@dataclass
+class Principal:
+    kind: str  # anonymous, citizen, officer
+    citizen: Citizen | None = None
+    officer: Officer | None = None
+    session: DeviceSession | None = None
+
+    @property
+    def actor_id(self) -> str | None:
+        if self.citizen is not None:
+            return str(self.citizen.id)
+        if self.officer is not None:
+            return str(self.officer.id)
+        return None
+
+    @property
+    def role(self) -> str | None:
+        return self.officer.role if self.officer else None
+
+    def satisfies(self, callers: frozenset[str]) -> bool:
+        if "public" in callers:
+            return True
+        if self.kind == "citizen":
+            return bool(callers & {"citizen", "signed_in"})
+        if self.kind == "officer":
+            role = self.role
+            return bool(
+                callers & {"signed_in", "officer"}
+                or role in callers
+                or (role == "admin" and "supervisor" in callers)
+            )
+        return False
+
+
+ANONYMOUS = Principal("anonymous")
+
+
+def allow(*callers: str):
+    """Declare who may call a view: allow("public"), allow("citizen"), allow("admin")..."""
+    unknown = set(callers) - set(CALLERS)
+    if not callers or unknown:
+        raise ValueError(f"allow() takes some of {CALLERS}, not {sorted(unknown)}")
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        wrapper.access = frozenset(callers)
+        return wrapper
+
+    return decorate
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def rule_for(app: Flask, endpoint: str) -> frozenset[str] | None:
+    if endpoint in LIBRARY_PUBLIC_ENDPOINTS:
+        return frozenset({"public"})
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access", None)
+
+
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def authenticate(token: str, now: dt.datetime) -> Principal:
+    """The principal a token stands for, or ApiError(401) saying why not."""
+    if not token.startswith(TOKEN_PREFIX):
+        raise ApiError(401, "invalid_token")
+    session = db.session.scalar(
+        select(DeviceSession).where(DeviceSession.token_hash == hash_token(token)))
+    if session is None:
+        raise ApiError(401, "invalid_token")
+    if session.revoked_at is not None:
+        raise ApiError(401, "session_revoked")
+    if session.expires_at <= now:
+        raise ApiError(401, "session_expired")
+    if session.officer_id is not None:
+        officer = session.officer
+        if officer.disabled:
+            raise ApiError(401, "account_disabled")
+        principal = Principal("officer", officer=officer, session=session)
+    else:
+        citizen = session.citizen
+        if citizen is None or citizen.erased_at is not None:
+            raise ApiError(401, "invalid_token")
+        principal = Principal("citizen", citizen=citizen, session=session)
+    if now - session.last_seen_at >= SLIDE_EVERY:
+        # Sliding expiry: a phone that keeps coming back stays signed in; one that
+        # stays away longer than the lifetime must sign in again.
+        session.last_seen_at = now
+        session.expires_at = now + session_lifetime(principal.kind)
+        db.session.commit()
+    return principal
+
+
+def session_lifetime(kind: str) -> dt.timedelta:
+    key = "CITIZEN_SESSION_DAYS" if kind == "citizen" else "OFFICER_SESSION_HOURS"
+    value = current_app.config[key]
+    return dt.timedelta(days=value) if kind == "citizen" else dt.timedelta(hours=value)
+
+
+def check_access():
+    """before_request: find the endpoint's rule, authenticate if needed, refuse otherwise."""
+    g.principal = ANONYMOUS
+    if request.endpoint is None:  # no route: the router's 404/405 follows
+        return
+    callers = rule_for(current_app, request.endpoint)
+    if callers is None:
+        log.error("refused %s %s: endpoint %s declares no access rule", request.method,
+                  request.path, request.endpoint)
+        raise ApiError(403, "forbidden")
+    token = _bearer_token()
+    if "public" in callers:
+        if token:
+            try:
+                g.principal = authenticate(token, utcnow())
+            except ApiError:
+                pass  # a stale token must not stop anyone reading public pages
+        return
+    if token is None:
+        raise ApiError(401, "unauthorized")
+    principal = authenticate(token, utcnow())
+    g.principal = principal
+    if not principal.satisfies(callers):
+        from .audit.operations import record
+
+        record("access.denied", target_kind="endpoint", target_id=request.endpoint,
+               outcome="denied", details={"method": request.method, "path": request.path})
+        db.session.commit()
+        raise ApiError(403, "forbidden")
+
+
+def current_principal() -> Principal:
+    return g.get("principal", ANONYMOUS)
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(check_access)

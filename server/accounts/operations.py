@@ -1,0 +1,378 @@
+"""Accounts: sign-in codes, device sessions, the citizen's profile and data rights, officers.
+
+State changes only: no HTTP here. Functions add and flush; the caller commits.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import io
+import json
+import secrets
+import uuid
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from sync.rules import PHONE_ERROR, RuleError, kk_problem, mask_phone, nik_problem, \
+    normalise_phone
+
+from ..access import TOKEN_PREFIX, hash_token
+from ..catalog.models import Agency, Mpp
+from ..errors import ApiError
+from .delivery import Channel, DeliveryError
+from .models import OFFICER_ROLES, Citizen, DeviceSession, Officer, OtpChallenge
+
+CODE_DIGITS = 6
+MAX_CODE_ATTEMPTS = 5
+MAX_PASSWORD_FAILURES = 5
+LOCKOUT = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 10
+
+_hasher = PasswordHasher()
+# Verifying against this keeps a login for an unknown username as slow as for a known one.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def _rule_error(err: RuleError) -> dict:
+    return {"code": err.code, "message_id": err.message_id, "message_en": err.message_en}
+
+
+def parse_phone(text: Any) -> str:
+    phone = normalise_phone(text) if isinstance(text, str) else None
+    if phone is None:
+        raise ApiError(400, "invalid_phone", {"fields": {"phone": _rule_error(PHONE_ERROR)}})
+    return phone
+
+
+def _code_hash(secret: str, phone: str, code: str) -> str:
+    # HMAC with the server secret: a leaked table alone does not let anyone try all
+    # million codes offline.
+    return hmac.new(secret.encode(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+# ------------------------------------------------------------------------------ sign-in codes
+
+def request_code(session: Session, phone: str, *, now: dt.datetime, secret: str,
+                 channel: Channel, ttl: dt.timedelta, resend_after: dt.timedelta,
+                 message: Callable[[str], str]) -> OtpChallenge:
+    """Send a new code to `phone`, replacing any earlier one. Raises 429 if asked too soon."""
+    latest = session.scalar(select(OtpChallenge).where(OtpChallenge.phone == phone)
+                            .order_by(OtpChallenge.id.desc()).limit(1))
+    if latest is not None and latest.consumed_at is None and now - latest.created_at < resend_after:
+        wait = int((latest.created_at + resend_after - now).total_seconds()) + 1
+        raise ApiError(429, "otp_resend_wait", {"retry_after": wait},
+                       headers={"Retry-After": str(wait)}, params={"seconds": wait})
+    # Older codes for this number stop working the moment a new one is sent.
+    session.execute(update(OtpChallenge).where(OtpChallenge.phone == phone,
+                                               OtpChallenge.consumed_at.is_(None))
+                    .values(consumed_at=now))
+    code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+    challenge = OtpChallenge(phone=phone, code_hash=_code_hash(secret, phone, code),
+                             created_at=now, expires_at=now + ttl)
+    session.add(challenge)
+    session.flush()
+    try:
+        channel.send(phone, code, message(code))
+    except DeliveryError as exc:
+        raise ApiError(503, "otp_delivery_failed", {"reason": str(exc)}) from exc
+    return challenge
+
+
+def verify_code(session: Session, phone: str, code: Any, *, now: dt.datetime,
+                secret: str) -> Citizen:
+    """Check a code; on success consume it and return the citizen (created on first sign-in).
+
+    A wrong code counts against the challenge; after MAX_CODE_ATTEMPTS the code is dead
+    and a new one must be requested. The counter is committed by the caller even though
+    the sign-in fails, so guessing cannot be retried for free.
+    """
+    if not isinstance(code, str) or len(code) != CODE_DIGITS or not code.isdigit():
+        raise ApiError(400, "otp_format")
+    challenge = session.scalar(
+        select(OtpChallenge).where(OtpChallenge.phone == phone)
+        .order_by(OtpChallenge.id.desc()).limit(1).with_for_update())
+    if challenge is None:
+        raise ApiError(400, "otp_invalid")
+    if challenge.consumed_at is not None:
+        raise ApiError(400, "otp_used")
+    if challenge.expires_at <= now:
+        raise ApiError(400, "otp_expired")
+    if challenge.attempts >= MAX_CODE_ATTEMPTS:
+        raise ApiError(429, "otp_too_many_attempts")
+    if not hmac.compare_digest(challenge.code_hash, _code_hash(secret, phone, code)):
+        challenge.attempts += 1
+        left = MAX_CODE_ATTEMPTS - challenge.attempts
+        if left <= 0:
+            challenge.consumed_at = now
+            raise ApiError(429, "otp_too_many_attempts")
+        raise ApiError(400, "otp_invalid", {"attempts_left": left})
+    challenge.consumed_at = now
+    citizen = session.scalar(select(Citizen).where(Citizen.phone == phone))
+    if citizen is None:
+        citizen = Citizen(phone=phone, created_at=now)
+        session.add(citizen)
+        session.flush()
+    return citizen
+
+
+# ------------------------------------------------------------------------------ sessions
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def issue_session(session: Session, *, now: dt.datetime, lifetime: dt.timedelta,
+                  citizen: Citizen | None = None, officer: Officer | None = None,
+                  device_name: str = "") -> tuple[str, DeviceSession]:
+    token = new_token()
+    device = DeviceSession(token_hash=hash_token(token), citizen=citizen, officer=officer,
+                           device_name=(device_name or "")[:120], created_at=now,
+                           last_seen_at=now, expires_at=now + lifetime)
+    session.add(device)
+    session.flush()
+    return token, device
+
+
+def citizen_sessions(session: Session, citizen: Citizen, now: dt.datetime) -> list[DeviceSession]:
+    return list(session.scalars(
+        select(DeviceSession).where(DeviceSession.citizen_id == citizen.id,
+                                    DeviceSession.revoked_at.is_(None),
+                                    DeviceSession.expires_at > now)
+        .order_by(DeviceSession.last_seen_at.desc())))
+
+
+def revoke_citizen_session(session: Session, citizen: Citizen, session_id: uuid.UUID,
+                           now: dt.datetime) -> DeviceSession:
+    device = session.get(DeviceSession, session_id)
+    # Another citizen's session is "not found": its existence is not theirs to learn.
+    if device is None or device.citizen_id != citizen.id or device.revoked_at is not None:
+        raise ApiError(404, "session_not_found")
+    device.revoked_at = now
+    return device
+
+
+# ------------------------------------------------------------------------------ profile
+
+EDITABLE_PROFILE_KEYS = ("nik", "full_name", "birth_place", "birth_date", "sex", "address",
+                         "kk_number", "email")
+
+
+def update_profile(citizen: Citizen, changes: dict[str, Any]) -> list[str]:
+    """Apply the citizen's own changes to unverified profile keys; return the keys changed.
+
+    Verified keys change only when an officer accepts a change (through an application).
+    The NIK must agree with the birth date and sex, whichever of them is being changed.
+    """
+    errors: dict[str, dict] = {}
+    for key in changes:
+        if key in (citizen.verified_keys or []) and changes[key] != getattr(citizen, key):
+            errors[key] = {"code": "field_verified",
+                           "message_id": "Data ini sudah diverifikasi petugas; perubahan "
+                                         "diajukan lewat permohonan.",
+                           "message_en": "This was verified by an officer; ask for a change "
+                                         "through an application."}
+    merged = {**citizen.profile(), **changes}
+    if changes.get("nik") is not None or (
+            merged.get("nik") and ({"birth_date", "sex"} & set(changes))):
+        problem = nik_problem(merged["nik"], merged.get("birth_date"), merged.get("sex"))
+        if problem is not None:
+            errors.setdefault("nik", _rule_error(problem))
+    if changes.get("kk_number") is not None:
+        problem = kk_problem(changes["kk_number"])
+        if problem is not None:
+            errors["kk_number"] = _rule_error(problem)
+    if errors:
+        raise ApiError(400, "profile_invalid", {"fields": errors})
+    changed = []
+    for key, value in changes.items():
+        if getattr(citizen, key) != value:
+            setattr(citizen, key, value)
+            changed.append(key)
+    return changed
+
+
+# ------------------------------------------------------------------------------ data rights
+
+# Each domain that holds a citizen's data adds an exporter (name -> bytes for the zip) and
+# an eraser; accounts registers its own here. Applications and documents add theirs.
+Exporter = Callable[[Session, Citizen], dict[str, bytes]]
+Eraser = Callable[[Session, Citizen, dt.datetime], None]
+EXPORTERS: list[Exporter] = []
+ERASERS: list[Eraser] = []
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(type(value))
+
+
+def to_json_bytes(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_json_default).encode()
+
+
+def _export_account(session: Session, citizen: Citizen) -> dict[str, bytes]:
+    from ..audit.models import AuditEvent
+
+    devices = session.scalars(select(DeviceSession).where(DeviceSession.citizen_id == citizen.id))
+    events = session.scalars(select(AuditEvent).where(
+        (AuditEvent.target_id == str(citizen.id)) | (AuditEvent.actor_id == str(citizen.id)))
+        .order_by(AuditEvent.id))
+    return {
+        "profile.json": to_json_bytes({
+            "id": citizen.id, "phone": citizen.phone, **citizen.profile(),
+            "verified_keys": citizen.verified_keys, "language": citizen.language,
+            "created_at": citizen.created_at,
+        }),
+        "devices.json": to_json_bytes([{
+            "id": d.id, "device_name": d.device_name, "created_at": d.created_at,
+            "last_seen_at": d.last_seen_at, "expires_at": d.expires_at,
+            "revoked_at": d.revoked_at} for d in devices]),
+        "access-log.json": to_json_bytes([{
+            "at": e.at, "actor_kind": e.actor_kind, "action": e.action,
+            "target_kind": e.target_kind, "outcome": e.outcome} for e in events]),
+    }
+
+
+def _erase_account(session: Session, citizen: Citizen, now: dt.datetime) -> None:
+    session.execute(update(DeviceSession).where(DeviceSession.citizen_id == citizen.id,
+                                                DeviceSession.revoked_at.is_(None))
+                    .values(revoked_at=now))
+    for key in ("phone", *EDITABLE_PROFILE_KEYS):
+        setattr(citizen, key, None)
+    citizen.verified_keys = []
+    citizen.erased_at = now
+
+
+EXPORTERS.append(_export_account)
+ERASERS.append(_erase_account)
+
+
+def export_citizen(session: Session, citizen: Citizen, now: dt.datetime) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", (
+            "Data Anda di Sekali Datang / Your data held by Sekali Datang\n"
+            f"Dibuat / Made: {now.isoformat()}Z\n"
+            "profile.json: data pribadi (catatan MPP) / your profile (the MPP record)\n"
+            "devices.json: perangkat yang masuk / signed-in devices\n"
+            "access-log.json: siapa mengakses data Anda / who accessed your data\n"))
+        for exporter in EXPORTERS:
+            for name, content in exporter(session, citizen).items():
+                archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def erase_citizen(session: Session, citizen: Citizen, now: dt.datetime) -> None:
+    """Remove personal data and files; what the audit trail keeps names only the opaque id."""
+    for eraser in ERASERS:
+        eraser(session, citizen, now)
+
+
+# ------------------------------------------------------------------------------ officers
+
+def _scope(session: Session, role: str, mpp_code: str | None, agency_code: str | None
+           ) -> tuple[Mpp | None, Agency | None]:
+    if role not in OFFICER_ROLES:
+        raise ApiError(400, "officer_scope_invalid", {"role": f"one of {list(OFFICER_ROLES)}"})
+    needs_mpp, needs_agency = role in ("verifier", "supervisor"), role == "verifier"
+    if needs_mpp != bool(mpp_code) or needs_agency != bool(agency_code):
+        raise ApiError(400, "officer_scope_invalid", {
+            "rule": "verifier: mpp and agency; supervisor: mpp only; admin: neither"})
+    mpp = agency = None
+    if mpp_code:
+        mpp = session.scalar(select(Mpp).where(Mpp.code == mpp_code))
+        if mpp is None:
+            raise ApiError(400, "officer_scope_invalid", {"mpp": f"no MPP '{mpp_code}'"})
+    if agency_code:
+        agency = session.scalar(select(Agency).where(Agency.mpp_id == mpp.id,
+                                                     Agency.code == agency_code))
+        if agency is None:
+            raise ApiError(400, "officer_scope_invalid",
+                           {"agency": f"no agency '{agency_code}' in MPP '{mpp_code}'"})
+    return mpp, agency
+
+
+def check_password_strength(password: Any) -> None:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise ApiError(400, "password_too_short", {"min_length": MIN_PASSWORD_LENGTH},
+                       params={"n": MIN_PASSWORD_LENGTH})
+
+
+def create_officer(session: Session, *, username: str, password: str, full_name: str,
+                   role: str, mpp_code: str | None = None, agency_code: str | None = None,
+                   now: dt.datetime) -> Officer:
+    check_password_strength(password)
+    mpp, agency = _scope(session, role, mpp_code, agency_code)
+    if session.scalar(select(Officer.id).where(Officer.username == username)) is not None:
+        raise ApiError(409, "username_taken", {"username": username})
+    officer = Officer(username=username, full_name=full_name, role=role, mpp=mpp,
+                      agency=agency, password_hash=_hasher.hash(password), created_at=now)
+    session.add(officer)
+    session.flush()
+    return officer
+
+
+def update_officer(session: Session, officer: Officer, changes: dict[str, Any]) -> None:
+    if "password" in changes:
+        check_password_strength(changes["password"])
+        officer.password_hash = _hasher.hash(changes["password"])
+        officer.failed_logins, officer.locked_until = 0, None
+    if {"role", "mpp", "agency"} & set(changes):
+        role = changes.get("role", officer.role)
+        mpp_code = changes.get("mpp", officer.mpp.code if officer.mpp else None)
+        agency_code = changes.get("agency", officer.agency.code if officer.agency else None)
+        officer.mpp, officer.agency = _scope(session, role, mpp_code, agency_code)
+        officer.role = role
+    if "disabled" in changes:
+        officer.disabled = bool(changes["disabled"])
+    if "full_name" in changes:
+        officer.full_name = changes["full_name"]
+
+
+def officer_login(session: Session, username: str, password: str, *, now: dt.datetime
+                  ) -> Officer:
+    """Check a password; lock the account for LOCKOUT after MAX_PASSWORD_FAILURES in a row.
+
+    Failures are counted in the caller's transaction, which commits them even when the
+    login fails. Unknown usernames cost the same time and say the same thing.
+    """
+    officer = session.scalar(select(Officer).where(Officer.username == username)
+                             .with_for_update())
+    if officer is None:
+        try:
+            _hasher.verify(_DUMMY_HASH, password or "")
+        except (VerificationError, InvalidHashError):
+            pass
+        raise ApiError(401, "invalid_credentials")
+    if officer.locked_until is not None and officer.locked_until > now:
+        wait = int((officer.locked_until - now).total_seconds()) + 1
+        raise ApiError(429, "account_locked", {"retry_after": wait},
+                       headers={"Retry-After": str(wait)}, params={"minutes": -(-wait // 60)})
+    try:
+        _hasher.verify(officer.password_hash, password or "")
+    except (VerificationError, InvalidHashError):
+        officer.failed_logins += 1
+        if officer.failed_logins >= MAX_PASSWORD_FAILURES:
+            officer.locked_until = now + LOCKOUT
+            officer.failed_logins = 0
+        raise ApiError(401, "invalid_credentials") from None
+    if officer.disabled:
+        raise ApiError(401, "account_disabled")
+    officer.failed_logins, officer.locked_until = 0, None
+    if _hasher.check_needs_rehash(officer.password_hash):
+        officer.password_hash = _hasher.hash(password)
+    return officer
+
+
+def masked(phone: str | None) -> str | None:
+    return mask_phone(phone) if phone else None

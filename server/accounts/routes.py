@@ -1,0 +1,288 @@
+"""Accounts API: a routing table over accounts.operations."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, current_app, request
+from sqlalchemy import select
+from sync.rules import normalise_phone
+
+from ..access import allow, current_principal, session_lifetime
+from ..audit.models import AuditEvent
+from ..audit.operations import record
+from ..errors import ApiError, ErrorSchema
+from ..extensions import Blueprint, db, limiter
+from ..i18n import translate
+from . import operations as ops
+from .delivery import channel_from_config
+from .models import Officer, utcnow
+from .schemas import (
+    AuditListSchema, AuditQuerySchema, DeviceListSchema, EraseSchema, OfficerCreateSchema,
+    OfficerListSchema, OfficerLoginSchema, OfficerPatchSchema, OfficerSchema,
+    OfficerSignedInSchema, OtpRequestSchema, OtpSentSchema, OtpVerifySchema,
+    ProfilePatchSchema, ProfileSchema, SignedInSchema,
+)
+
+blp = Blueprint("accounts", __name__, url_prefix="/api",
+                description="Masuk, profil dan petugas / Sign-in, profile and officers")
+BEARER = [{"bearerAuth": []}]
+
+
+def _phone_key() -> str:
+    """Rate-limit key: the phone number as normalised, so spellings share one budget."""
+    body = request.get_json(silent=True) or {}
+    raw = body.get("phone") if isinstance(body, dict) else None
+    return "phone:" + (normalise_phone(raw) or str(raw)[:32] if isinstance(raw, str) else "-")
+
+
+def _config_limit(name):
+    return lambda: current_app.config[name]
+
+
+def _device_dump(device, current_id=None) -> dict:
+    return {"id": device.id, "device_name": device.device_name, "created_at": device.created_at,
+            "last_seen_at": device.last_seen_at, "expires_at": device.expires_at,
+            "current": device.id == current_id}
+
+
+# ----------------------------------------------------------------------------- citizens
+
+@blp.route("/auth/otp", methods=["POST"])
+@allow("public")
+@limiter.limit(_config_limit("OTP_LIMIT_PER_PHONE"), key_func=_phone_key)
+@limiter.limit(_config_limit("OTP_LIMIT_PER_IP"))
+@blp.arguments(OtpRequestSchema)
+@blp.response(202, OtpSentSchema)
+@blp.alt_response(429, schema=ErrorSchema, description="Asked too often; see Retry-After")
+def request_otp(data):
+    """Kirim kode masuk / Send a one-time sign-in code to a phone."""
+    phone = ops.parse_phone(data["phone"])
+    config = current_app.config
+    ttl = dt.timedelta(seconds=config["OTP_TTL_SECONDS"])
+    lang = request.accept_languages.best_match(("id", "en")) or "id"
+    ops.request_code(
+        db.session, phone, now=utcnow(), secret=config["SECRET_KEY"],
+        channel=channel_from_config(config), ttl=ttl,
+        resend_after=dt.timedelta(seconds=config["OTP_RESEND_SECONDS"]),
+        message=lambda code: translate("otp_sent", lang, code=code,
+                                       minutes=config["OTP_TTL_SECONDS"] // 60))
+    db.session.commit()
+    return {"phone": ops.masked(phone), "expires_in": config["OTP_TTL_SECONDS"],
+            "resend_in": config["OTP_RESEND_SECONDS"]}
+
+
+@blp.route("/auth/otp/verify", methods=["POST"])
+@allow("public")
+@limiter.limit(_config_limit("OTP_VERIFY_LIMIT_PER_PHONE"), key_func=_phone_key)
+@limiter.limit(_config_limit("OTP_VERIFY_LIMIT_PER_IP"))
+@blp.arguments(OtpVerifySchema)
+@blp.response(200, SignedInSchema)
+@blp.alt_response(400, schema=ErrorSchema, description="Wrong, expired or used code")
+def verify_otp(data):
+    """Masuk dengan kode / Sign in with the code; creates the account on first sign-in."""
+    phone = ops.parse_phone(data["phone"])
+    now = utcnow()
+    try:
+        citizen = ops.verify_code(db.session, phone, data["code"], now=now,
+                                  secret=current_app.config["SECRET_KEY"])
+    except ApiError:
+        db.session.commit()  # the failed attempt counts
+        raise
+    new_account = citizen.created_at == now
+    token, device = ops.issue_session(db.session, now=now, citizen=citizen,
+                                      lifetime=session_lifetime("citizen"),
+                                      device_name=data["device_name"])
+    record("citizen.signed_in", target_kind="citizen", target_id=citizen.id,
+           details={"session": str(device.id), "new_account": new_account})
+    db.session.commit()
+    return {"token": token, "session": _device_dump(device, device.id),
+            "citizen": citizen, "new_account": new_account}
+
+
+@blp.route("/auth/logout", methods=["POST"])
+@allow("signed_in")
+@blp.response(204)
+@blp.doc(security=BEARER)
+def logout():
+    """Keluar dari perangkat ini / Sign this device out."""
+    principal = current_principal()
+    principal.session.revoked_at = utcnow()
+    record("signed_out", target_kind="session", target_id=principal.session.id)
+    db.session.commit()
+
+
+@blp.route("/me")
+@allow("citizen")
+@blp.response(200, ProfileSchema)
+@blp.doc(security=BEARER)
+def get_profile():
+    """Profil saya (catatan MPP) / My profile: the MPP's record of me."""
+    return current_principal().citizen
+
+
+@blp.route("/me", methods=["PATCH"])
+@allow("citizen")
+@blp.arguments(ProfilePatchSchema)
+@blp.response(200, ProfileSchema)
+@blp.doc(security=BEARER)
+def patch_profile(data):
+    """Ubah profil / Change my profile (keys not yet verified by an officer)."""
+    citizen = current_principal().citizen
+    language = data.pop("language", None)
+    changed = ops.update_profile(citizen, data)
+    if language:
+        citizen.language = language
+    if changed:
+        record("citizen.profile_changed", target_kind="citizen", target_id=citizen.id,
+               details={"keys": changed})
+    db.session.commit()
+    return citizen
+
+
+@blp.route("/me/devices")
+@allow("citizen")
+@blp.response(200, DeviceListSchema)
+@blp.doc(security=BEARER)
+def list_devices():
+    """Perangkat saya / My signed-in devices."""
+    principal = current_principal()
+    devices = ops.citizen_sessions(db.session, principal.citizen, utcnow())
+    return {"items": [_device_dump(d, principal.session.id) for d in devices]}
+
+
+@blp.route("/me/devices/<uuid:session_id>", methods=["DELETE"])
+@allow("citizen")
+@blp.response(204)
+@blp.alt_response(404, schema=ErrorSchema)
+@blp.doc(security=BEARER)
+def revoke_device(session_id):
+    """Keluarkan perangkat / Sign a device out (a lost phone, say)."""
+    citizen = current_principal().citizen
+    ops.revoke_citizen_session(db.session, citizen, session_id, utcnow())
+    record("session.revoked", target_kind="session", target_id=session_id)
+    db.session.commit()
+
+
+@blp.route("/me/export")
+@allow("citizen")
+@blp.response(200, description="A zip of everything held about me",
+              content_type="application/zip")
+@blp.doc(security=BEARER)
+def export_me():
+    """Unduh data saya / Export everything held about me (UU 27/2022)."""
+    citizen = current_principal().citizen
+    now = utcnow()
+    content = ops.export_citizen(db.session, citizen, now)
+    record("citizen.exported", target_kind="citizen", target_id=citizen.id)
+    db.session.commit()
+    return Response(content, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="sekali-datang-{now:%Y%m%d}.zip"'})
+
+
+@blp.route("/me/erase", methods=["POST"])
+@allow("citizen")
+@blp.arguments(EraseSchema)
+@blp.response(204)
+@blp.doc(security=BEARER)
+def erase_me(data):
+    """Hapus data saya / Erase my personal data and files (keeps an anonymous audit trail)."""
+    if data["confirm"] != "HAPUS":
+        raise ApiError(400, "erase_not_confirmed")
+    citizen = current_principal().citizen
+    ops.erase_citizen(db.session, citizen, utcnow())
+    record("citizen.erased", target_kind="citizen", target_id=citizen.id)
+    db.session.commit()
+
+
+# ----------------------------------------------------------------------------- officers
+
+@blp.route("/officer/login", methods=["POST"])
+@allow("public")
+@limiter.limit(_config_limit("OFFICER_LOGIN_LIMIT_PER_IP"))
+@blp.arguments(OfficerLoginSchema)
+@blp.response(200, OfficerSignedInSchema)
+@blp.alt_response(401, schema=ErrorSchema)
+def officer_login(data):
+    """Masuk petugas / Officer sign-in by password."""
+    now = utcnow()
+    try:
+        officer = ops.officer_login(db.session, data["username"], data["password"], now=now)
+    except ApiError as err:
+        record("officer.login_failed", target_kind="officer_username",
+               target_id=data["username"][:64], outcome="denied", details={"code": err.code})
+        db.session.commit()  # failure counters and lockout must stick
+        raise
+    token, device = ops.issue_session(db.session, now=now, officer=officer,
+                                      lifetime=session_lifetime("officer"),
+                                      device_name=data["device_name"])
+    record("officer.signed_in", target_kind="officer", target_id=officer.id,
+           details={"session": str(device.id)})
+    db.session.commit()
+    return {"token": token, "officer": officer, "expires_at": device.expires_at}
+
+
+@blp.route("/officer/me")
+@allow("officer")
+@blp.response(200, OfficerSchema)
+@blp.doc(security=BEARER)
+def officer_me():
+    """Petugas yang masuk / The signed-in officer."""
+    return current_principal().officer
+
+
+@blp.route("/admin/officers")
+@allow("admin")
+@blp.response(200, OfficerListSchema)
+@blp.doc(security=BEARER)
+def list_officers():
+    """Daftar petugas / List officer accounts."""
+    return {"items": db.session.scalars(select(Officer).order_by(Officer.username)).all()}
+
+
+@blp.route("/admin/officers", methods=["POST"])
+@allow("admin")
+@blp.arguments(OfficerCreateSchema)
+@blp.response(201, OfficerSchema)
+@blp.doc(security=BEARER)
+def create_officer(data):
+    """Buat akun petugas / Create an officer account."""
+    officer = ops.create_officer(db.session, username=data["username"],
+                                 password=data["password"], full_name=data["full_name"],
+                                 role=data["role"], mpp_code=data["mpp"],
+                                 agency_code=data["agency"], now=utcnow())
+    record("officer.created", target_kind="officer", target_id=officer.id,
+           details={"role": officer.role})
+    db.session.commit()
+    return officer
+
+
+@blp.route("/admin/officers/<int:officer_id>", methods=["PATCH"])
+@allow("admin")
+@blp.arguments(OfficerPatchSchema)
+@blp.response(200, OfficerSchema)
+@blp.alt_response(404, schema=ErrorSchema)
+@blp.doc(security=BEARER)
+def update_officer(data, officer_id):
+    """Ubah petugas / Change an officer: role, scope, password, disable."""
+    officer = db.session.get(Officer, officer_id)
+    if officer is None:
+        raise ApiError(404, "officer_not_found")
+    ops.update_officer(db.session, officer, data)
+    record("officer.changed", target_kind="officer", target_id=officer.id,
+           details={"keys": sorted(k for k in data if k != "password")
+                    + (["password"] if "password" in data else [])})
+    db.session.commit()
+    return officer
+
+
+@blp.route("/admin/audit")
+@allow("admin")
+@blp.arguments(AuditQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, AuditListSchema)
+@blp.doc(security=BEARER)
+def list_audit(limit=100, **filters):
+    """Log audit / The audit log, newest first, filtered by target or actor."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
+    for key, value in filters.items():
+        query = query.where(getattr(AuditEvent, key) == value)
+    return {"items": db.session.scalars(query).all()}
