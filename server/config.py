@@ -70,7 +70,8 @@ class Config:
     OFFICER_LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
     CITIZEN_SESSION_DAYS = 90  # sliding: a phone may be offline for weeks
     OFFICER_SESSION_HOURS = 12  # one working day at the counter
-    RATELIMIT_HEADERS_ENABLED = True
+    # Our 429 handler writes Retry-After itself; the library would overwrite it on every 429.
+    RATELIMIT_HEADERS_ENABLED = False
     PROXY_COUNT = 0  # reverse proxies in front, whose X-Forwarded-For is trusted
 
     def __init__(self, instance_dir: Path | None = None):

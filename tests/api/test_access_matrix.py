@@ -1,0 +1,111 @@
+"""Every route in the URL map, called by every kind of caller.
+
+The table below is the access policy written out. A route missing from it fails the suite,
+so nobody adds an endpoint without deciding who may call it.
+"""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from tests.helpers import assert_error
+
+ANYONE = {"anonymous", "citizen_a", "citizen_b", "verifier_x", "verifier_y",
+          "supervisor_other", "admin"}
+CITIZENS = {"citizen_a", "citizen_b"}
+OFFICERS = {"verifier_x", "verifier_y", "supervisor_other", "admin"}
+SIGNED_IN = CITIZENS | OFFICERS
+
+# (method, rule) -> who may call it
+POLICY = {
+    ("GET", "/healthz"): ANYONE,
+    ("GET", "/"): ANYONE,
+    ("GET", "/<path:filename>"): ANYONE,
+    ("GET", "/static/<path:filename>"): ANYONE,
+    ("GET", "/api/openapi.json"): ANYONE,
+    ("GET", "/api/docs"): ANYONE,
+    ("GET", "/api/docs/swagger-ui/<path:filename>"): ANYONE,
+    ("GET", "/api/catalog/version"): ANYONE,
+    ("GET", "/api/mpps"): ANYONE,
+    ("GET", "/api/mpps/<code:code>"): ANYONE,
+    ("GET", "/api/services"): ANYONE,
+    ("GET", "/api/services/<code:code>"): ANYONE,
+    ("GET", "/api/document-types"): ANYONE,
+    ("POST", "/api/auth/otp"): ANYONE,
+    ("POST", "/api/auth/otp/verify"): ANYONE,
+    ("POST", "/api/officer/login"): ANYONE,
+    ("POST", "/api/auth/logout"): SIGNED_IN,
+    ("GET", "/api/me"): CITIZENS,
+    ("PATCH", "/api/me"): CITIZENS,
+    ("GET", "/api/me/devices"): CITIZENS,
+    ("DELETE", "/api/me/devices/<uuid:session_id>"): CITIZENS,
+    ("GET", "/api/me/export"): CITIZENS,
+    ("POST", "/api/me/erase"): CITIZENS,
+    ("GET", "/api/officer/me"): OFFICERS,
+    ("GET", "/api/admin/officers"): {"admin"},
+    ("POST", "/api/admin/officers"): {"admin"},
+    ("PATCH", "/api/admin/officers/<int:officer_id>"): {"admin"},
+    ("GET", "/api/admin/audit"): {"admin"},
+}
+
+SAMPLE_ARGS = {"code": "langsa", "filename": "index.html", "session_id": str(uuid.uuid4()),
+               "officer_id": "999999"}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, rule
+
+
+def fill(rule) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: SAMPLE_ARGS[m.group(1)], rule.rule)
+
+
+def make_officers(callers):
+    return {
+        "verifier_x": callers.officer("verifier", "langsa", "dukcapil")["id"],
+        "verifier_y": callers.officer("verifier", "langsa", "imigrasi")["id"],
+        "supervisor_other": callers.officer("supervisor", "payakumbuh")["id"],
+        "admin": callers.officer("admin")["id"],
+    }
+
+
+def make_callers(callers, officers):
+    """Fresh sessions (and citizens), so what one call does (sign out, erase) cannot mask
+    the next."""
+    who = {"anonymous": {}, "citizen_a": callers.citizen()["headers"],
+           "citizen_b": callers.citizen()["headers"]}
+    for name, officer_id in officers.items():
+        who[name] = callers.officer_session(officer_id)["headers"]
+    return who
+
+
+def test_every_route_has_a_policy_entry(app):
+    missing = [(m, r.rule) for m, r in routes(app) if (m, r.rule) not in POLICY]
+    assert missing == [], f"routes with no entry in the access policy: {missing}"
+    stale = set(POLICY) - {(m, r.rule) for m, r in routes(app)}
+    assert stale == set(), f"policy entries for routes that no longer exist: {stale}"
+
+
+def test_every_route_answers_each_caller_as_the_policy_says(app, callers):
+    client = app.test_client()
+    officers = make_officers(callers)
+    for method, rule in routes(app):
+        allowed = POLICY[(method, rule.rule)]
+        who = make_callers(callers, officers)
+        url = fill(rule)
+        for caller, headers in who.items():
+            kwargs = {"headers": headers}
+            if method in ("POST", "PATCH", "PUT"):
+                kwargs["json"] = {}
+            response = client.open(url, method=method, **kwargs)
+            if caller in allowed:
+                assert response.status_code not in (401, 403), (
+                    method, rule.rule, caller, response.status_code, response.get_data(True))
+            elif caller == "anonymous":
+                assert_error(response, 401, "unauthorized")
+            else:
+                assert_error(response, 403, "forbidden")
