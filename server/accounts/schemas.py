@@ -4,6 +4,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate as v
 
+from ..fields import UtcDateTime
+
 from .models import OFFICER_ROLES
 
 
@@ -37,7 +39,7 @@ class ProfileSchema(ma.Schema):
     email = ma.fields.String(allow_none=True)
     verified_keys = ma.fields.List(ma.fields.String())
     language = ma.fields.String()
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class ProfilePatchSchema(ma.Schema):
@@ -55,9 +57,9 @@ class ProfilePatchSchema(ma.Schema):
 class DeviceSchema(ma.Schema):
     id = ma.fields.UUID()
     device_name = ma.fields.String()
-    created_at = ma.fields.DateTime()
-    last_seen_at = ma.fields.DateTime()
-    expires_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
+    last_seen_at = UtcDateTime()
+    expires_at = UtcDateTime()
     current = ma.fields.Boolean()
 
 
@@ -99,7 +101,7 @@ class OfficerLoginSchema(ma.Schema):
 class OfficerSignedInSchema(ma.Schema):
     token = ma.fields.String()
     officer = ma.fields.Nested(OfficerSchema)
-    expires_at = ma.fields.DateTime()
+    expires_at = UtcDateTime()
 
 
 USERNAME = v.Regexp(r"^[a-z0-9._-]{3,60}$", error="3-60 lower-case letters, digits, . _ -")
@@ -132,7 +134,7 @@ class AuditQuerySchema(ma.Schema):
 
 class AuditEventSchema(ma.Schema):
     id = ma.fields.Integer()
-    at = ma.fields.DateTime()
+    at = UtcDateTime()
     actor_kind = ma.fields.String()
     actor_id = ma.fields.String(allow_none=True)
     session_id = ma.fields.String(allow_none=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate as v
 
+from ..fields import UtcDateTime
+
 
 class ListQuerySchema(ma.Schema):
     limit = ma.fields.Integer(load_default=100, validate=v.Range(min=1, max=500))
@@ -154,4 +156,4 @@ class DocumentTypeListSchema(ma.Schema):
 class CatalogVersionSchema(ma.Schema):
     version = ma.fields.Integer()
     hash = ma.fields.String(attribute="content_hash")
-    updated_at = ma.fields.DateTime(allow_none=True)
+    updated_at = UtcDateTime(allow_none=True)
