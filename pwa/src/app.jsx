@@ -1,10 +1,15 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { loadLang, makeT, otherLang, saveLang } from './i18n.js';
-import { parseHash } from './router.js';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { request, sessionApi } from './api.js';
+import { loadLang, makeT, otherLang, saveLang, translate } from './i18n.js';
+import { hrefFor, parseHash } from './router.js';
+import { clearToken, getToken, setToken } from './session-store.js';
 import { CHOSEN_MPP_KEY, getStorage, readItem, writeItem } from './storage.js';
 import { registerServiceWorker } from './sw-register.js';
+import { Loading } from './views/common.jsx';
 import { MppDetail } from './views/mpp-detail.jsx';
 import { MppList } from './views/mpp-list.jsx';
+import { Profile } from './views/profile.jsx';
+import { SignIn } from './views/sign-in.jsx';
 
 export function App() {
   const storage = useMemo(getStorage, []);
@@ -12,9 +17,31 @@ export function App() {
   const [route, setRoute] = useState(() => parseHash(window.location.hash));
   const [chosen, setChosen] = useState(() => readItem(storage, CHOSEN_MPP_KEY));
   const [applyUpdate, setApplyUpdate] = useState(null);
+  // The session token: undefined while it is read from IndexedDB, then a string or null.
+  const [token, setTokenState] = useState(undefined);
+  // A one-off message for one route ("you are signed out"), gone once the user moves on.
+  const [flash, setFlash] = useState(null);
   const t = useMemo(() => makeT(lang), [lang]);
   const main = useRef(null);
   const firstRoute = useRef(true);
+  const tokenRef = useRef(undefined);
+  const langRef = useRef(lang);
+  langRef.current = lang;
+
+  const applyToken = useCallback((value) => {
+    tokenRef.current = value;
+    setTokenState(value);
+  }, []);
+
+  useEffect(() => {
+    let live = true;
+    getToken().then((stored) => {
+      if (live && tokenRef.current === undefined) applyToken(stored || null);
+    });
+    return () => {
+      live = false;
+    };
+  }, [applyToken]);
 
   useEffect(() => {
     document.documentElement.lang = lang;
@@ -29,6 +56,7 @@ export function App() {
 
   // After a route change, start screen readers and keyboards at the new view.
   useEffect(() => {
+    setFlash((current) => (current && current.route !== route.name ? null : current));
     if (firstRoute.current) {
       firstRoute.current = false;
       return;
@@ -37,14 +65,83 @@ export function App() {
     if (main.current) main.current.focus();
   }, [route.name, route.code]);
 
+  /**
+   * Go to `target` now: the route state changes in the same render as whatever state the
+   * caller changes with it (no frame of the old view with the new state), and the hash
+   * follows. `replace` keeps the step out of the back button's way (#/masuk after signing in).
+   */
+  const navigate = useCallback((target, { replace = false } = {}) => {
+    const href = hrefFor(target);
+    setRoute(parseHash(href));
+    if (window.location.hash === href) return;
+    if (replace) window.history.replaceState(null, '', href);
+    else window.location.hash = href;
+  }, []);
+
   useEffect(() => {
     registerServiceWorker({ onUpdateReady: (apply) => setApplyUpdate(() => apply) });
   }, []);
+
+  /**
+   * The server said the session is over (401): forget the token, and only the token
+   * (drafts and everything else on the phone stay), then ask for a sign-in again. A 401
+   * for a token we no longer hold (signed out, or signed in again since) changes nothing.
+   */
+  const sessionEnded = useCallback(
+    (error, failedToken) => {
+      if (!failedToken || failedToken !== tokenRef.current) return;
+      applyToken(null);
+      clearToken();
+      const text = (error && error.serverMessage) || translate(langRef.current, 'session.ended');
+      setFlash({ route: 'signin', tone: 'warn', text });
+      navigate({ name: 'signin' });
+    },
+    [applyToken, navigate],
+  );
+
+  const api = useMemo(
+    () =>
+      sessionApi({
+        getToken: () => tokenRef.current,
+        getLang: () => langRef.current,
+        onSessionEnded: sessionEnded,
+      }),
+    [sessionEnded],
+  );
+
+  const signedIn = async (result) => {
+    await setToken(result.token);
+    applyToken(result.token);
+    setFlash({ route: 'profile', tone: 'ok', key: result.new_account ? 'signin.welcomeNew' : 'signin.welcome' });
+    navigate({ name: 'profile' }, { replace: true });
+    if (result.citizen && result.citizen.language !== langRef.current) {
+      // The language for messages from the MPP follows the app's; best effort.
+      api.request('/api/me', { method: 'PATCH', body: { language: langRef.current } }).catch(() => {});
+    }
+  };
+
+  /** Sign out here: forget the token at once, tell the server when we can. */
+  const signOut = async ({ server, flashKey }) => {
+    const old = tokenRef.current;
+    setFlash({ route: 'list', tone: 'ok', key: flashKey });
+    navigate({ name: 'list' });
+    applyToken(null);
+    await clearToken();
+    if (server && old) {
+      request('/api/auth/logout', { method: 'POST', token: old, lang: langRef.current }).catch(() => {
+        // offline or already ended: the session lapses on the server by itself, and the
+        // citizen can remove this device from another one
+      });
+    }
+  };
 
   const switchLang = () => {
     const next = otherLang(lang);
     saveLang(storage, next);
     setLang(next);
+    if (tokenRef.current) {
+      api.request('/api/me', { method: 'PATCH', body: { language: next } }).catch(() => {});
+    }
   };
 
   const choose = (code) => {
@@ -52,26 +149,64 @@ export function App() {
     setChosen(code);
   };
 
+  let view;
+  if (route.name === 'mpp') {
+    view = <MppDetail key={route.code} t={t} lang={lang} code={route.code} />;
+  } else if (route.name === 'signin' || route.name === 'profile') {
+    // Either address shows whichever of the two fits: the profile needs a session, and
+    // signing in again with one is pointless.
+    if (token === undefined) view = <Loading t={t} rows={2} />;
+    else if (token) view = <Profile t={t} lang={lang} api={api} onSignOut={signOut} />;
+    else view = <SignIn t={t} lang={lang} onSignedIn={signedIn} />;
+  } else {
+    view = <MppList t={t} lang={lang} chosen={chosen} onChoose={choose} />;
+  }
+
+  const shownFlash = flash && flash.route === route.name ? flash : null;
+  const accountRoute = route.name === 'signin' || route.name === 'profile';
+
   return (
     <>
       <header class="site-header">
-        <div class="brand">
+        <a class="brand" href={hrefFor({ name: 'list' })}>
           <img class="brand-icon" src="/icons/icon.svg" alt="" width="40" height="40" />
           <div>
             <p class="brand-name">{t('app.name')}</p>
             <p class="brand-tagline">{t('app.tagline')}</p>
           </div>
-        </div>
-        <button type="button" class="lang-switch" lang={otherLang(lang)} onClick={switchLang}>
-          {t('lang.switch')}
-        </button>
+        </a>
+        <nav class="header-nav" aria-label={t('nav.label')}>
+          {token === undefined ? null : token ? (
+            <a
+              class="header-link"
+              href={hrefFor({ name: 'profile' })}
+              data-nav="profile"
+              aria-current={accountRoute ? 'page' : undefined}
+            >
+              {t('nav.profile')}
+            </a>
+          ) : (
+            <a
+              class="header-link"
+              href={hrefFor({ name: 'signin' })}
+              data-nav="signin"
+              aria-current={accountRoute ? 'page' : undefined}
+            >
+              {t('nav.signin')}
+            </a>
+          )}
+          <button type="button" class="lang-switch" lang={otherLang(lang)} onClick={switchLang}>
+            {t('lang.switch')}
+          </button>
+        </nav>
       </header>
       <main id="main" class="main" tabIndex={-1} ref={main}>
-        {route.name === 'mpp' ? (
-          <MppDetail key={route.code} t={t} lang={lang} code={route.code} />
-        ) : (
-          <MppList t={t} lang={lang} chosen={chosen} onChoose={choose} />
+        {shownFlash && (
+          <p class={`flash flash-${shownFlash.tone}`} role={shownFlash.tone === 'warn' ? 'alert' : 'status'}>
+            {shownFlash.key ? t(shownFlash.key) : shownFlash.text}
+          </p>
         )}
+        {view}
       </main>
       {applyUpdate && (
         <div class="update-banner" role="status">

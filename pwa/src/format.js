@@ -30,3 +30,43 @@ export function pickHours(lang, mpp) {
   const other = lang === 'en' ? mpp?.hours_id : mpp?.hours_en;
   return own || other || '';
 }
+
+/**
+ * A server timestamp as a Date. The API writes UTC without an offset
+ * ("2025-11-23T15:04:05"); read that as UTC, not as the phone's local time.
+ */
+export function parseServerTime(value) {
+  if (!value) return null;
+  // Safari parses at most three digits of a fraction of a second.
+  const text = String(value).replace(/(\.\d{3})\d+/, '$1');
+  const hasZone = /(?:Z|[+-]\d\d:?\d\d)$/i.test(text);
+  const date = new Date(hasZone || !text.includes('T') ? text : `${text}Z`);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** "23 Nov 2025, 22.04" / "23 Nov 2025, 22:04" in the phone's time zone; "" if unknown. */
+export function formatDateTime(lang, value, timeZone) {
+  const date = parseServerTime(value);
+  if (!date) return '';
+  return date.toLocaleString(LOCALES[lang] || LOCALES.id, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  });
+}
+
+/** A calendar date "1990-08-05" as "5 Agu 1990" / "5 Aug 1990"; the text itself if odd. */
+export function formatDate(lang, value) {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value ?? ''));
+  if (!match) return value ? String(value) : '';
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toLocaleDateString(LOCALES[lang] || LOCALES.id, {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}

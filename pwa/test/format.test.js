@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatCounts, formatPlace, pickHours } from '../src/format.js';
+import { formatCounts, formatDate, formatDateTime, formatPlace, parseServerTime, pickHours } from '../src/format.js';
 
 describe('formatCounts', () => {
   it('reads "10 instansi · 17 layanan" in Indonesian', () => {
@@ -38,5 +38,27 @@ describe('pickHours', () => {
     assert.equal(pickHours('en', mpp), 'Mon–Fri 8am–3pm');
     assert.equal(pickHours('en', { hours_id: 'Senin' }), 'Senin');
     assert.equal(pickHours('id', {}), '');
+  });
+});
+
+describe('server times and dates', () => {
+  it('reads a time without an offset as UTC', () => {
+    assert.equal(parseServerTime('2025-11-23T15:04:05').toISOString(), '2025-11-23T15:04:05.000Z');
+    assert.equal(parseServerTime('2025-11-23T15:04:05.123456').toISOString(), '2025-11-23T15:04:05.123Z');
+    assert.equal(parseServerTime('2025-11-23T15:04:05+07:00').toISOString(), '2025-11-23T08:04:05.000Z');
+    assert.equal(parseServerTime('nonsense'), null);
+    assert.equal(parseServerTime(null), null);
+  });
+
+  it('shows it in the local way and zone', () => {
+    assert.equal(formatDateTime('id', '2025-11-23T15:04:05', 'Asia/Jakarta'), '23 Nov 2025, 22.04');
+    assert.equal(formatDateTime('en', '2025-11-23T15:04:05', 'Asia/Jakarta'), '23 Nov 2025, 22:04');
+    assert.equal(formatDateTime('id', ''), '');
+  });
+
+  it('shows a calendar date without shifting the day', () => {
+    assert.equal(formatDate('id', '1990-08-05'), '5 Agu 1990');
+    assert.equal(formatDate('en', '1990-08-05'), '5 Aug 1990');
+    assert.equal(formatDate('en', ''), '');
   });
 });

@@ -10,8 +10,17 @@ describe('hash routes', () => {
     assert.deepEqual(parseHash('#/mpp/kota-payakumbuh/'), { name: 'mpp', code: 'kota-payakumbuh' });
   });
 
+  it('parses the sign-in and profile screens', () => {
+    assert.deepEqual(parseHash('#/masuk'), { name: 'signin' });
+    assert.deepEqual(parseHash('#/masuk/'), { name: 'signin' });
+    assert.deepEqual(parseHash('#/profil'), { name: 'profile' });
+    assert.equal(hrefFor({ name: 'signin' }), '#/masuk');
+    assert.equal(hrefFor({ name: 'profile' }), '#/profil');
+    assert.equal(hrefFor({ name: 'constructor' }), '#/');
+  });
+
   it('sends anything odd to the list', () => {
-    for (const hash of ['#/mpp/', '#/mpp/%E0%A4%A', '#/mpp/../admin', '#/mpp/Langsa', '#/nowhere', '#/mpp/a/b']) {
+    for (const hash of ['#/mpp/', '#/mpp/%E0%A4%A', '#/mpp/../admin', '#/mpp/Langsa', '#/nowhere', '#/mpp/a/b', '#/masukk', '#/profil/x', '#__proto__', '#/__proto__', '#constructor']) {
       assert.deepEqual(parseHash(hash), { name: 'list' }, hash);
     }
   });
