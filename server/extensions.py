@@ -67,7 +67,39 @@ class ArgumentParser(FlaskParser):
     def load_json(self, req, schema):
         if req.content_length and not req.is_json:
             raise UnsupportedMediaType()
-        return super().load_json(req, schema)
+        data = super().load_json(req, schema)
+        _refuse_unstorable_text(data, "json")
+        return data
+
+    def load_querystring(self, req, schema):
+        data = super().load_querystring(req, schema)
+        _refuse_unstorable_text(dict(req.args), "query")
+        return data
+
+
+def _refuse_unstorable_text(value, location: str, path: str = "") -> None:
+    """No text field anywhere may hold a NUL byte or a lone surrogate: PostgreSQL cannot
+    store the first and UTF-8 cannot encode the second. Refuse them as bad input (400)
+    before any view or query sees them, instead of failing deep inside with a 500."""
+    if isinstance(value, str):
+        bad = "\x00" in value
+        if not bad:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                bad = True
+        if bad:
+            from .errors import ApiError
+
+            raise ApiError(400, "validation_failed", {"fields": {location: {
+                path or "_body": ["Contains a NUL character or text that is not valid UTF-8."]}}})
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unstorable_text(key, location, path)
+            _refuse_unstorable_text(item, location, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_unstorable_text(item, location, f"{path}[{index}]")
 
 
 class Blueprint(SmorestBlueprint):

@@ -256,7 +256,7 @@ def create_officer(data):
     return officer
 
 
-@blp.route("/admin/officers/<int:officer_id>", methods=["PATCH"])
+@blp.route("/admin/officers/<int(max=2147483647):officer_id>", methods=["PATCH"])
 @allow("admin")
 @blp.arguments(OfficerPatchSchema)
 @blp.response(200, OfficerSchema)

@@ -9,7 +9,7 @@ from ..fields import UtcDateTime
 
 class ListQuerySchema(ma.Schema):
     limit = ma.fields.Integer(load_default=100, validate=v.Range(min=1, max=500))
-    offset = ma.fields.Integer(load_default=0, validate=v.Range(min=0))
+    offset = ma.fields.Integer(load_default=0, validate=v.Range(min=0, max=1_000_000))
 
 
 CODE = v.Regexp(r"^[a-z0-9-]{1,40}$", error="Not a valid code.")

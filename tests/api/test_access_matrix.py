@@ -46,7 +46,7 @@ POLICY = {
     ("GET", "/api/officer/me"): OFFICERS,
     ("GET", "/api/admin/officers"): {"admin"},
     ("POST", "/api/admin/officers"): {"admin"},
-    ("PATCH", "/api/admin/officers/<int:officer_id>"): {"admin"},
+    ("PATCH", "/api/admin/officers/<int(max=2147483647):officer_id>"): {"admin"},
     ("GET", "/api/admin/audit"): {"admin"},
 }
 

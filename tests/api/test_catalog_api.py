@@ -131,6 +131,7 @@ def test_unknown_query_parameters_are_400(client, query, field):
 
 
 @pytest.mark.parametrize("query", ["limit=abc", "limit=0", "limit=100000", "offset=-1", "q=",
+                                   "offset=4538871674453693038592",
                                    "mpp=%00", "mpp=Langsa%20Kota", "q=paspor%00"])
 def test_malformed_query_values_are_400(client, query):
     error = assert_error(client.get(f"/api/services?{query}"), 400, "validation_failed")

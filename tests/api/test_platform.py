@@ -1,6 +1,8 @@
 """Cross-cutting API behaviour: the error shape for every status, health, OpenAPI, headers."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from openapi_spec_validator import validate
 
@@ -154,3 +156,19 @@ def test_hsts_over_https(client):
 
 def test_errors_are_never_cached(client):
     assert client.get("/api/mpps/tidak-ada").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("body", [
+    {"username": "a\u0000b", "password": "x"},
+    {"username": "\ud853", "password": "x"},
+])
+def test_text_no_database_can_store_is_400_not_500(client, body):
+    """Found by the schemathesis run on PostgreSQL: a NUL byte reached a query and made a 500."""
+    response = client.post("/api/officer/login", data=json.dumps(body),
+                           headers={"Content-Type": "application/json"})
+    error = assert_error(response, 400, "validation_failed")
+    assert "username" in error["details"]["fields"]["json"]
+
+
+def test_nul_in_a_query_parameter_is_400(client):
+    assert_error(client.get("/api/services?q=a%00b"), 400, "validation_failed")
