@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from flask import Flask
 
@@ -19,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings = load_config(config.get("NAME"), config.get("INSTANCE_DIR"))
     settings.update(config)
     app.config.from_mapping(finalise(settings))
+    app.config["INSTANCE_DIR"] = Path(app.config["INSTANCE_DIR"])
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
     app.json.sort_keys = False
     app.url_map.converters["code"] = CodeConverter
@@ -32,9 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     api = extensions.init_app(app)
 
-    from . import accounts, catalog
+    from . import accounts, applications, catalog
     catalog.init_app(app, api)
     accounts.init_app(app, api)
+    applications.init_app(app, api)
     access.init_app(app)
 
     web.init_app(app)

@@ -42,6 +42,9 @@ def _sqlite_pragmas(dbapi_connection, _record):
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
+    # Let SQLAlchemy say BEGIN itself (below): Python's sqlite3 would otherwise start
+    # transactions late (not before a SELECT), and a pull's reads would not share a snapshot.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -52,6 +55,15 @@ def _sqlite_pragmas(dbapi_connection, _record):
 # Rate limits: memory storage by default, Redis when RATELIMIT_STORAGE_URI says so. Limits
 # are declared on the views that need them (sign-in), none by default.
 limiter = Limiter(key_func=get_remote_address)
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    """BEGIN on SQLite; BEGIN IMMEDIATE when the connection asks for it (a sync push takes
+    the write lock first, so what it reads cannot go stale before it writes)."""
+    if conn.dialect.name == "sqlite":
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 class ArgumentParser(FlaskParser):
@@ -68,16 +80,16 @@ class ArgumentParser(FlaskParser):
         if req.content_length and not req.is_json:
             raise UnsupportedMediaType()
         data = super().load_json(req, schema)
-        _refuse_unstorable_text(data, "json")
+        refuse_unstorable_text(data, "json")
         return data
 
     def load_querystring(self, req, schema):
         data = super().load_querystring(req, schema)
-        _refuse_unstorable_text(dict(req.args), "query")
+        refuse_unstorable_text(dict(req.args), "query")
         return data
 
 
-def _refuse_unstorable_text(value, location: str, path: str = "") -> None:
+def refuse_unstorable_text(value, location: str, path: str = "") -> None:
     """No text field anywhere may hold a NUL byte or a lone surrogate: PostgreSQL cannot
     store the first and UTF-8 cannot encode the second. Refuse them as bad input (400)
     before any view or query sees them, instead of failing deep inside with a 500."""
@@ -95,11 +107,11 @@ def _refuse_unstorable_text(value, location: str, path: str = "") -> None:
                 path or "_body": ["Contains a NUL character or text that is not valid UTF-8."]}}})
     elif isinstance(value, dict):
         for key, item in value.items():
-            _refuse_unstorable_text(key, location, path)
-            _refuse_unstorable_text(item, location, f"{path}.{key}" if path else str(key))
+            refuse_unstorable_text(key, location, path)
+            refuse_unstorable_text(item, location, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _refuse_unstorable_text(item, location, f"{path}[{index}]")
+            refuse_unstorable_text(item, location, f"{path}[{index}]")
 
 
 class Blueprint(SmorestBlueprint):

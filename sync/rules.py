@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-NIK_RE = re.compile(r"^\d{16}$")
-PHONE_DIGITS = re.compile(r"^\+628\d{7,11}$")  # +62 8xx, 10 to 14 digits after +62
+NIK_RE = re.compile(r"[0-9]{16}\Z")  # ASCII digits only; \Z: no trailing newline
+PHONE_DIGITS = re.compile(r"\+628[0-9]{7,11}\Z")  # +62 8xx, 10 to 14 digits after +62
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ class Citizen(db.Model):
     # Profile keys an officer has verified against originals; the citizen cannot change them.
     verified_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(2), default="id")
+    # The citizen's sync space version when the profile last changed (see sync/store.py).
+    version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     erased_at: Mapped[dt.datetime | None]
 

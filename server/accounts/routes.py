@@ -133,6 +133,10 @@ def patch_profile(data):
     if language:
         citizen.language = language
     if changed:
+        # The profile is part of the citizen's sync space: stamp it so the next pull sees it.
+        from ..applications.store import bump_space_version
+
+        citizen.version = bump_space_version(db.session.connection(), citizen.id)
         record("citizen.profile_changed", target_kind="citizen", target_id=citizen.id,
                details={"keys": changed})
     db.session.commit()

@@ -1,0 +1,96 @@
+"""The sync API: thin shells over sync.push and sync.pull (the contract: docs/sync-protocol.md)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, jsonify, request
+
+from sync import states
+from sync.errors import SyncError
+from sync.pull import pull
+from sync.push import push
+
+from ..access import allow, current_principal
+from ..errors import ApiError, ErrorSchema
+from ..extensions import Blueprint, db, refuse_unstorable_text
+from ..i18n import current_language
+from .schemas import (
+    PullRequestSchema, PullResponseSchema, PushRequestSchema, PushResponseSchema, StatesSchema,
+)
+from .store import SqlUnitOfWork
+
+blp = Blueprint("sync", __name__, url_prefix="/api/sync",
+                description="Sinkronisasi draf / Syncing drafts (protocol 1)")
+BEARER = [{"bearerAuth": []}]
+
+
+def unit_of_work() -> SqlUnitOfWork:
+    """One per app: it holds no state between transactions beyond a catalog cache."""
+    uow = current_app.extensions.get("sync_uow")
+    if uow is None:
+        uow = current_app.extensions["sync_uow"] = SqlUnitOfWork(db.engine)
+    return uow
+
+
+def _body():
+    if request.content_length and not request.is_json:
+        raise ApiError(415, "unsupported_media_type")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise ApiError(400, "invalid_json")
+    refuse_unstorable_text(body, "json")
+    return body
+
+
+def _sync_error(err: SyncError) -> ApiError:
+    error = ApiError(err.status, err.code, err.details)
+    error.message_override = err.message(current_language())
+    return error
+
+
+@blp.route("/push", methods=["POST"])
+@allow("citizen")
+@blp.doc(security=BEARER, requestBody={
+    "required": True, "content": {"application/json": {"schema": PushRequestSchema}}})
+@blp.response(200, PushResponseSchema)
+@blp.alt_response(409, schema=ErrorSchema, description="mutation_gap: details.last_mutation_id")
+@blp.alt_response(403, schema=ErrorSchema, description="client group of another citizen")
+@blp.alt_response(413, schema=ErrorSchema, description="batch over the limit")
+def sync_push():
+    """Kirim perubahan / Push mutations: each applied once, in order, or stored as rejected."""
+    body = _body()
+    db.session.close()  # the engine uses its own connection; hold no other open transaction
+    try:
+        result = push(unit_of_work(), str(current_principal().citizen.id), body,
+                      dt.datetime.now(dt.timezone.utc))
+    except SyncError as err:
+        raise _sync_error(err) from None
+    return jsonify(result)
+
+
+@blp.route("/pull", methods=["POST"])
+@allow("citizen")
+@blp.doc(security=BEARER, requestBody={
+    "required": True, "content": {"application/json": {"schema": PullRequestSchema}}})
+@blp.response(200, PullResponseSchema)
+@blp.alt_response(403, schema=ErrorSchema, description="client group of another citizen")
+def sync_pull():
+    """Ambil perubahan / Pull what changed in my space since the cookie."""
+    body = _body()
+    db.session.close()
+    try:
+        result = pull(unit_of_work(), str(current_principal().citizen.id), body)
+    except SyncError as err:
+        raise _sync_error(err) from None
+    return jsonify(result)
+
+
+@blp.route("/states")
+@allow("public")
+@blp.response(200, StatesSchema)
+def sync_states():
+    """Alur status permohonan / The application state machine, published so clients keep
+    no copy of it."""
+    response = jsonify(states.describe())
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response

@@ -1,0 +1,432 @@
+"""The sync engine's unit of work (sync/store.py) in SQL, for SQLite and PostgreSQL.
+
+SQLAlchemy Core on purpose, not the ORM: a push runs many of these small statements inside
+the write lock, and Core does the same work in a fraction of the Python time (see
+shared/testing.md's measurements). Every method follows the contract written in
+sync/store.py; read that first.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+
+from sync.model import (
+    PROFILE_KEYS, Application, ApplicationRequirement, Changes, Client, ClientGroup, Discrepancy,
+    Document, DocumentTypeSpec, FieldSpec, JournalEntry, MutationResult, Notification, Profile,
+    RequirementSpec, ServiceSpec, Tombstone,
+)
+
+from ..accounts.models import Citizen
+from ..audit.models import AuditEvent
+from ..catalog.models import Agency, DocumentType, Mpp, Requirement, Service, ServiceField
+from . import models as m
+
+T_SPACE = m.Space.__table__
+T_GROUP = m.ClientGroup.__table__
+T_CLIENT = m.Client.__table__
+T_RESULT = m.MutationResult.__table__
+T_TOMB = m.Tombstone.__table__
+T_REF = m.ReferenceCounter.__table__
+T_APP = m.Application.__table__
+T_REQ = m.ApplicationRequirement.__table__
+T_DISC = m.Discrepancy.__table__
+T_DOC = m.Document.__table__
+T_NOTE = m.Notification.__table__
+T_CITIZEN = Citizen.__table__
+T_AUDIT = AuditEvent.__table__
+
+
+def _db_time(value: dt.datetime | None) -> dt.datetime | None:
+    """The engine speaks aware UTC; columns hold naive UTC."""
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _engine_time(value: dt.datetime | None) -> dt.datetime | None:
+    return None if value is None else value.replace(tzinfo=dt.timezone.utc)
+
+
+def _uid(citizen_id: str) -> uuid.UUID:
+    return citizen_id if isinstance(citizen_id, uuid.UUID) else uuid.UUID(str(citizen_id))
+
+
+def bump_space_version(conn: Connection, citizen_id) -> int:
+    """Increment a citizen's space version on `conn` and return it (locks the space row to
+    commit). Shared by the unit of work and by server code that changes the space outside
+    the engine (the profile form), so every change reaches the next pull."""
+    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = (dialect_insert(T_SPACE).values(citizen_id=_uid(citizen_id), version=1,
+                                                horizon=0)
+                 .on_conflict_do_update(index_elements=["citizen_id"],
+                                        set_={"version": T_SPACE.c.version + 1})
+                 .returning(T_SPACE.c.version))
+    return conn.execute(statement).scalar_one()
+
+
+class SqlUnitOfWork:
+    """One engine's handle on the database. Safe to share between threads: each thread's
+    transaction has its own connection."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._local = threading.local()
+
+    # ---- transactions ------------------------------------------------------------------
+    @property
+    def conn(self) -> Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            raise RuntimeError("unit of work used outside transaction() or snapshot()")
+        return conn
+
+    @contextmanager
+    def _open(self, read_only: bool = False, **options) -> Iterator[None]:
+        if getattr(self._local, "conn", None) is not None:
+            raise RuntimeError("transactions do not nest")
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(**options) if options else conn
+            self._local.conn = conn
+            self._local.services = {}  # the catalog may be reloaded between transactions
+            sqlite_read_only = read_only and self.dialect == "sqlite"
+            try:
+                if sqlite_read_only:  # a write inside a snapshot is a bug: make it fail
+                    # On the driver's connection: through SQLAlchemy it would open a transaction.
+                    conn.connection.driver_connection.execute("PRAGMA query_only = ON")
+                with conn.begin():
+                    yield
+            finally:
+                self._local.conn = None
+                if sqlite_read_only:
+                    conn.connection.driver_connection.execute("PRAGMA query_only = OFF")
+
+    def transaction(self):
+        if self.dialect == "sqlite":
+            return self._open(sqlite_begin="IMMEDIATE")
+        return self._open()
+
+    def snapshot(self):
+        if self.dialect == "postgresql":
+            return self._open(read_only=True, isolation_level="REPEATABLE READ",
+                              postgresql_readonly=True)
+        return self._open(read_only=True)  # one deferred BEGIN: a WAL read snapshot
+
+    def _upsert(self, table, values: dict, keys: list[str]) -> None:
+        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        statement = dialect_insert(table).values(**values)
+        changed = {k: v for k, v in values.items() if k not in keys}
+        if changed:
+            statement = statement.on_conflict_do_update(index_elements=keys, set_=changed)
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=keys)
+        self.conn.execute(statement)
+
+    # ---- catalog -----------------------------------------------------------------------
+    def service(self, code: str) -> ServiceSpec | None:
+        cache = self._local.services
+        if code in cache:
+            return cache[code]
+        conn = self.conn
+        row = conn.execute(
+            select(Service.id, Service.code, Service.active, Mpp.ref_prefix, Mpp.code.label("mpp"),
+                   Agency.code.label("agency"))
+            .join(Agency, Agency.id == Service.agency_id).join(Mpp, Mpp.id == Agency.mpp_id)
+            .where(Service.code == code)).first()
+        spec = None
+        if row is not None:
+            fields = tuple(
+                FieldSpec(key=f.key, type=f.type, required=f.required, profile_key=f.profile_key,
+                          validation=f.validation or {})
+                for f in conn.execute(select(ServiceField).where(
+                    ServiceField.service_id == row.id).order_by(ServiceField.position)))
+            requirements = tuple(
+                RequirementSpec(code=r.code, document_type=r.document_type, required=r.required,
+                                formats=tuple(r.formats))
+                for r in conn.execute(select(Requirement).where(
+                    Requirement.service_id == row.id).order_by(Requirement.position)))
+            spec = ServiceSpec(code=row.code, ref_prefix=row.ref_prefix, fields=fields,
+                               requirements=requirements, mpp_code=row.mpp,
+                               agency_code=row.agency, active=row.active)
+        cache[code] = spec
+        return spec
+
+    def document_type(self, code: str) -> DocumentTypeSpec | None:
+        row = self.conn.execute(select(DocumentType.code, DocumentType.validity_days)
+                                .where(DocumentType.code == code)).first()
+        return DocumentTypeSpec(row.code, row.validity_days) if row else None
+
+    # ---- client identity ---------------------------------------------------------------
+    def get_client_group(self, client_group_id: str) -> ClientGroup | None:
+        row = self.conn.execute(select(T_GROUP).where(T_GROUP.c.id == client_group_id)).first()
+        return ClientGroup(row.id, str(row.citizen_id)) if row else None
+
+    def put_client_group(self, group: ClientGroup) -> None:
+        self.conn.execute(insert(T_GROUP).values(id=group.id, citizen_id=_uid(group.citizen_id)))
+
+    def lock_client(self, client_id: str) -> Client | None:
+        query = select(T_CLIENT).where(T_CLIENT.c.id == client_id)
+        if self.dialect == "postgresql":
+            query = query.with_for_update()
+        row = self.conn.execute(query).first()
+        return Client(row.id, row.client_group_id, row.last_mutation_id) if row else None
+
+    def put_client(self, client: Client) -> None:
+        self._upsert(T_CLIENT, {"id": client.id, "client_group_id": client.client_group_id,
+                                "last_mutation_id": client.last_mutation_id}, ["id"])
+
+    def clients_of_group(self, client_group_id: str) -> list[Client]:
+        rows = self.conn.execute(select(T_CLIENT).where(
+            T_CLIENT.c.client_group_id == client_group_id).order_by(T_CLIENT.c.id))
+        return [Client(r.id, r.client_group_id, r.last_mutation_id) for r in rows]
+
+    # ---- stored results ----------------------------------------------------------------
+    def get_result(self, client_id: str, mutation_id: int) -> MutationResult | None:
+        row = self.conn.execute(select(T_RESULT).where(
+            T_RESULT.c.client_id == client_id, T_RESULT.c.mutation_id == mutation_id)).first()
+        return self._result(row) if row else None
+
+    @staticmethod
+    def _result(row) -> MutationResult:
+        return MutationResult(client_id=row.client_id, mutation_id=row.mutation_id,
+                              citizen_id=str(row.citizen_id), name=row.name, error=row.error,
+                              version=row.version, status=row.status)
+
+    def put_result(self, result: MutationResult) -> None:
+        self._upsert(T_RESULT, {
+            "client_id": result.client_id, "mutation_id": result.mutation_id,
+            "citizen_id": _uid(result.citizen_id), "name": result.name, "status": result.status,
+            "error": result.error, "version": result.version}, ["client_id", "mutation_id"])
+
+    # ---- versions ----------------------------------------------------------------------
+    def next_version(self, citizen_id: str) -> int:
+        return bump_space_version(self.conn, citizen_id)
+
+    def space_version(self, citizen_id: str) -> int:
+        return self.conn.execute(select(T_SPACE.c.version).where(
+            T_SPACE.c.citizen_id == _uid(citizen_id))).scalar() or 0
+
+    def horizon(self, citizen_id: str) -> int:
+        return self.conn.execute(select(T_SPACE.c.horizon).where(
+            T_SPACE.c.citizen_id == _uid(citizen_id))).scalar() or 0
+
+    def purge_tombstones(self, citizen_id: str, upto_version: int) -> int:
+        """Delete tombstones with version <= upto_version and raise the horizon to it."""
+        cid = _uid(citizen_id)
+        deleted = self.conn.execute(delete(T_TOMB).where(
+            T_TOMB.c.citizen_id == cid, T_TOMB.c.version <= upto_version)).rowcount
+        self.conn.execute(update(T_SPACE).where(T_SPACE.c.citizen_id == cid,
+                                                T_SPACE.c.horizon < upto_version)
+                          .values(horizon=upto_version))
+        return deleted
+
+    def changes_since(self, citizen_id: str, after: int) -> Changes:
+        cid, conn = _uid(citizen_id), self.conn
+        changes = Changes()
+        # after=0 is the whole space: the profile too, even if it never changed since sign-up.
+        citizen = conn.execute(select(T_CITIZEN).where(
+            T_CITIZEN.c.id == cid, T_CITIZEN.c.version > after if after else true())).first()
+        if citizen is not None:
+            changes.profile = self._profile(citizen)  # None while the record is empty
+        apps = conn.execute(select(T_APP).where(T_APP.c.citizen_id == cid,
+                                                T_APP.c.version > after)).all()
+        changes.applications = self._applications(apps)
+        changes.documents = [self._document(r) for r in conn.execute(select(T_DOC).where(
+            T_DOC.c.citizen_id == cid, T_DOC.c.version > after))]
+        changes.notifications = [self._notification(r) for r in conn.execute(select(T_NOTE).where(
+            T_NOTE.c.citizen_id == cid, T_NOTE.c.version > after))]
+        changes.results = [self._result(r) for r in conn.execute(select(T_RESULT).where(
+            T_RESULT.c.citizen_id == cid, T_RESULT.c.version > after))]
+        changes.tombstones = [Tombstone(str(r.citizen_id), r.key, r.version)
+                              for r in conn.execute(select(T_TOMB).where(
+                                  T_TOMB.c.citizen_id == cid, T_TOMB.c.version > after))]
+        return changes
+
+    # ---- profile -----------------------------------------------------------------------
+    @staticmethod
+    def _profile(row) -> Profile | None:
+        """The record, or None for an account whose record was never written and is empty."""
+        values = {}
+        for key in PROFILE_KEYS:
+            value = getattr(row, key)
+            if value is None:
+                continue
+            # Form values travel as text; the record's date is compared as ISO text too.
+            values[key] = value.isoformat() if isinstance(value, dt.date) else value
+        if not values and not row.verified_keys and not row.version:
+            return None
+        return Profile(citizen_id=str(row.id), values=values,
+                       verified=set(row.verified_keys or []), version=row.version)
+
+    def get_profile(self, citizen_id: str) -> Profile | None:
+        row = self.conn.execute(select(T_CITIZEN).where(T_CITIZEN.c.id == _uid(citizen_id))
+                                ).first()
+        return self._profile(row) if row is not None else None  # _profile: None if empty
+
+    def put_profile(self, profile: Profile) -> None:
+        values: dict[str, Any] = {key: profile.values.get(key) for key in PROFILE_KEYS}
+        if isinstance(values.get("birth_date"), str):
+            values["birth_date"] = dt.date.fromisoformat(values["birth_date"])
+        values["verified_keys"] = sorted(profile.verified)
+        values["version"] = profile.version
+        result = self.conn.execute(update(T_CITIZEN).where(
+            T_CITIZEN.c.id == _uid(profile.citizen_id)).values(**values))
+        if result.rowcount != 1:
+            raise LookupError(f"no citizen {profile.citizen_id}")
+
+    # ---- applications ------------------------------------------------------------------
+    def _applications(self, rows) -> list[Application]:
+        if not rows:
+            return []
+        ids = [r.id for r in rows]
+        requirements: dict[str, dict[str, ApplicationRequirement]] = {i: {} for i in ids}
+        for r in self.conn.execute(select(T_REQ).where(T_REQ.c.application_id.in_(ids))
+                                   .order_by(T_REQ.c.application_id, T_REQ.c.position)):
+            requirements[r.application_id][r.code] = ApplicationRequirement(
+                r.code, r.document_id, r.review_status, r.officer_note)
+        discrepancies: dict[str, dict[str, Discrepancy]] = {i: {} for i in ids}
+        for d in self.conn.execute(select(T_DISC).where(T_DISC.c.application_id.in_(ids))):
+            discrepancies[d.application_id][d.field] = Discrepancy(
+                d.field, d.profile_key, d.draft_value, d.record_value)
+        return [Application(
+            id=r.id, citizen_id=str(r.citizen_id), service_code=r.service_code, state=r.state,
+            created_at=_engine_time(r.created_at), updated_at=_engine_time(r.updated_at),
+            fields=dict(r.fields or {}),
+            requirements=requirements[r.id], discrepancies=discrepancies[r.id],
+            reference=r.reference, submitted_at=_engine_time(r.submitted_at),
+            officer_note=r.officer_note,
+            version=r.version) for r in rows]
+
+    def get_application(self, application_id: str) -> Application | None:
+        rows = self.conn.execute(select(T_APP).where(T_APP.c.id == application_id)).all()
+        apps = self._applications(rows)
+        return apps[0] if apps else None
+
+    def put_application(self, application: Application) -> None:
+        conn = self.conn
+        self._upsert(T_APP, {
+            "id": application.id, "citizen_id": _uid(application.citizen_id),
+            "service_code": application.service_code, "state": application.state,
+            "created_at": _db_time(application.created_at),
+            "updated_at": _db_time(application.updated_at),
+            "fields": application.fields, "reference": application.reference,
+            "submitted_at": _db_time(application.submitted_at),
+            "officer_note": application.officer_note,
+            "version": application.version}, ["id"])
+        conn.execute(delete(T_REQ).where(T_REQ.c.application_id == application.id))
+        conn.execute(delete(T_DISC).where(T_DISC.c.application_id == application.id))
+        if application.requirements:
+            conn.execute(insert(T_REQ), [
+                {"application_id": application.id, "code": code, "position": position,
+                 "document_id": row.document_id, "review_status": row.review_status,
+                 "officer_note": row.officer_note}
+                for position, (code, row) in enumerate(application.requirements.items())])
+        if application.discrepancies:
+            conn.execute(insert(T_DISC), [
+                {"application_id": application.id, "field": d.field,
+                 "profile_key": d.profile_key, "draft_value": d.draft_value,
+                 "record_value": d.record_value}
+                for d in application.discrepancies.values()])
+        self._forget_tombstone(application.citizen_id, f"application/{application.id}")
+
+    def delete_application(self, application_id: str) -> None:
+        conn = self.conn
+        conn.execute(delete(T_REQ).where(T_REQ.c.application_id == application_id))
+        conn.execute(delete(T_DISC).where(T_DISC.c.application_id == application_id))
+        conn.execute(delete(T_APP).where(T_APP.c.id == application_id))
+
+    def applications_of(self, citizen_id: str) -> list[Application]:
+        rows = self.conn.execute(select(T_APP).where(T_APP.c.citizen_id == _uid(citizen_id))
+                                 .order_by(T_APP.c.created_at, T_APP.c.id)).all()
+        return self._applications(rows)
+
+    def next_reference(self, ref_prefix: str, year: int) -> int:
+        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        statement = (dialect_insert(T_REF).values(ref_prefix=ref_prefix, year=year, last=1)
+                     .on_conflict_do_update(index_elements=["ref_prefix", "year"],
+                                            set_={"last": T_REF.c.last + 1})
+                     .returning(T_REF.c.last))
+        return self.conn.execute(statement).scalar_one()
+
+    # ---- documents, notifications, tombstones, journal ---------------------------------
+    @staticmethod
+    def _document(r) -> Document:
+        return Document(id=r.id, citizen_id=str(r.citizen_id), status=r.status,
+                        created_at=_engine_time(r.created_at), document_type=r.document_type,
+                        content_type=r.content_type, size=r.size, sha256=r.sha256,
+                        reason=r.reason, source=r.source, verified_at=_engine_time(r.verified_at),
+                        expires_on=r.expires_on, version=r.version)
+
+    def get_document(self, document_id: str) -> Document | None:
+        row = self.conn.execute(select(T_DOC).where(T_DOC.c.id == document_id)).first()
+        return self._document(row) if row else None
+
+    def put_document(self, document: Document) -> None:
+        self._upsert(T_DOC, {
+            "id": document.id, "citizen_id": _uid(document.citizen_id),
+            "status": document.status, "created_at": _db_time(document.created_at),
+            "document_type": document.document_type, "content_type": document.content_type,
+            "size": document.size, "sha256": document.sha256, "reason": document.reason,
+            "source": document.source, "verified_at": _db_time(document.verified_at),
+            "expires_on": document.expires_on, "version": document.version}, ["id"])
+        self._forget_tombstone(document.citizen_id, f"document/{document.id}")
+
+    @staticmethod
+    def _notification(r) -> Notification:
+        return Notification(id=r.id, citizen_id=str(r.citizen_id), kind=r.kind,
+                            created_at=_engine_time(r.created_at),
+                            application_id=r.application_id,
+                            data=dict(r.data or {}), version=r.version)
+
+    def put_notification(self, notification: Notification) -> None:
+        self._upsert(T_NOTE, {
+            "id": notification.id, "citizen_id": _uid(notification.citizen_id),
+            "kind": notification.kind, "created_at": _db_time(notification.created_at),
+            "application_id": notification.application_id, "data": notification.data,
+            "version": notification.version}, ["id"])
+
+    def put_tombstone(self, tombstone: Tombstone) -> None:
+        self._upsert(T_TOMB, {"citizen_id": _uid(tombstone.citizen_id), "key": tombstone.key,
+                              "version": tombstone.version}, ["citizen_id", "key"])
+
+    def _forget_tombstone(self, citizen_id: str, key: str) -> None:
+        self.conn.execute(delete(T_TOMB).where(and_(T_TOMB.c.citizen_id == _uid(citizen_id),
+                                                    T_TOMB.c.key == key)))
+
+    def add_journal(self, entry: JournalEntry) -> None:
+        """The engine's journal is the audit log: one append-only trail for everything."""
+        self.conn.execute(insert(T_AUDIT).values(
+            at=_db_time(entry.at), actor_kind=entry.actor, actor_id=entry.actor_id,
+            action=f"sync.{entry.action}",
+            target_kind="application" if entry.application_id else "citizen",
+            target_id=entry.application_id or entry.citizen_id, outcome="ok",
+            details={"version": entry.version, "citizen_id": entry.citizen_id,
+                     "client_id": entry.client_id, "mutation_id": entry.mutation_id,
+                     **entry.detail}))
+
+    def journal_entries(self) -> list[JournalEntry]:
+        """Every journal entry, oldest first (tests compare it with the memory store's)."""
+        rows = self.conn.execute(select(T_AUDIT).where(T_AUDIT.c.action.like("sync.%"))
+                                 .order_by(T_AUDIT.c.id))
+        out = []
+        for r in rows:
+            detail = dict(r.details)
+            out.append(JournalEntry(
+                citizen_id=detail.pop("citizen_id"), version=detail.pop("version"),
+                at=_engine_time(r.at),
+                actor=r.actor_kind, actor_id=r.actor_id, action=r.action[len("sync."):],
+                application_id=r.target_id if r.target_kind == "application" else None,
+                client_id=detail.pop("client_id"), mutation_id=detail.pop("mutation_id"),
+                detail=detail))
+        return out
+
+
+

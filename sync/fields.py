@@ -1,0 +1,241 @@
+"""Form values checked against the service's form schema (FieldSpec), and what is missing at
+submit.
+
+A value is normalised before it is stored: strings trimmed, an empty string means "clear
+the field" (stored as absent), a NIK without spaces, a phone as +628... (sync.rules, the one
+source of truth for NIK and phone rules). Each problem has a stable code the PWA translates.
+
+The applicant's NIK (the field whose profile_key is "nik") is cross-checked against the
+birth date and sex given in the same form (fields with profile_key birth_date and sex): a
+NIK encodes both. When a set_fields writes that NIK, a disagreement rejects it; when it only
+writes the birth date or sex, the value is kept (so a citizen can fix the fields in any
+order) and submit lists the NIK as invalid until they agree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from . import rules
+from .errors import reject, rule_problem
+from .model import ACCEPTED, REJECTED, Application, FieldSpec, ServiceSpec
+
+DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000, "address": 500, "email": 254}
+MULTILINE_TYPES = ("textarea", "address")
+TEXT_TYPES = ("text", "textarea", "address", "email")
+DATE_RE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f]")
+MIN_YEAR, MAX_YEAR = 1900, 2100
+
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "wrong_type": ("Jenis isian tidak sesuai.", "The value has the wrong type."),
+    "control_characters": ("Isian memuat karakter yang tidak diperbolehkan.",
+                           "The value contains characters that are not allowed."),
+    "too_short": ("Isian terlalu pendek (paling sedikit {n} karakter).",
+                  "Too short (at least {n} characters)."),
+    "too_long": ("Isian terlalu panjang (paling banyak {n} karakter).",
+                 "Too long (at most {n} characters)."),
+    "pattern_mismatch": ("Format isian tidak sesuai.", "The value is not in the expected format."),
+    "below_min": ("Angka paling kecil {n}.", "The smallest allowed number is {n}."),
+    "above_max": ("Angka paling besar {n}.", "The largest allowed number is {n}."),
+    "not_a_choice": ("Pilih salah satu pilihan yang tersedia.", "Choose one of the options."),
+    "invalid_date": ("Tanggal tidak sah (format TTTT-BB-HH).",
+                     "Not a valid date (format YYYY-MM-DD)."),
+    "invalid_email": ("Alamat email tidak sah.", "Not a valid email address."),
+}
+
+
+class FieldProblem(Exception):
+    def __init__(self, code: str, message_id: str, message_en: str):
+        super().__init__(code)
+        self.code, self.message_id, self.message_en = code, message_id, message_en
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message_id, "message_en": self.message_en}
+
+
+def _problem(code: str, **params: Any) -> FieldProblem:
+    message_id, message_en = PROBLEMS[code]
+    return FieldProblem(code, message_id.format(**params), message_en.format(**params))
+
+
+def _from_rule(error: rules.RuleError) -> FieldProblem:
+    return FieldProblem(error.code, error.message_id, error.message_en)
+
+
+@lru_cache(maxsize=512)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _number_text(n: float) -> str:
+    return str(int(n)) if float(n).is_integer() else str(n)
+
+
+def normalise(spec: FieldSpec, value: Any) -> Any:
+    """The value to store for this field, or None to clear it. Raises FieldProblem."""
+    if value is None:
+        return None
+    kind = spec.type
+    if kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (
+                isinstance(value, float) and not math.isfinite(value)):
+            raise _problem("wrong_type")
+        low, high = spec.validation.get("min"), spec.validation.get("max")
+        if low is not None and value < low:
+            raise _problem("below_min", n=_number_text(low))
+        if high is not None and value > high:
+            raise _problem("above_max", n=_number_text(high))
+        return value
+    if not isinstance(value, str):
+        raise _problem("wrong_type")
+    text = value.replace("\r\n", "\n").strip()
+    if text == "":
+        return None
+    forbidden = _CONTROL if kind in MULTILINE_TYPES else _CONTROL_OR_NEWLINE
+    if forbidden.search(text):
+        raise _problem("control_characters")
+    if kind == "nik":
+        text = re.sub(r"[\s.\-]", "", text)
+        # rules.nik_problem's \d also takes other scripts' digits: only 0-9 are stored.
+        error = rules.nik_problem(text if text.isascii() else "")
+        if error:
+            raise _from_rule(error)
+        return text
+    if kind == "phone":
+        phone = rules.normalise_phone(text) if text.isascii() else None
+        if phone is None:
+            raise _from_rule(rules.PHONE_ERROR)
+        return phone
+    if kind == "date":
+        if not DATE_RE.match(text):
+            raise _problem("invalid_date")
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise _problem("invalid_date") from None
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise _problem("invalid_date")
+        return text
+    if kind == "choice":
+        if text not in spec.choice_values:
+            raise _problem("not_a_choice")
+        return text
+    # text, textarea, address, email
+    low = spec.validation.get("min_length")
+    high = spec.validation.get("max_length", DEFAULT_MAX_LENGTH.get(kind, 200))
+    if low is not None and len(text) < low:
+        raise _problem("too_short", n=low)
+    if len(text) > high:
+        raise _problem("too_long", n=high)
+    pattern = spec.validation.get("pattern")
+    if pattern and not _compiled(pattern).fullmatch(text):
+        raise _problem("pattern_mismatch")
+    if kind == "email" and not EMAIL_RE.match(text):
+        raise _problem("invalid_email")
+    return text
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def _date_or_none(value: Any) -> dt.date | None:
+    if isinstance(value, str) and DATE_RE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def nik_mismatch(service: ServiceSpec, values: Mapping[str, Any]
+                 ) -> tuple[str, rules.RuleError] | None:
+    """(nik field key, problem) if the applicant's NIK disagrees with the form's birth date or
+    sex; None if it agrees, or if the form has no such fields or they are empty."""
+    nik_field = service.field_with_profile_key("nik")
+    if nik_field is None or nik_field.type != "nik" or is_empty(values.get(nik_field.key)):
+        return None
+    birth_field = service.field_with_profile_key("birth_date")
+    sex_field = service.field_with_profile_key("sex")
+    birth = _date_or_none(values.get(birth_field.key)) if birth_field else None
+    sex = values.get(sex_field.key) if sex_field else None
+    error = rules.nik_problem(values[nik_field.key], birth, sex if sex in ("L", "P") else None)
+    return (nik_field.key, error) if error else None
+
+
+def validate_updates(service: ServiceSpec, current: Mapping[str, Any],
+                     updates: Mapping[str, Any]) -> dict[str, Any]:
+    """Normalised `updates` for an application whose fields are `current`, or a Rejection:
+    `unknown_fields` (details.keys) or `invalid_field_values` (details.fields: {key: problem})."""
+    unknown = sorted(k for k in updates if service.field(k) is None)
+    if unknown:
+        raise reject("unknown_fields", keys=unknown)
+    normalised: dict[str, Any] = {}
+    problems: dict[str, dict[str, str]] = {}
+    for key, value in updates.items():
+        try:
+            normalised[key] = normalise(service.field(key), value)
+        except FieldProblem as problem:
+            problems[key] = problem.to_dict()
+    nik_field = service.field_with_profile_key("nik")
+    if not problems and nik_field is not None and nik_field.key in updates:
+        merged = {**current, **normalised}
+        mismatch = nik_mismatch(service, merged)
+        if mismatch:
+            problems[mismatch[0]] = rule_problem(mismatch[1])
+    if problems:
+        raise reject("invalid_field_values", fields=problems)
+    return normalised
+
+
+def submit_problems(service: ServiceSpec, application: Application,
+                    document_problem: Callable[[str, str], str | None]) -> dict[str, Any] | None:
+    """What stops a submit, or None. `document_problem(requirement_code, document_id)` says
+    why an attached document cannot be used now (a rejection code), or None.
+
+    Returns {"missing_fields": [keys], "invalid_fields": {key: problem},
+             "missing_requirements": [{"code", "reason"}]}.
+    """
+    missing_fields = [f.key for f in service.fields
+                      if f.required and is_empty(application.fields.get(f.key))]
+    invalid: dict[str, dict[str, str]] = {}
+    for f in service.fields:
+        value = application.fields.get(f.key)
+        if is_empty(value):
+            continue
+        try:
+            normalise(f, value)
+        except FieldProblem as problem:
+            invalid[f.key] = problem.to_dict()
+    if not invalid:
+        mismatch = nik_mismatch(service, application.fields)
+        if mismatch:
+            invalid[mismatch[0]] = rule_problem(mismatch[1])
+    missing_requirements = []
+    for spec in service.requirements:
+        row = application.requirements.get(spec.code)
+        document_id = row.document_id if row else None
+        if document_id is None:
+            if spec.required:
+                missing_requirements.append({"code": spec.code, "reason": "no_document"})
+            continue
+        if row.review_status == REJECTED:
+            missing_requirements.append({"code": spec.code, "reason": "document_rejected"})
+            continue
+        if row.review_status == ACCEPTED:
+            continue  # accepted by an officer: it stays good for this application
+        reason = document_problem(spec.code, document_id)
+        if reason:
+            missing_requirements.append({"code": spec.code, "reason": reason})
+    if missing_fields or invalid or missing_requirements:
+        return {"missing_fields": missing_fields, "invalid_fields": invalid,
+                "missing_requirements": missing_requirements}
+    return None
+

@@ -1,0 +1,113 @@
+"""Push: apply a client's mutations exactly once, in order (sync-protocol.md, "Push").
+
+    push(uow, citizen_id, body, now) -> {"last_mutation_id", "results": [...]}
+
+1. Parse (sync.protocol): an unreadable request raises SyncError and applies nothing.
+2. Bind, in one transaction: the client group to the citizen at its first push (another
+   citizen: 403), the client to its group (another group: 403).
+3. Each mutation in its OWN transaction that starts by locking the client row and
+   re-reading last_mutation_id (so two flushers of one outbox cannot both apply it):
+   - id <= last: already done; its stored rejected result, or "applied".
+   - id > last + 1: stop; SyncError 409 mutation_gap (earlier mutations stay applied).
+   - else: apply; last_mutation_id advances in the same transaction.
+   A Rejection rolls that transaction back; a second transaction (again under the client
+   lock, re-checking the order) stores the rejected result and advances last_mutation_id.
+   Anything else (a bug, the database going away) propagates: the mutation stays in the
+   client's outbox and is retried.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from .errors import Rejection, client_group_forbidden, mutation_gap
+from .model import Client, ClientGroup, MutationResult
+from .mutators import MUTATORS
+from .protocol import Mutation, parse_push
+from .space import SpaceWriter
+from .states import CITIZEN
+from .store import UnitOfWork
+
+APPLIED, REJECTED = "applied", "rejected"
+
+
+def push(uow: UnitOfWork, citizen_id: str, body: Any, now: dt.datetime) -> dict[str, Any]:
+    request = parse_push(body)
+    last = _bind(uow, citizen_id, request.client_group_id, request.client_id)
+    results = []
+    for mutation in request.mutations:
+        result, last = _process(uow, citizen_id, request.client_id, mutation, now)
+        results.append(result)
+    return {"last_mutation_id": last, "results": results}
+
+
+def _bind(uow: UnitOfWork, citizen_id: str, client_group_id: str, client_id: str) -> int:
+    with uow.transaction():
+        group = uow.get_client_group(client_group_id)
+        if group is None:
+            uow.put_client_group(ClientGroup(client_group_id, citizen_id))
+        elif group.citizen_id != citizen_id:
+            raise client_group_forbidden()
+        client = uow.lock_client(client_id)
+        if client is None:
+            client = Client(client_id, client_group_id, 0)
+            uow.put_client(client)
+        elif client.client_group_id != client_group_id:
+            raise client_group_forbidden()
+        return client.last_mutation_id
+
+
+def _locked_client(uow: UnitOfWork, client_id: str, mutation: Mutation
+                   ) -> tuple[Client, dict[str, Any] | None]:
+    """The locked client row, and the answer if the mutation is already done. Raises the
+    409 for a gap."""
+    client = uow.lock_client(client_id)
+    if client is None:  # deleted between bind and now: treat as a gap from 0
+        raise mutation_gap(0, mutation.id)
+    if mutation.id <= client.last_mutation_id:
+        return client, _stored(uow, client_id, mutation.id)
+    if mutation.id > client.last_mutation_id + 1:
+        raise mutation_gap(client.last_mutation_id, mutation.id)
+    return client, None
+
+
+def _stored(uow: UnitOfWork, client_id: str, mutation_id: int) -> dict[str, Any]:
+    stored = uow.get_result(client_id, mutation_id)
+    if stored is None:
+        return {"id": mutation_id, "status": APPLIED}
+    return {"id": mutation_id, "status": stored.status, "error": stored.error}
+
+
+def _process(uow: UnitOfWork, citizen_id: str, client_id: str, mutation: Mutation,
+             now: dt.datetime) -> tuple[dict[str, Any], int]:
+    rejection = mutation.problem
+    if rejection is None:
+        try:
+            with uow.transaction():
+                client, done = _locked_client(uow, client_id, mutation)
+                if done is not None:
+                    return done, client.last_mutation_id
+                writer = SpaceWriter(uow, citizen_id, now, actor=CITIZEN, actor_id=citizen_id,
+                                     client_id=client_id, mutation_id=mutation.id)
+                MUTATORS[mutation.name](writer, mutation.args)
+                client.last_mutation_id = mutation.id
+                uow.put_client(client)
+                return {"id": mutation.id, "status": APPLIED}, mutation.id
+        except Rejection as exc:
+            rejection = exc
+    return _store_rejection(uow, citizen_id, client_id, mutation, rejection)
+
+
+def _store_rejection(uow: UnitOfWork, citizen_id: str, client_id: str, mutation: Mutation,
+                     rejection: Rejection) -> tuple[dict[str, Any], int]:
+    with uow.transaction():
+        client, done = _locked_client(uow, client_id, mutation)
+        if done is not None:  # another flusher of this outbox got there first
+            return done, client.last_mutation_id
+        error = rejection.to_dict()
+        version = uow.next_version(citizen_id)
+        uow.put_result(MutationResult(client_id, mutation.id, citizen_id, mutation.name, error,
+                                      version))
+        client.last_mutation_id = mutation.id
+        uow.put_client(client)
+        return {"id": mutation.id, "status": REJECTED, "error": error}, mutation.id

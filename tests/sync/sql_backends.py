@@ -1,0 +1,119 @@
+"""The sync tests' Server, backed by the real SQL unit of work on SQLite or PostgreSQL.
+
+Each Server is one fresh database copied from the migrated template that holds the demo
+catalog (tests/conftest.py). The engine talks to server/applications/store.py exactly as in
+production.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select
+
+from server.accounts.models import Citizen
+from server.applications.store import SqlUnitOfWork
+from server.catalog.models import Agency, Mpp, Requirement, Service, ServiceField
+from server.config import engine_options, normalise_database_url
+from sync.model import JournalEntry, ServiceSpec
+from tests.conftest import PostgresDatabases, SqliteDatabases
+
+_databases: dict[str, object] = {}
+
+
+def databases(kind: str):
+    """One template per backend per test run (the session fixture in conftest closes them)."""
+    if kind not in _databases:
+        base = Path(tempfile.mkdtemp(prefix=f"sync-{kind}-"))
+        if kind == "sqlite":
+            _databases[kind] = SqliteDatabases(base)
+        else:
+            url = os.environ.get("TEST_DATABASE_URL")
+            if not url:
+                pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set (CI sets it; see README)")
+            try:
+                _databases[kind] = PostgresDatabases(url, base)
+            except sa.exc.OperationalError as exc:
+                pytest.skip(f"PostgreSQL at {url} does not answer: {exc.orig}")
+    return _databases[kind]
+
+
+def close_all() -> None:
+    for dbs in _databases.values():
+        if hasattr(dbs, "close"):
+            dbs.close()
+    _databases.clear()
+
+
+class SqlServer:
+    def __init__(self, kind: str):
+        self.kind = kind
+        self.databases = databases(kind)
+        self.url = self.databases.new()
+        self._connect()
+
+    def _connect(self) -> None:
+        url = normalise_database_url(self.url)
+        self.engine = sa.create_engine(url, **engine_options(url))
+        self.uow = SqlUnitOfWork(self.engine)
+
+    @property
+    def name(self) -> str:
+        return self.kind
+
+    def add_citizen(self, citizen_id: str) -> None:
+        """The account row a citizen's space refers to (made at sign-in in production)."""
+        with self.engine.begin() as conn:
+            conn.execute(sa.insert(Citizen.__table__).values(
+                id=uuid.UUID(str(citizen_id)), verified_keys=[], language="id", version=0,
+                created_at=sa.func.current_timestamp()))
+
+    def restart(self) -> None:
+        """A new engine over the same database, as after a server process restart."""
+        self.engine.dispose()
+        self._connect()
+
+    def add_service(self, spec: ServiceSpec) -> None:
+        """A service beyond the demo catalog, written as the catalog loader would."""
+        with self.engine.begin() as conn:
+            mpp_id = conn.execute(select(Mpp.id).where(Mpp.code == spec.mpp_code)).scalar_one()
+            agency_id = conn.execute(select(Agency.id).where(
+                Agency.mpp_id == mpp_id, Agency.code == spec.agency_code)).scalar()
+            if agency_id is None:
+                agency_id = conn.execute(sa.insert(Agency.__table__).values(
+                    mpp_id=mpp_id, code=spec.agency_code, kind=spec.agency_code,
+                    name=spec.agency_code, counter="", position=99
+                ).returning(Agency.__table__.c.id)).scalar_one()
+            service_id = conn.execute(sa.insert(Service.__table__).values(
+                code=spec.code, standard_code=spec.code.split(".", 1)[1], agency_id=agency_id,
+                name_id=spec.code, name_en=spec.code, description_id="", description_en="",
+                procedure=[], sla_days=1, fee=0, fee_note_id="", fee_note_en="", product_id="",
+                product_en="", delivery="pickup", legal_basis="", position=99,
+                active=spec.active, search_text=spec.code,
+            ).returning(Service.__table__.c.id)).scalar_one()
+            for position, f in enumerate(spec.fields):
+                conn.execute(sa.insert(ServiceField.__table__).values(
+                    service_id=service_id, key=f.key, type=f.type, label_id=f.key,
+                    label_en=f.key, required=f.required, profile_key=f.profile_key,
+                    help_id="", help_en="", validation=dict(f.validation), position=position))
+            for position, r in enumerate(spec.requirements):
+                conn.execute(sa.insert(Requirement.__table__).values(
+                    service_id=service_id, code=r.code, document_type=r.document_type,
+                    title_id=r.code, title_en=r.code, required=r.required,
+                    formats=list(r.formats), notes_id="", notes_en="", position=position))
+
+    def journal(self) -> list[JournalEntry]:
+        with self.uow.snapshot():
+            return self.uow.journal_entries()
+
+    def purge_tombstones(self, citizen_id: str, upto_version: int) -> None:
+        with self.uow.transaction():
+            self.uow.purge_tombstones(citizen_id, upto_version)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        self.databases.drop(self.url)
