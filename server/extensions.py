@@ -79,7 +79,10 @@ class ArgumentParser(FlaskParser):
     def load_json(self, req, schema):
         if req.content_length and not req.is_json:
             raise UnsupportedMediaType()
-        data = super().load_json(req, schema)
+        try:
+            data = super().load_json(req, schema)
+        except RecursionError:
+            raise too_deep() from None
         refuse_unstorable_text(data, "json")
         return data
 
@@ -87,6 +90,13 @@ class ArgumentParser(FlaskParser):
         data = super().load_querystring(req, schema)
         refuse_unstorable_text(dict(req.args), "query")
         return data
+
+
+def too_deep():
+    """JSON nested deeper than the parser's recursion allows is bad input, not a crash."""
+    from .errors import ApiError
+
+    return ApiError(400, "invalid_json", {"reason": "nested too deeply"})
 
 
 def refuse_unstorable_text(value, location: str, path: str = "") -> None:

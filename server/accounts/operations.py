@@ -164,11 +164,14 @@ EDITABLE_PROFILE_KEYS = ("nik", "full_name", "birth_place", "birth_date", "sex",
                          "kk_number", "email")
 
 
-def update_profile(citizen: Citizen, changes: dict[str, Any]) -> list[str]:
-    """Apply the citizen's own changes to unverified profile keys; return the keys changed.
+def check_profile_changes(citizen: Citizen, changes: dict[str, Any]) -> list[str]:
+    """Check the citizen's own changes to their record; return the keys that would change.
 
     Verified keys change only when an officer accepts a change (through an application).
     The NIK must agree with the birth date and sex, whichever of them is being changed.
+    Raises ApiError(400, profile_invalid) naming each bad key; changes nothing itself: the
+    caller writes through the sync engine (reconcile.update_profile), so open drafts'
+    discrepancies are refreshed and the change reaches the next pull.
     """
     errors: dict[str, dict] = {}
     for key in changes:
@@ -190,12 +193,7 @@ def update_profile(citizen: Citizen, changes: dict[str, Any]) -> list[str]:
             errors["kk_number"] = _rule_error(problem)
     if errors:
         raise ApiError(400, "profile_invalid", {"fields": errors})
-    changed = []
-    for key, value in changes.items():
-        if getattr(citizen, key) != value:
-            setattr(citizen, key, value)
-            changed.append(key)
-    return changed
+    return [key for key, value in changes.items() if getattr(citizen, key) != value]
 
 
 # ------------------------------------------------------------------------------ data rights

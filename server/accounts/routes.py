@@ -127,19 +127,30 @@ def get_profile():
 @blp.doc(security=BEARER)
 def patch_profile(data):
     """Ubah profil / Change my profile (keys not yet verified by an officer)."""
+    from sync import reconcile
+
+    from ..applications.routes import unit_of_work
+
     citizen = current_principal().citizen
+    citizen_id = str(citizen.id)
     language = data.pop("language", None)
-    changed = ops.update_profile(citizen, data)
+    changed = ops.check_profile_changes(citizen, data)
     if language:
         citizen.language = language
     if changed:
-        # The profile is part of the citizen's sync space: stamp it so the next pull sees it.
-        from ..applications.store import bump_space_version
-
-        citizen.version = bump_space_version(db.session.connection(), citizen.id)
         record("citizen.profile_changed", target_kind="citizen", target_id=citizen.id,
                details={"keys": changed})
-    db.session.commit()
+    db.session.commit()  # the engine writes on its own connection: hold no lock here
+    if changed:
+        values = {key: value.isoformat() if isinstance(value, dt.date) else value
+                  for key, value in data.items() if key in changed}
+        uow = unit_of_work()
+        with uow.transaction():
+            reconcile.update_profile(uow, citizen_id, values, None,
+                                     dt.datetime.now(dt.timezone.utc), actor="citizen",
+                                     actor_id=citizen_id)
+        # End whatever read snapshot the session holds, so the answer shows the new record.
+        db.session.rollback()
     return citizen
 
 

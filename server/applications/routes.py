@@ -12,7 +12,7 @@ from sync.push import push
 
 from ..access import allow, current_principal
 from ..errors import ApiError, ErrorSchema
-from ..extensions import Blueprint, db, refuse_unstorable_text
+from ..extensions import Blueprint, db, refuse_unstorable_text, too_deep
 from ..i18n import current_language
 from .schemas import (
     PullRequestSchema, PullResponseSchema, PushRequestSchema, PushResponseSchema, StatesSchema,
@@ -35,7 +35,10 @@ def unit_of_work() -> SqlUnitOfWork:
 def _body():
     if request.content_length and not request.is_json:
         raise ApiError(415, "unsupported_media_type")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise too_deep() from None
     if body is None:
         raise ApiError(400, "invalid_json")
     refuse_unstorable_text(body, "json")

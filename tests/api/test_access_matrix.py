@@ -48,6 +48,9 @@ POLICY = {
     ("POST", "/api/admin/officers"): {"admin"},
     ("PATCH", "/api/admin/officers/<int(max=2147483647):officer_id>"): {"admin"},
     ("GET", "/api/admin/audit"): {"admin"},
+    ("POST", "/api/sync/push"): CITIZENS,
+    ("POST", "/api/sync/pull"): CITIZENS,
+    ("GET", "/api/sync/states"): ANYONE,
 }
 
 SAMPLE_ARGS = {"code": "langsa", "filename": "index.html", "session_id": str(uuid.uuid4()),
