@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# Mirrors server/catalog/models.py (the catalog is the source; the engine reads it).
+# The vocabulary of forms and documents: the one source, which the server's catalog loader
+# and account profile import.
 FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "nik", "phone", "address", "email")
 PROFILE_KEYS = ("nik", "full_name", "birth_place", "birth_date", "sex", "address", "kk_number",
                 "phone", "email")

@@ -7,13 +7,13 @@ from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sync.model import PROFILE_KEYS
 
 from ..extensions import db
 
 OFFICER_ROLES = ("verifier", "supervisor", "admin")
-# The citizen's profile: the MPP's record of them. Keys match form fields' profile_key.
-PROFILE_KEYS = ("nik", "full_name", "birth_place", "birth_date", "sex", "address",
-                "kk_number", "phone", "email")
+# The citizen's profile (the MPP's record of them) has the keys form fields' profile_key
+# names: one list, in the sync engine.
 
 
 def utcnow() -> dt.datetime:

@@ -6,15 +6,12 @@ from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+# Field types, profile keys and document formats are the sync engine's vocabulary: one
+# source (sync/model.py), which the catalog loader checks data files against.
+from sync.model import DOCUMENT_FORMATS, FIELD_TYPES, PROFILE_KEYS  # noqa: F401 (re-exported)
 
 from ..extensions import db
 
-FIELD_TYPES = ("text", "textarea", "number", "date", "choice", "nik", "phone", "address", "email")
-PROFILE_KEYS = (
-    "nik", "full_name", "birth_place", "birth_date", "sex", "address", "kk_number", "phone",
-    "email",
-)
-DOCUMENT_FORMATS = ("jpeg", "png", "webp", "pdf")
 DELIVERY_KINDS = ("pickup", "digital")
 MPP_STATUSES = ("open", "preparing")
 
