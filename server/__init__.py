@@ -34,10 +34,11 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     api = extensions.init_app(app)
 
-    from . import accounts, applications, catalog
+    from . import accounts, applications, catalog, uploads
     catalog.init_app(app, api)
     accounts.init_app(app, api)
     applications.init_app(app, api)
+    uploads.init_app(app, api)
     access.init_app(app)
 
     web.init_app(app)

@@ -60,6 +60,12 @@ class Config:
     MAX_CONTENT_LENGTH = 1 * 1024 * 1024  # JSON bodies; uploads get their own cap later
     CATALOG_CACHE_MAX_AGE = 300
 
+    # Uploads (tus at /api/uploads; files under STORAGE_DIR/uploads)
+    STORAGE_BACKEND = "local"  # the only backend so far
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # per file
+    UPLOAD_QUOTA_BYTES = 200 * 1024 * 1024  # per citizen: unfinished and ready files together
+    UPLOAD_EXPIRY_HOURS = 24  # an unfinished upload is cleaned after this
+
     # Sign-in
     OTP_TTL_SECONDS = 300
     OTP_RESEND_SECONDS = 60

@@ -173,6 +173,132 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Layanan sedang tidak tersedia. Coba lagi sebentar lagi.",
         "en": "The service is unavailable. Try again shortly.",
     },
+    # Uploads (tus at /api/uploads)
+    "tus_version_unsupported": {
+        "id": "Versi protokol unggah (tus) tidak didukung. Gunakan 1.0.0.",
+        "en": "This upload (tus) protocol version is not supported. Use 1.0.0.",
+    },
+    "upload_header_invalid": {
+        "id": "Header {header} tidak ada atau tidak sah.",
+        "en": "The {header} header is missing or not valid.",
+    },
+    "upload_metadata_invalid": {
+        "id": "Metadata unggahan tidak sah: {field}.",
+        "en": "The upload metadata is not valid: {field}.",
+    },
+    "upload_type_not_accepted": {
+        "id": "Jenis berkas ini tidak diterima. Unggah JPEG, PNG, WebP, atau PDF.",
+        "en": "This file type is not accepted. Upload a JPEG, PNG, WebP or PDF.",
+    },
+    "upload_content_type": {
+        "id": "Isi unggahan harus application/offset+octet-stream.",
+        "en": "The upload body must be application/offset+octet-stream.",
+    },
+    "upload_too_large": {
+        "id": "Berkas terlalu besar. Ukuran maksimum {limit}.",
+        "en": "The file is too large. The maximum size is {limit}.",
+    },
+    "upload_quota_exceeded": {
+        "id": "Ruang penyimpanan berkas Anda penuh (batas {limit}). Hapus berkas lama dulu.",
+        "en": "Your file storage is full (limit {limit}). Remove older files first.",
+    },
+    "upload_past_length": {
+        "id": "Data melebihi ukuran berkas yang dinyatakan.",
+        "en": "The data goes past the declared file size.",
+    },
+    "upload_body_cut": {
+        "id": "Sambungan terputus di tengah unggahan. Bagian yang sudah diterima disimpan.",
+        "en": "The connection was cut mid-upload. What arrived has been kept.",
+    },
+    "upload_offset_mismatch": {
+        "id": "Posisi unggahan tidak cocok. Tanyakan posisi terakhir lalu lanjutkan.",
+        "en": "The upload offset does not match. Ask for the current offset and resume.",
+    },
+    "upload_busy": {
+        "id": "Bagian lain dari berkas ini sedang diunggah. Coba lagi sebentar lagi.",
+        "en": "Another part of this file is being uploaded. Try again shortly.",
+    },
+    "upload_checksum_unsupported": {
+        "id": "Algoritme checksum tidak didukung. Gunakan sha1 atau sha256.",
+        "en": "Checksum algorithm not supported. Use sha1 or sha256.",
+    },
+    "upload_checksum_invalid": {
+        "id": "Header Upload-Checksum tidak sah.",
+        "en": "The Upload-Checksum header is not valid.",
+    },
+    "upload_checksum_mismatch": {
+        "id": "Bagian berkas rusak dalam perjalanan dan tidak disimpan. Kirim ulang bagian itu.",
+        "en": "This part of the file was damaged in transit and not kept. Send it again.",
+    },
+    "upload_not_found": {
+        "id": "Unggahan tidak ditemukan.",
+        "en": "No such upload.",
+    },
+    "upload_gone": {
+        "id": "Unggahan ini sudah dibatalkan. Mulai unggahan baru.",
+        "en": "This upload was cancelled. Start a new upload.",
+    },
+    "upload_expired": {
+        "id": "Unggahan ini sudah kedaluwarsa. Mulai unggahan baru.",
+        "en": "This upload has expired. Start a new upload.",
+    },
+    "upload_complete": {
+        "id": "Unggahan ini sudah selesai dan tidak dapat dibatalkan.",
+        "en": "This upload is finished and cannot be cancelled.",
+    },
+    "upload_mismatch": {
+        "id": "Dokumen ini sudah diunggah dengan ukuran atau isi yang lain.",
+        "en": "This document is already being uploaded with another size or content.",
+    },
+    "document_id_unavailable": {
+        "id": "ID dokumen ini tidak dapat dipakai. Buat ID dokumen baru.",
+        "en": "This document id cannot be used. Make a new document id.",
+    },
+    # Why an uploaded file is invalid (stored on the document in both languages)
+    "upload_invalid_empty": {
+        "id": "Berkas kosong.",
+        "en": "The file is empty.",
+    },
+    "upload_invalid_sha256": {
+        "id": "Berkas yang diterima tidak sama dengan yang dikirim. Unggah ulang.",
+        "en": "The file received differs from the one sent. Upload it again.",
+    },
+    "upload_invalid_type": {
+        "id": "Berkas bukan foto JPEG, PNG, WebP, atau dokumen PDF.",
+        "en": "The file is not a JPEG, PNG or WebP photo or a PDF document.",
+    },
+    "upload_invalid_type_mismatch": {
+        "id": "Isi berkas tidak sesuai dengan jenisnya (misalnya foto yang dinamai .pdf).",
+        "en": "The file's content does not match its type (e.g. a photo named .pdf).",
+    },
+    "upload_invalid_damaged": {
+        "id": "Berkas rusak atau tidak lengkap dan tidak dapat dibuka.",
+        "en": "The file is damaged or incomplete and cannot be opened.",
+    },
+    "upload_invalid_image_too_large": {
+        "id": "Gambar terlalu besar (jumlah piksel). Perkecil lalu unggah ulang.",
+        "en": "The image is too large (pixel count). Make it smaller and upload again.",
+    },
+    "upload_invalid_trailing_data": {
+        "id": "Berkas berisi data tambahan yang tidak dikenal setelah gambar.",
+        "en": "The file carries unknown extra data after the image.",
+    },
+    "upload_invalid_pdf_pages": {
+        "id": "PDF terlalu banyak halaman (maksimum 50).",
+        "en": "The PDF has too many pages (at most 50).",
+    },
+    "upload_invalid_pdf_encrypted": {
+        "id": "PDF dilindungi kata sandi. Unggah PDF tanpa kata sandi.",
+        "en": "The PDF is password-protected. Upload it without a password.",
+    },
+    "upload_invalid_cancelled": {
+        "id": "Unggahan dibatalkan.",
+        "en": "The upload was cancelled.",
+    },
+    "upload_invalid_expired": {
+        "id": "Unggahan tidak selesai dalam 24 jam dan sudah dihapus.",
+        "en": "The upload was not finished within 24 hours and was removed.",
+    },
 }
 
 

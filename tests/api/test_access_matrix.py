@@ -51,10 +51,13 @@ POLICY = {
     ("POST", "/api/sync/push"): CITIZENS,
     ("POST", "/api/sync/pull"): CITIZENS,
     ("GET", "/api/sync/states"): ANYONE,
+    ("POST", "/api/uploads"): CITIZENS,
+    ("PATCH", "/api/uploads/<upload_id>"): CITIZENS,
+    ("DELETE", "/api/uploads/<upload_id>"): CITIZENS,
 }
 
 SAMPLE_ARGS = {"code": "langsa", "filename": "index.html", "session_id": str(uuid.uuid4()),
-               "officer_id": "999999"}
+               "officer_id": "999999", "upload_id": "no-such-upload"}
 
 
 def routes(app):

@@ -1,0 +1,189 @@
+"""What the server checks when the last byte lands, and that no byte of an invalid file is
+kept where it could be served.
+
+There is no read endpoint yet: each case asserts the document's status and reason in the
+database and that the stored file is gone (invalid) or present and private (ready).
+"""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.uploads.conftest import (
+    document, image_bytes, pdf_bytes, png_header_only, sha256, stored_files, stored_path,
+    upload_row,
+)
+
+
+def finish(app, tus, data: bytes, content_type: str, **create):
+    """Upload `data` declared as `content_type`; the document and the upload row."""
+    document_id = str(uuid.uuid4())
+    url = tus.upload(data, chunk=256 * 1024, content_type=content_type,
+                     document_id=document_id, **create)
+    return document(app, document_id), upload_row(app, url)
+
+
+def assert_invalid(app, doc, row, words_id: str, words_en: str):
+    assert doc.status == "invalid"
+    assert words_id in doc.reason and words_en in doc.reason, doc.reason
+    assert row.completed_at is not None
+    assert not stored_path(app, row).exists()  # nothing of it can ever be served
+    assert stored_files(app) == []
+
+
+@pytest.mark.parametrize("fmt,content_type", [
+    ("JPEG", "image/jpeg"), ("PNG", "image/png"), ("WEBP", "image/webp")])
+def test_good_images_are_ready(app, tus, fmt, content_type):
+    data = image_bytes(fmt, size=(400, 300))
+    doc, row = finish(app, tus, data, content_type)
+    assert (doc.status, doc.reason) == ("ready", "")
+    assert stored_path(app, row).read_bytes() == data
+
+
+def test_a_good_pdf_is_ready(app, tus):
+    data = pdf_bytes(3)
+    doc, row = finish(app, tus, data, "application/pdf", filename="akta.pdf")
+    assert doc.status == "ready" and stored_path(app, row).read_bytes() == data
+
+
+def test_a_png_renamed_pdf_is_invalid(app, tus):
+    doc, row = finish(app, tus, image_bytes("PNG"), "application/pdf", filename="kk.pdf")
+    assert_invalid(app, doc, row, "tidak sesuai dengan jenisnya", "does not match its type")
+
+
+def test_a_jpeg_cut_in_half_is_invalid(app, tus):
+    data = image_bytes("JPEG", size=(640, 480))
+    half = data[:len(data) // 2]  # sha256 declared for the half: only the decode can tell
+    doc, row = finish(app, tus, half, "image/jpeg")
+    assert_invalid(app, doc, row, "rusak", "damaged")
+
+
+@pytest.mark.parametrize("body", [
+    b"<!DOCTYPE html><html><script>alert(1)</script></html>",
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+    b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+], ids=["html", "svg-xml", "svg"])
+def test_html_and_svg_posing_as_images_are_invalid(app, tus, body):
+    doc, row = finish(app, tus, body, "image/png", filename="foto.png")
+    assert_invalid(app, doc, row, "bukan foto", "not a JPEG")
+
+
+def test_a_png_with_html_appended_is_invalid(app, tus):
+    data = image_bytes("PNG", size=(50, 50)) + b"<html><script>alert(1)</script></html>"
+    doc, row = finish(app, tus, data, "image/png")
+    assert_invalid(app, doc, row, "data tambahan", "extra data")
+
+
+def test_a_file_starting_with_pdf_magic_that_is_an_image(app, tus):
+    data = b"%PDF-1.7\n" + image_bytes("PNG", size=(50, 50))
+    doc, row = finish(app, tus, data, "image/png")  # declared image: the content says PDF
+    assert_invalid(app, doc, row, "tidak sesuai", "does not match")
+    doc, row = finish(app, tus, data, "application/pdf")  # declared PDF: not a readable one
+    assert_invalid(app, doc, row, "rusak", "damaged")
+
+
+def test_a_webp_with_a_tail_is_invalid(app, tus):
+    data = image_bytes("WEBP", size=(50, 50)) + b"<html></html>"
+    doc, row = finish(app, tus, data, "image/webp")
+    assert_invalid(app, doc, row, "data tambahan", "extra data")
+
+
+@pytest.mark.parametrize("width,height", [(30000, 30000), (7000, 7000)],
+                         ids=["900MP-error", "49MP-warning-range"])
+def test_pixel_bombs_are_invalid_without_decoding(app, tus, width, height):
+    data = png_header_only(width, height)
+    assert len(data) < 2000
+    doc, row = finish(app, tus, data, "image/png")
+    assert_invalid(app, doc, row, "terlalu besar", "too large")
+
+
+def test_a_zero_byte_file_is_invalid(app, tus):
+    response = tus.create(b"", content_type="image/jpeg")
+    assert response.status_code == 201 and response.headers["Upload-Offset"] == "0"
+    row = upload_row(app, response.headers["Location"])
+    assert_invalid(app, document(app, row.document_id), row, "kosong", "empty")
+
+
+def test_a_pdf_with_500_pages_is_invalid(app, tus):
+    doc, row = finish(app, tus, pdf_bytes(500), "application/pdf")
+    assert_invalid(app, doc, row, "terlalu banyak halaman", "too many pages")
+
+
+def test_an_encrypted_pdf_is_invalid(app, tus):
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer.encrypt("rahasia")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    doc, row = finish(app, tus, buffer.getvalue(), "application/pdf")
+    assert_invalid(app, doc, row, "kata sandi", "password")
+
+
+def test_bytes_that_differ_from_the_declared_sha256_are_invalid(app, tus):
+    data = image_bytes("PNG", size=(50, 50))
+    doc, row = finish(app, tus, data, "image/png", digest=sha256(b"another file"))
+    assert_invalid(app, doc, row, "tidak sama", "differs")
+
+
+def test_the_reason_follows_no_request_language(app, client, citizen):
+    """The stored reason carries both languages whatever the uploading phone asked for."""
+    from tests.uploads.conftest import Tus
+
+    tus = Tus(client, {**citizen["headers"], "Accept-Language": "en"})
+    doc, row = finish(app, tus, b"plain text", "image/jpeg")
+    assert doc.reason.startswith("Berkas bukan") and "/ The file is not" in doc.reason
+
+
+def jpeg_with_location(xmp: bool = False) -> bytes:
+    import io
+
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(image_bytes("JPEG", size=(120, 90))))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: must survive
+    exif[0x010F] = "Samsung"
+    exif[0x8825] = {1: "S", 2: (6.0, 10.0, 30.5), 3: "E", 4: (106.0, 49.0, 0.0)}
+    exif.get_ifd(0x8769)[0x9003] = "2026:11:23 10:00:00"
+    buffer = io.BytesIO()
+    extra = {}
+    if xmp:
+        extra["xmp"] = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '
+                        b'exif:GPSLatitude="6,10.5S"/></rdf:RDF></x:xmpmeta>')
+    image.save(buffer, "JPEG", exif=exif, quality=90, **extra)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("xmp", [False, True], ids=["exif", "exif+xmp"])
+def test_jpeg_location_is_removed_without_reencoding(app, tus, xmp):
+    import io
+
+    from PIL import Image
+
+    data = jpeg_with_location(xmp)
+    assert Image.open(io.BytesIO(data)).getexif().get_ifd(0x8825)
+    assert (b"GPSLatitude" in data) is xmp
+    doc, row = finish(app, tus, data, "image/jpeg")
+    assert doc.status == "ready", doc.reason
+    kept = stored_path(app, row).read_bytes()
+    assert kept != data and doc.sha256 == sha256(kept) != sha256(data)
+    assert b"GPSLatitude" not in kept
+    exif = Image.open(io.BytesIO(kept)).getexif()
+    assert 0x8825 not in exif and exif.get_ifd(0x8825) == {}
+    assert exif[0x0112] == 6 and exif[0x010F] == "Samsung"
+    assert exif.get_ifd(0x8769)[0x9003] == "2026:11:23 10:00:00"
+    scan = data.index(b"\xff\xda")  # the compressed image is copied byte for byte
+    assert kept.endswith(data[scan:])
+    assert Image.open(io.BytesIO(kept)).tobytes() == Image.open(io.BytesIO(data)).tobytes()
+    assert stored_files(app) == [stored_path(app, row)]  # the original with location is gone
+
+
+def test_a_jpeg_without_location_is_kept_as_sent(app, tus):
+    data = image_bytes("JPEG", size=(100, 80))
+    doc, row = finish(app, tus, data, "image/jpeg")
+    assert doc.sha256 == sha256(data) and stored_path(app, row).read_bytes() == data
