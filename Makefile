@@ -12,7 +12,7 @@ export FLASK_APP := server:create_app
 CATALOG ?= data/catalog
 PYTEST_ARGS ?=
 
-.PHONY: run dev test test-unit test-api test-sync test-e2e install pwa migrate catalog \
+.PHONY: run dev test test-unit test-db test-api test-sync test-uploads test-e2e install pwa migrate catalog \
         chromium clean lock
 
 run: install pwa migrate catalog  ## serve on http://127.0.0.1:8000 with SQLite (embedded default)
@@ -27,7 +27,7 @@ test: install pwa chromium  ## every test: PWA unit tests, then unit, API, sync,
 	cd pwa && npm test --silent
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-unit test-api test-sync: install
+test-unit test-db test-api test-sync test-uploads: install
 	$(BIN)/pytest tests/$(subst test-,,$@) $(PYTEST_ARGS)
 
 test-e2e: install pwa chromium

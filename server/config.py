@@ -92,6 +92,8 @@ class Config:
         self.OTP_WEBHOOK_SECRET = _env("OTP_WEBHOOK_SECRET")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
+        for name in ("UPLOAD_MAX_BYTES", "UPLOAD_QUOTA_BYTES", "UPLOAD_EXPIRY_HOURS"):
+            setattr(self, name, int(_env(name, str(getattr(type(self), name)))))
 
     def _default_secret_key(self) -> str:
         return _secret_key_from_instance(self.INSTANCE_DIR)
