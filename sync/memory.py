@@ -173,6 +173,16 @@ class MemoryUnitOfWork:
         self._write()  # a lock is taken in a write transaction
         return copy.deepcopy(self.store.clients.get(client_id))
 
+    def add_client_group(self, group: ClientGroup) -> None:
+        self._write()
+        if group.id not in self.store.client_groups:
+            self._set(self.store.client_groups, group.id, copy.deepcopy(group))
+
+    def add_client(self, client: Client) -> None:
+        self._write()
+        if client.id not in self.store.clients:
+            self._set(self.store.clients, client.id, copy.deepcopy(client))
+
     def put_client(self, client: Client) -> None:
         self._set(self.store.clients, client.id, copy.deepcopy(client))
 

@@ -45,14 +45,19 @@ def _bind(uow: UnitOfWork, citizen_id: str, client_group_id: str, client_id: str
     with uow.transaction():
         group = uow.get_client_group(client_group_id)
         if group is None:
-            uow.put_client_group(ClientGroup(client_group_id, citizen_id))
-        elif group.citizen_id != citizen_id:
+            # Insert-if-absent then read back: a concurrent first push may have won, and
+            # its binding (to this or another citizen) is the one that counts.
+            uow.add_client_group(ClientGroup(client_group_id, citizen_id))
+            group = uow.get_client_group(client_group_id)
+        if group.citizen_id != citizen_id:
             raise client_group_forbidden()
         client = uow.lock_client(client_id)
         if client is None:
-            client = Client(client_id, client_group_id, 0)
-            uow.put_client(client)
-        elif client.client_group_id != client_group_id:
+            # Never overwrite: an upsert here once reset a racing push's last_mutation_id
+            # to 0 and applied its batch twice (found by tests/sync/test_concurrency.py).
+            uow.add_client(Client(client_id, client_group_id, 0))
+            client = uow.lock_client(client_id)
+        if client.client_group_id != client_group_id:
             raise client_group_forbidden()
         return client.last_mutation_id
 

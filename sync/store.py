@@ -71,8 +71,19 @@ class UnitOfWork(Protocol):
         client has never pushed."""
         ...
 
+    def add_client_group(self, group: ClientGroup) -> None:
+        """Insert the group unless one with its id exists (then do nothing, never
+        overwrite). On PostgreSQL a concurrent insert of the same id makes this wait for
+        that transaction; the caller reads the group back to learn the binding that won."""
+        ...
+
+    def add_client(self, client: Client) -> None:
+        """Insert the client unless one with its id exists (then do nothing, never
+        overwrite); the caller locks it afterwards with `lock_client`."""
+        ...
+
     def put_client(self, client: Client) -> None:
-        """Insert or update (last_mutation_id). Same conflict rule as put_client_group."""
+        """Update an existing client (its last_mutation_id), or insert it."""
         ...
 
     def clients_of_group(self, client_group_id: str) -> list[Client]:

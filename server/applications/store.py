@@ -172,6 +172,20 @@ class SqlUnitOfWork:
     def put_client_group(self, group: ClientGroup) -> None:
         self.conn.execute(insert(T_GROUP).values(id=group.id, citizen_id=_uid(group.citizen_id)))
 
+    def _insert_if_absent(self, table, values: dict, keys: list[str]) -> None:
+        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        self.conn.execute(dialect_insert(table).values(**values)
+                          .on_conflict_do_nothing(index_elements=keys))
+
+    def add_client_group(self, group: ClientGroup) -> None:
+        self._insert_if_absent(T_GROUP, {"id": group.id, "citizen_id": _uid(group.citizen_id)},
+                               ["id"])
+
+    def add_client(self, client: Client) -> None:
+        self._insert_if_absent(T_CLIENT, {"id": client.id,
+                                          "client_group_id": client.client_group_id,
+                                          "last_mutation_id": client.last_mutation_id}, ["id"])
+
     def lock_client(self, client_id: str) -> Client | None:
         query = select(T_CLIENT).where(T_CLIENT.c.id == client_id)
         if self.dialect == "postgresql":
