@@ -85,6 +85,7 @@ class PostgresDatabases:
                                       isolation_level="AUTOCOMMIT", pool_pre_ping=True)
         with self.admin.connect() as conn:  # raises if the server is not there
             conn.execute(sa.text("SELECT 1"))
+        self._drop_leftovers()
         self.prefix = f"sd_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         self.template_name = f"{self.prefix}_tmpl"
         self._create(self.template_name)
@@ -92,6 +93,16 @@ class PostgresDatabases:
 
     def url(self, name: str) -> str:
         return self.admin.url.set(database=name).render_as_string(hide_password=False)
+
+    def _drop_leftovers(self) -> None:
+        """Databases of test runs that were killed before their teardown (sd_test_<pid>_...)."""
+        with self.admin.connect() as conn:
+            names = conn.execute(sa.text(
+                "SELECT datname FROM pg_database WHERE datname LIKE 'sd\\_test\\_%'")).scalars()
+            for name in list(names):
+                pid = name.split("_")[2]
+                if pid.isdigit() and not os.path.exists(f"/proc/{pid}"):
+                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
     def _create(self, name: str, template: str | None = None) -> None:
         extra = f' TEMPLATE "{template}"' if template else ""
