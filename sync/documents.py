@@ -38,9 +38,10 @@ def register_upload(uow: UnitOfWork, citizen_id: str, document_id: str, now: dt.
 
 
 def finish_upload(uow: UnitOfWork, document_id: str, now: dt.datetime, *, ok: bool,
-                  reason: str = "", sha256: str | None = None) -> Document:
-    """Mark the upload ready, or invalid with a reason the citizen reads. `sha256`: the
-    stored file's, when the server changed it (metadata removed)."""
+                  reason: str = "", sha256: str | None = None,
+                  size: int | None = None) -> Document:
+    """Mark the upload ready, or invalid with a reason the citizen reads. `sha256` and
+    `size`: the stored file's, when the server changed it (metadata removed)."""
     found = uow.get_document(document_id)
     if found is None:
         raise reject("document_not_found")
@@ -50,6 +51,8 @@ def finish_upload(uow: UnitOfWork, document_id: str, now: dt.datetime, *, ok: bo
     document.reason = "" if ok else reason
     if sha256 is not None:
         document.sha256 = sha256
+    if size is not None:
+        document.size = size
     w.put_document(document)
     w.journal("document.finish", document_id=document_id, status=document.status)
     return document

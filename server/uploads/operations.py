@@ -343,12 +343,12 @@ def _complete(uow, storage: Storage, row, now: dt.datetime, token: str | None = 
     """After the last byte: check the content, then mark the upload complete and the
     document ready or invalid (through the engine). An invalid file's bytes are deleted at
     once, so nothing of it can ever be served."""
-    stripped_name = stripped_sha256 = None
+    stripped_name = stripped_sha256 = stripped_size = None
     try:
         verdict = inspect(lambda: storage.open(row.storage_name), row.length,
                           row.content_type, row.sha256)
         if verdict.ok and verdict.content_type == JPEG:
-            stripped_name, stripped_sha256 = _strip_location(storage, row)
+            stripped_name, stripped_sha256, stripped_size = _strip_location(storage, row)
     except Exception:
         log.exception("content check failed on upload %s", row.id)
         verdict = Verdict(False, "upload_invalid_damaged")
@@ -363,7 +363,7 @@ def _complete(uow, storage: Storage, row, now: dt.datetime, token: str | None = 
             uow.conn.execute(update(T_UP).where(condition).values(**values))
             finish_upload(uow, row.document_id, now, ok=verdict.ok,
                           reason="" if verdict.ok else reason_text(verdict.reason_key),
-                          sha256=stripped_sha256)
+                          sha256=stripped_sha256, size=stripped_size)
     except BaseException:
         if stripped_name is not None:
             storage.delete(stripped_name)
@@ -375,12 +375,12 @@ def _complete(uow, storage: Storage, row, now: dt.datetime, token: str | None = 
     return _Finished(fresh, verdict)
 
 
-def _strip_location(storage: Storage, row) -> tuple[str | None, str | None]:
+def _strip_location(storage: Storage, row) -> tuple[str | None, str | None, int | None]:
     """A copy of a JPEG without location metadata (no re-encoding), checked again, as
-    (storage name, sha256); (None, None) when the file carries no location."""
+    (storage name, sha256, size); (None, None, None) when the file carries no location."""
     with storage.open(row.storage_name) as fh:
         if not has_location(fh):
-            return None, None
+            return None, None, None
     name = storage.new_name()
     storage.create(name)
     try:
@@ -396,7 +396,7 @@ def _strip_location(storage: Storage, row) -> tuple[str | None, str | None]:
         storage.delete(name)
         raise
     log.info("upload %s: location metadata removed", row.id)
-    return name, digest
+    return name, digest, size
 
 
 # ---- termination and expiry ------------------------------------------------------------

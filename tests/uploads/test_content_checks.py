@@ -172,6 +172,7 @@ def test_jpeg_location_is_removed_without_reencoding(app, tus, xmp):
     assert doc.status == "ready", doc.reason
     kept = stored_path(app, row).read_bytes()
     assert kept != data and doc.sha256 == sha256(kept) != sha256(data)
+    assert doc.size == len(kept) < len(data)  # the document describes the stored file
     assert b"GPSLatitude" not in kept
     exif = Image.open(io.BytesIO(kept)).getexif()
     assert 0x8825 not in exif and exif.get_ifd(0x8825) == {}
