@@ -263,7 +263,10 @@ def export_citizen(session: Session, citizen: Citizen, now: dt.datetime) -> byte
             f"Dibuat / Made: {now.isoformat()}Z\n"
             "profile.json: data pribadi (catatan MPP) / your profile (the MPP record)\n"
             "devices.json: perangkat yang masuk / signed-in devices\n"
-            "access-log.json: siapa mengakses data Anda / who accessed your data\n"))
+            "access-log.json: siapa mengakses data Anda / who accessed your data\n"
+            "applications.json: permohonan, dokumen, pemberitahuan / applications, "
+            "documents, notifications\n"
+            "documents/: berkas yang Anda unggah / the files you uploaded\n"))
         for exporter in EXPORTERS:
             for name, content in exporter(session, citizen).items():
                 archive.writestr(name, content)

@@ -3,6 +3,6 @@ from flask import Flask
 
 
 def init_app(app: Flask, api) -> None:
-    from . import models, routes  # noqa: F401  (models: the tables, for migrations)
+    from . import data_rights, models, routes  # noqa: F401  (registered on import)
 
     api.register_blueprint(routes.blp)

@@ -109,6 +109,18 @@ class SqlUnitOfWork:
                 if sqlite_read_only:
                     conn.connection.driver_connection.execute("PRAGMA query_only = OFF")
 
+    @contextmanager
+    def using(self, conn: Connection) -> Iterator[None]:
+        """Work inside a transaction someone else opened on `conn` (the request's session,
+        for data export and erasure); committing stays theirs."""
+        if getattr(self._local, "conn", None) is not None:
+            raise RuntimeError("transactions do not nest")
+        self._local.conn, self._local.services = conn, {}
+        try:
+            yield
+        finally:
+            self._local.conn = None
+
     def transaction(self):
         if self.dialect == "sqlite":
             return self._open(sqlite_begin="IMMEDIATE")
