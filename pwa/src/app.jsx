@@ -62,7 +62,8 @@ export function App() {
       return;
     }
     window.scrollTo(0, 0);
-    if (main.current) main.current.focus();
+    // preventScroll: focusing <main> must not undo the scroll to the top above.
+    if (main.current) main.current.focus({ preventScroll: true });
   }, [route.name, route.code]);
 
   /**

@@ -20,8 +20,10 @@ def test_shell_lists_the_demo_mpps_on_a_phone(live_server, phone_page):
     assert page.request.get(live_server.url + manifest).json()["short_name"] == "Sekali Datang"
     screenshot(page, "citizen-mpp-list-360")
 
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
     page.locator('[data-mpp-code="langsa"]').click()
     page.get_by_text("Kependudukan", exact=False).first.wait_for(timeout=10_000)
     assert "#/mpp/langsa" in page.url
+    assert page.evaluate("window.scrollY") == 0  # the new screen starts at its top
     screenshot(page, "citizen-mpp-langsa-360")
     assert page.console_errors == []
