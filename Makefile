@@ -54,12 +54,14 @@ migrate: $(VENV)/.installed
 catalog: $(VENV)/.installed
 	$(BIN)/flask catalog load $(CATALOG)
 
-# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here), and
+# tesseract for the scan legibility test.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "installing Debian's chromium for the browser tests"; \
+	@{ command -v chromium && command -v tesseract && test -e /usr/share/tesseract-ocr/5/tessdata/ind.traineddata; } >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium and tesseract-ocr for the browser tests"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			chromium tesseract-ocr tesseract-ocr-ind >/dev/null; }
 
 # Re-pin every Python dependency after changing pyproject.toml.
 lock: $(VENV)/.installed

@@ -1,0 +1,82 @@
+"""Synthetic photos of Indonesian documents, made by the tests themselves (no real person's
+papers, no copied assets): a printed page lying on a desk, photographed at 12 MP with a
+little blur, uneven light and sensor noise, so that compression has real work to do.
+
+`ground_truth` lists the words printed, for an OCR legibility check.
+"""
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+
+
+@dataclass
+class DocumentPhoto:
+    jpeg: bytes
+    nik: str
+    words: list[str]
+    size: tuple[int, int]
+
+
+KK_LINES = [
+    ("KARTU KELUARGA", True),
+    ("No. {kk}", True),
+    ("Nama Kepala Keluarga : {name}", False),
+    ("Alamat : Jalan Teuku Umar Nomor 17", False),
+    ("RT/RW : 002/004   Desa/Kelurahan : Gampong Jawa", False),
+    ("Kecamatan : Langsa Kota   Kabupaten/Kota : Langsa", False),
+    ("Provinsi : Aceh   Kode Pos : 24411", False),
+    ("NIK {nik}", True),
+    ("Tempat Lahir : Langsa   Tanggal Lahir : 12-05-1990", False),
+    ("Jenis Kelamin : Laki-laki   Agama : Islam", False),
+    ("Pendidikan : Diploma IV/Strata I", False),
+    ("Jenis Pekerjaan : Karyawan Swasta", False),
+    ("Status Perkawinan : Kawin   Hubungan : Kepala Keluarga", False),
+    ("Kewarganegaraan : WNI", False),
+    ("Dikeluarkan Tanggal : 03-08-2024", False),
+]
+
+
+def kk_photo(seed: int = 7, size: tuple[int, int] = (4000, 3000), text_px: int = 30,
+             nik: str = "1174011205900003", kk: str = "1174010101240009",
+             name: str = "MUHAMMAD RIZKI SAPUTRA") -> DocumentPhoto:
+    """A KK page photographed on a desk. `text_px` is the printed text's height in the
+    photo: 30 px at 12 MP is a KK page (A4 landscape, 2.5 mm print) filling the frame."""
+    rng = random.Random(seed)
+    width, height = size
+    photo = Image.new("RGB", size, (92, 70, 52))  # a wooden desk
+    paper_box = (int(width * 0.07), int(height * 0.06), int(width * 0.93), int(height * 0.95))
+    page = Image.new("RGB", (paper_box[2] - paper_box[0], paper_box[3] - paper_box[1]),
+                     (246, 243, 232))
+    draw = ImageDraw.Draw(page)
+    regular = ImageFont.truetype(FONT, text_px)
+    bold = ImageFont.truetype(FONT_BOLD, int(text_px * 1.15))
+    y = int(text_px * 1.5)
+    words: list[str] = []
+    for template, is_bold in KK_LINES:
+        line = template.format(nik=nik, kk=kk, name=name)
+        font = bold if is_bold else regular
+        draw.text((int(text_px * 1.5), y), line, font=font, fill=(28, 28, 36))
+        words += [w for w in line.replace(":", " ").split() if any(c.isalnum() for c in w)]
+        y += int(font.size * 1.9)
+    # A table rule and a stamp-like circle, as on a real KK.
+    draw.line((text_px, y, page.width - text_px, y), fill=(40, 40, 40), width=4)
+    draw.ellipse((page.width - 900, y - 700, page.width - 350, y - 150), outline=(60, 80, 170),
+                 width=10)
+    photo.paste(page.rotate(rng.uniform(-1.2, 1.2), resample=Image.BICUBIC, expand=False,
+                            fillcolor=(92, 70, 52)), paper_box[:2])
+    # Uneven light: darker towards one corner.
+    shade = Image.linear_gradient("L").resize(size).rotate(35).point(lambda v: 255 - v // 5)
+    photo = Image.composite(photo, Image.new("RGB", size, (0, 0, 0)), shade)
+    photo = photo.filter(ImageFilter.GaussianBlur(1.1))
+    noise = Image.effect_noise(size, 40).convert("RGB")
+    photo = Image.blend(photo, noise, 0.12)
+    out = io.BytesIO()
+    photo.save(out, "JPEG", quality=92)
+    return DocumentPhoto(out.getvalue(), nik, words, size)
