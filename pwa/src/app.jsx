@@ -9,6 +9,7 @@ import { Loading } from './views/common.jsx';
 import { MppDetail } from './views/mpp-detail.jsx';
 import { MppList } from './views/mpp-list.jsx';
 import { Profile } from './views/profile.jsx';
+import { ServiceDetail } from './views/service-detail.jsx';
 import { SignIn } from './views/sign-in.jsx';
 
 export function App() {
@@ -64,7 +65,7 @@ export function App() {
     window.scrollTo(0, 0);
     // preventScroll: focusing <main> must not undo the scroll to the top above.
     if (main.current) main.current.focus({ preventScroll: true });
-  }, [route.name, route.code]);
+  }, [route.name, route.code, route.id, route.step, route.requirement]);
 
   /**
    * Go to `target` now: the route state changes in the same render as whatever state the
@@ -153,6 +154,8 @@ export function App() {
   let view;
   if (route.name === 'mpp') {
     view = <MppDetail key={route.code} t={t} lang={lang} code={route.code} />;
+  } else if (route.name === 'service') {
+    view = <ServiceDetail key={route.code} t={t} lang={lang} code={route.code} />;
   } else if (route.name === 'signin' || route.name === 'profile') {
     // Either address shows whichever of the two fits: the profile needs a session, and
     // signing in again with one is pointless.

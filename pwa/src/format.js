@@ -70,3 +70,33 @@ export function formatDate(lang, value) {
     timeZone: 'UTC',
   });
 }
+
+/** `obj[base_id]` or `obj[base_en]` by language, falling back to the other one. */
+export function pick(lang, obj, base) {
+  if (!obj) return '';
+  const own = obj[`${base}_${lang === 'en' ? 'en' : 'id'}`];
+  const other = obj[`${base}_${lang === 'en' ? 'id' : 'en'}`];
+  return own || other || '';
+}
+
+/** A fee in rupiah: "Gratis" / "Free" for 0, else "Rp350.000" the Indonesian way. */
+export function formatFee(lang, t, fee) {
+  const value = Number(fee) || 0;
+  if (value <= 0) return t('service.free');
+  return `Rp${value.toLocaleString('id-ID')}`;
+}
+
+function fold(text) {
+  return String(text ?? '')
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '');
+}
+
+/** Every word of `query` appears in one of `texts` (case and accents ignored). */
+export function matchesWords(query, texts) {
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const haystack = texts.map(fold).join(' ');
+  return words.every((word) => haystack.includes(word));
+}

@@ -62,3 +62,24 @@ describe('server times and dates', () => {
     assert.equal(formatDate('en', ''), '');
   });
 });
+
+describe('pick, formatFee and matchesWords', async () => {
+  const { pick, formatFee, matchesWords } = await import('../src/format.js');
+  const t = (key) => ({ 'service.free': 'Gratis' })[key];
+  it('picks the language, else the other one', () => {
+    assert.equal(pick('en', { name_id: 'Paspor', name_en: 'Passport' }, 'name'), 'Passport');
+    assert.equal(pick('id', { name_id: 'Paspor', name_en: 'Passport' }, 'name'), 'Paspor');
+    assert.equal(pick('en', { name_id: 'Paspor', name_en: '' }, 'name'), 'Paspor');
+    assert.equal(pick('id', null, 'name'), '');
+  });
+  it('writes fees in rupiah, zero as free', () => {
+    assert.equal(formatFee('id', t, 0), 'Gratis');
+    assert.equal(formatFee('en', t, 350000), 'Rp350.000');
+  });
+  it('matches every word, ignoring case and accents', () => {
+    assert.equal(matchesWords('paspor baru', ['Paspor Baru (48 halaman)', 'New passport']), true);
+    assert.equal(matchesWords('PASSPORT', ['Paspor', 'New passport']), true);
+    assert.equal(matchesWords('paspor hilang', ['Paspor Baru']), false);
+    assert.equal(matchesWords('  ', ['x']), true);
+  });
+});

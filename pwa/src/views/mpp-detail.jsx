@@ -1,7 +1,8 @@
-import { formatNumber, formatPlace, pickHours } from '../format.js';
+import { formatPlace, pickHours } from '../format.js';
 import { hrefFor } from '../router.js';
 import { useJson } from '../use-json.js';
 import { ErrorPanel, Loading, StatusBadge } from './common.jsx';
+import { ServiceBrowser } from './service-browser.jsx';
 
 export function MppDetail({ t, lang, code }) {
   const { status, data: mpp, error, retry } = useJson(`/api/mpps/${encodeURIComponent(code)}`);
@@ -22,7 +23,6 @@ export function MppDetail({ t, lang, code }) {
 }
 
 function MppInfo({ t, lang, mpp }) {
-  const agencies = Array.isArray(mpp.agencies) ? mpp.agencies : [];
   const hours = pickHours(lang, mpp);
   return (
     <div data-mpp-code={mpp.code}>
@@ -46,29 +46,7 @@ function MppInfo({ t, lang, mpp }) {
           )}
         </dl>
       )}
-      <h2>{t('mpp.agencies')}</h2>
-      {agencies.length === 0 ? (
-        <p class="empty">{t('mpp.noAgencies')}</p>
-      ) : (
-        <ul class="agencies">
-          {agencies.map((agency) => (
-            <li key={agency.code} class="agency" data-agency-code={agency.code}>
-              <span class="agency-name">{agency.name}</span>
-              <span class="agency-meta">
-                {[
-                  agency.counter || null,
-                  t('count.services', {
-                    count: Number(agency.service_count) || 0,
-                    n: formatNumber(lang, agency.service_count),
-                  }),
-                ]
-                  .filter(Boolean)
-                  .join(' · ')}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <ServiceBrowser t={t} lang={lang} mpp={mpp} />
     </div>
   );
 }
