@@ -38,3 +38,9 @@ test('a blob over the budget is not accepted', () => {
   assert.equal(acceptable({ type: 'image/webp', size: MAX_BYTES + 1 }, webp), false);
   assert.equal(acceptable({ type: 'image/webp', size: MAX_BYTES }, webp), true);
 });
+
+test('pages of a multi-page document are JPEG only (a PDF embeds JPEG, not WebP)', () => {
+  const list = attempts({ jpegOnly: true });
+  assert.ok(list.length > 0);
+  assert.ok(list.every((a) => a.type === 'image/jpeg'));
+});

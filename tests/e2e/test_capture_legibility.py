@@ -28,10 +28,10 @@ pytestmark = pytest.mark.e2e
 HARNESS = """<!doctype html><meta charset="utf-8"><title>compress</title>
 <script type="module">
 import { compressPhoto } from './compress.js';
-window.compressPhotoAt = async (longEdge) => {
+window.compressPhotoAt = async (longEdge, jpegOnly) => {
   const original = await (await fetch('./photo.jpg')).blob();
   const file = new File([original], 'kk.jpg', { type: 'image/jpeg' });
-  const out = await compressPhoto(file, { longEdge });
+  const out = await compressPhoto(file, { longEdge, jpegOnly });
   const bytes = new Uint8Array(await out.blob.arrayBuffer());
   let binary = '';
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
@@ -72,29 +72,35 @@ def harness(tmp_path_factory):
     server.shutdown()
 
 
-def compress_in_browser(browser, url: str, long_edge: int) -> dict:
+def compress_in_browser(browser, url: str, long_edge: int, jpeg_only: bool = False) -> dict:
     page = browser.new_page()
     try:
         page.goto(url)
         page.wait_for_function("window.ready === true")
-        result = page.evaluate("(edge) => window.compressPhotoAt(edge)", long_edge)
+        result = page.evaluate("([edge, jpeg]) => window.compressPhotoAt(edge, jpeg)",
+                               [long_edge, jpeg_only])
     finally:
         page.close()
     result["bytes"] = base64.b64decode(result.pop("b64"))
     return result
 
 
-def test_a_compressed_photo_reads_as_well_as_the_original(browser, harness):
+@pytest.mark.parametrize("jpeg_only, kind, pil_format", [
+    (False, "image/webp", "WEBP"),
+    (True, "image/jpeg", "JPEG"),  # a page of a multi-page document (becomes a PDF)
+])
+def test_a_compressed_photo_reads_as_well_as_the_original(browser, harness, jpeg_only, kind,
+                                                          pil_format):
     photo, url = harness
     original = ocr_words(photo.jpeg)
     assert photo.nik in original, "the synthetic original must itself be legible"
     before = recall(photo.words, original)
 
-    out = compress_in_browser(browser, url, 2000)
-    assert out["type"] == "image/webp"
+    out = compress_in_browser(browser, url, 2000, jpeg_only)
+    assert out["type"] == kind
     assert (out["width"], out["height"]) == (2000, 1500)
     assert out["size"] <= 300 * 1024, f"{out['size']} bytes is over the 300 KB budget"
-    assert Image.open(io.BytesIO(out["bytes"])).format == "WEBP"
+    assert Image.open(io.BytesIO(out["bytes"])).format == pil_format
 
     after_words = ocr_words(out["bytes"])
     after = recall(photo.words, after_words)

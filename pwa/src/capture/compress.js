@@ -27,9 +27,9 @@ export function targetSize(width, height, longEdge = LONG_EDGE) {
  * The encodings to try, best first: WebP steps, then JPEG steps. A browser that cannot
  * encode WebP silently returns PNG from `toBlob` (Safari), which `pickResult` refuses.
  */
-export function attempts() {
+export function attempts({ jpegOnly = false } = {}) {
   return [
-    ...WEBP_QUALITIES.map((quality) => ({ type: 'image/webp', quality })),
+    ...(jpegOnly ? [] : WEBP_QUALITIES.map((quality) => ({ type: 'image/webp', quality }))),
     ...JPEG_QUALITIES.map((quality) => ({ type: 'image/jpeg', quality })),
   ];
 }
@@ -66,10 +66,12 @@ export class CaptureError extends Error {
 
 /**
  * Compress one photo or scan. Returns `{blob, width, height, type, originalSize}`.
+ * `jpegOnly`: for a page of a multi-page document, which becomes one PDF on the phone
+ * (a PDF embeds JPEG bytes as they are, but not WebP).
  * PDFs pass through untouched (the server checks their pages); other non-images are
  * refused here so the citizen hears it at once, not after an upload.
  */
-export async function compressPhoto(file, { longEdge = LONG_EDGE, maxBytes = MAX_BYTES } = {}) {
+export async function compressPhoto(file, { longEdge = LONG_EDGE, maxBytes = MAX_BYTES, jpegOnly = false } = {}) {
   if (PASS_THROUGH_TYPES.has(file.type)) {
     return { blob: file, width: null, height: null, type: file.type, originalSize: file.size };
   }
@@ -90,7 +92,7 @@ export async function compressPhoto(file, { longEdge = LONG_EDGE, maxBytes = MAX
     ctx.fillStyle = '#fff'; // a transparent PNG screenshot must not turn black in JPEG
     ctx.fillRect(0, 0, size.width, size.height);
     ctx.drawImage(bitmap, 0, 0, size.width, size.height);
-    for (const attempt of attempts()) {
+    for (const attempt of attempts({ jpegOnly })) {
       const blob = await encode(canvas, attempt);
       if (acceptable(blob, attempt, maxBytes)) {
         return { blob, ...size, type: blob.type, originalSize: file.size };
