@@ -34,13 +34,14 @@ function isUnder(pathname, base) {
   return pathname === base || pathname.startsWith(`${base}/`);
 }
 
-/** GET /api/mpps*, /api/services*, /api/catalog/*, /api/document-types. */
+/** GET /api/mpps*, /api/services*, /api/catalog/*, /api/document-types, /api/sync/states. */
 export function isCatalogPath(pathname) {
   return (
     isUnder(pathname, '/api/mpps') ||
     isUnder(pathname, '/api/services') ||
     pathname.startsWith('/api/catalog/') ||
-    pathname === '/api/document-types'
+    pathname === '/api/document-types' ||
+    pathname === '/api/sync/states'
   );
 }
 

@@ -10,6 +10,11 @@ import { MppDetail } from './views/mpp-detail.jsx';
 import { MppList } from './views/mpp-list.jsx';
 import { Profile } from './views/profile.jsx';
 import { ServiceDetail } from './views/service-detail.jsx';
+import { ApplicationView } from './views/application.jsx';
+import { Applications } from './views/applications.jsx';
+import { useStates } from './views/state-badge.jsx';
+import { createBrowserSyncEngine } from './sync/index.js';
+import { useSync } from './use-sync.js';
 import { SignIn } from './views/sign-in.jsx';
 
 export function App() {
@@ -111,11 +116,42 @@ export function App() {
     [sessionEnded],
   );
 
+  // The sync engine: one per page, started at once so drafts made offline are there.
+  const engine = useMemo(() => createBrowserSyncEngine({ api, getToken: () => Promise.resolve(tokenRef.current) }), [api]);
+  const sync = useSync(engine);
+  const states = useStates(lang);
+  const [starting, setStarting] = useState(false);
+  useEffect(() => {
+    engine.start();
+    return () => engine.stop();
+  }, [engine]);
+  // A session from an earlier visit: make sure the engine knows whose drafts these are.
+  useEffect(() => {
+    if (!token) return;
+    api.getJson('/api/me').then(
+      (me) => engine.setAccount(String(me.id)),
+      () => {}, // offline: the engine keeps what it knew and tries again next start
+    );
+  }, [token, api, engine]);
+
+  const startApplication = async (service) => {
+    setStarting(true);
+    try {
+      const id = await engine.createApplication(service.code);
+      navigate({ name: 'application', id });
+    } finally {
+      setStarting(false);
+    }
+  };
+  const syncNow = () => engine.sync();
+
   const signedIn = async (result) => {
     await setToken(result.token);
     applyToken(result.token);
     setFlash({ route: 'profile', tone: 'ok', key: result.new_account ? 'signin.welcomeNew' : 'signin.welcome' });
     navigate({ name: 'profile' }, { replace: true });
+    // Drafts made before signing in now belong to this citizen, and go out at once.
+    if (result.citizen && result.citizen.id) engine.setAccount(String(result.citizen.id)).catch(() => {});
     if (result.citizen && result.citizen.language !== langRef.current) {
       // The language for messages from the MPP follows the app's; best effort.
       api.request('/api/me', { method: 'PATCH', body: { language: langRef.current } }).catch(() => {});
@@ -155,7 +191,23 @@ export function App() {
   if (route.name === 'mpp') {
     view = <MppDetail key={route.code} t={t} lang={lang} code={route.code} />;
   } else if (route.name === 'service') {
-    view = <ServiceDetail key={route.code} t={t} lang={lang} code={route.code} />;
+    view = <ServiceDetail key={route.code} t={t} lang={lang} code={route.code} onStart={startApplication} starting={starting} />;
+  } else if (route.name === 'applications') {
+    view = <Applications t={t} lang={lang} sync={sync} states={states} onSyncNow={syncNow} />;
+  } else if (route.name === 'application') {
+    view = (
+      <ApplicationView
+        key={route.id}
+        t={t}
+        lang={lang}
+        route={route}
+        sync={sync}
+        engine={engine}
+        states={states}
+        navigate={navigate}
+        onSyncNow={syncNow}
+      />
+    );
   } else if (route.name === 'signin' || route.name === 'profile') {
     // Either address shows whichever of the two fits: the profile needs a session, and
     // signing in again with one is pointless.
@@ -180,6 +232,15 @@ export function App() {
           </div>
         </a>
         <nav class="header-nav" aria-label={t('nav.label')}>
+          <a
+            class="header-link"
+            href={hrefFor({ name: 'applications' })}
+            data-nav="applications"
+            aria-current={route.name === 'applications' || route.name === 'application' ? 'page' : undefined}
+          >
+            {t('nav.applications')}
+            {pendingCount(sync.status) > 0 && <span class="nav-count">{pendingCount(sync.status)}</span>}
+          </a>
           {token === undefined ? null : token ? (
             <a
               class="header-link"
@@ -222,4 +283,8 @@ export function App() {
       )}
     </>
   );
+}
+
+function pendingCount(status) {
+  return status ? (status.pendingMutations || 0) + (status.pendingUploads || 0) : 0;
 }

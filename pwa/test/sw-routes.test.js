@@ -22,7 +22,8 @@ describe('service worker routing rules', () => {
     for (const path of ['/api/mpps', '/api/mpps/langsa', '/api/services', '/api/services/12', '/api/catalog/x', '/api/document-types']) {
       assert.equal(isCatalogPath(path), true, path);
     }
-    for (const path of ['/api/mppsx', '/api/me', '/api/applications', '/api/catalog', '/api/document-types/extra', '/healthz']) {
+    assert.equal(isCatalogPath('/api/sync/states'), true); // public, the same for everyone
+    for (const path of ['/api/sync/pull', '/api/sync/push', '/api/mppsx', '/api/me', '/api/applications', '/api/catalog', '/api/document-types/extra', '/healthz']) {
       assert.equal(isCatalogPath(path), false, path);
     }
   });

@@ -1,6 +1,8 @@
 """Browser tests: Debian's Chromium driven by Playwright against the app served in-process."""
 from __future__ import annotations
 
+import logging
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -23,18 +25,24 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    path = chromium_path()
-    if path is None:
+def playwright_driver():
+    """One Playwright for the whole run (a second sync_playwright() cannot start inside it)."""
+    if chromium_path() is None:
         pytest.skip("Chromium is not installed (make test installs Debian's chromium)")
     if not (ROOT / "pwa" / "dist" / "index.html").exists():
         pytest.fail("the PWA is not built: run `make pwa` (make test does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    browser = playwright_driver.chromium.launch(executable_path=chromium_path(),
+                                                args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 class LiveServer:
@@ -81,3 +89,58 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+OTP_LINE = re.compile(r"OTP for (\S+): (\d{6})")
+
+
+class OtpCapture(logging.Handler):
+    """Collects the codes the log channel writes on logger "sekali_datang.otp"."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.codes: list[tuple[str, str]] = []
+        self.arrived = threading.Event()
+
+    def emit(self, record):
+        match = OTP_LINE.search(record.getMessage())
+        if match:
+            self.codes.append((match.group(1), match.group(2)))
+            self.arrived.set()
+
+    def wait_code(self, timeout=10.0) -> tuple[str, str]:
+        assert self.arrived.wait(timeout), "no OTP was logged"
+        return self.codes[-1]
+
+
+@pytest.fixture
+def otp_log():
+    logger = logging.getLogger("sekali_datang.otp")
+    handler = OtpCapture()
+    old_level = logger.level
+    logger.setLevel(logging.WARNING)
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)
+    logger.setLevel(old_level)
+
+
+def take_rejections(page, status: int, count: int = 1, at_most: int | None = None) -> None:
+    """Take out of the console errors the lines Chromium logs for responses the test provokes.
+
+    Chromium logs every 4xx answer to fetch() as a console error ("Failed to load resource:
+    the server responded with a status of 400 (BAD REQUEST)"), even when the app handles it
+    as planned. Exactly those lines are removed, so that the final `console_errors == []`
+    still catches anything else (a CSP violation, an exception, an unexpected 4xx/5xx).
+    """
+    marker = f"the server responded with a status of {status}"
+    at_most = count if at_most is None else at_most
+    found = []
+    for _ in range(20):
+        found = [e for e in page.console_errors if marker in e]
+        if len(found) >= count:
+            break
+        page.wait_for_timeout(100)
+    assert count <= len(found) <= at_most, page.console_errors
+    for line in found:
+        page.console_errors.remove(line)

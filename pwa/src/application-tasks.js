@@ -1,0 +1,115 @@
+// What an application still needs, as a task list (GOV.UK style: the data, each document,
+// check and submit), computed from the service's standard (catalog), the application in the
+// merged sync view and its documents. Pure functions, tested under node --test.
+//
+// The server decides what is complete (submit answers `incomplete` with the details); this
+// only tells the citizen where they stand, using the catalog's own data (required flags,
+// requirement list) and the server's verdicts (review status, invalid reasons).
+
+export const EDITABLE_STATES = new Set(['draft', 'revision_requested']);
+
+function blank(value) {
+  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+}
+
+/** Field keys the form requires that have no value yet. */
+export function missingFields(service, app) {
+  const fields = Array.isArray(service?.fields) ? service.fields : [];
+  const values = app?.fields || {};
+  return fields.filter((f) => f.required && blank(values[f.key])).map((f) => f.key);
+}
+
+/** 'not_started' | 'in_progress' | 'complete' for the form as a whole. */
+export function dataStatus(service, app) {
+  const fields = Array.isArray(service?.fields) ? service.fields : [];
+  const values = app?.fields || {};
+  const filled = fields.filter((f) => !blank(values[f.key])).length;
+  if (missingFields(service, app).length === 0 && (filled > 0 || fields.length === 0)) return 'complete';
+  return filled === 0 ? 'not_started' : 'in_progress';
+}
+
+/**
+ * One requirement's state for the citizen:
+ *   missing    no document yet                        (required or optional: see .required)
+ *   queued     photographed, waiting for the network  (local or uploading)
+ *   failed     the upload could not be made (reason)
+ *   invalid    the server found the file unusable (reason)
+ *   sent       on the server, not yet reviewed
+ *   accepted   the officer accepted it
+ *   rejected   the officer asked for a new one (note)
+ *   resubmitted a new one replaces a rejected one, waiting for review
+ */
+export function requirementStatus(requirement, app, documents) {
+  const row = (app?.requirements || []).find((r) => r.code === requirement.code) || null;
+  const documentId = row ? row.document_id : null;
+  const document = documentId ? documents?.[documentId] || null : null;
+  const base = { code: requirement.code, required: Boolean(requirement.required), documentId, document, note: row?.officer_note || '' };
+  const review = row?.review_status || 'pending';
+  const onPhone = !document || document.status === 'local' || document.status === 'uploading';
+  // Rejected and not yet replaced by a new photo (a replacement is local until it is sent;
+  // once the server has it, the row says "resubmitted").
+  if (review === 'rejected' && !(documentId && onPhone)) return { ...base, state: 'rejected' };
+  if (!documentId) return { ...base, state: 'missing' };
+  if (onPhone) {
+    if (document?.upload?.status === 'failed') return { ...base, state: 'failed', reason: document.upload.error || '' };
+    return { ...base, state: 'queued' };
+  }
+  if (document.status === 'invalid') return { ...base, state: 'invalid', reason: document.reason || '' };
+  if (review === 'accepted') return { ...base, state: 'accepted' };
+  if (review === 'resubmitted') return { ...base, state: 'resubmitted' };
+  return { ...base, state: 'sent' };
+}
+
+const BLOCKING = new Set(['missing', 'failed', 'invalid', 'rejected']);
+
+/** Everything the task list shows, and whether submitting makes sense now. */
+export function taskList(service, app, documents) {
+  const requirements = (Array.isArray(service?.requirements) ? service.requirements : []).map((r) => ({
+    spec: r,
+    ...requirementStatus(r, app, documents),
+  }));
+  const data = dataStatus(service, app);
+  const blocking = requirements.filter((r) => BLOCKING.has(r.state) && (r.required || r.state !== 'missing'));
+  const editable = EDITABLE_STATES.has(app?.state || 'draft');
+  const submitted = Boolean(app?.pending?.submit);
+  return {
+    data,
+    missing: missingFields(service, app),
+    requirements,
+    blocking: blocking.map((r) => r.code),
+    editable,
+    canSubmit: editable && !submitted && data === 'complete' && blocking.length === 0,
+    submitQueued: submitted,
+  };
+}
+
+/**
+ * Verified wallet documents that could serve a requirement instead of a new photo: same
+ * document type, ready, verified, not expired (`today` as YYYY-MM-DD, in WIB), and in one
+ * of the requirement's formats.
+ */
+const FORMAT_OF = { 'image/jpeg': 'jpeg', 'image/png': 'png', 'image/webp': 'webp', 'application/pdf': 'pdf' };
+
+export function walletMatches(requirement, documents, today) {
+  const formats = Array.isArray(requirement.formats) && requirement.formats.length ? requirement.formats : null;
+  return Object.values(documents || {}).filter(
+    (d) =>
+      d.document_type === requirement.document_type &&
+      d.status === 'ready' &&
+      Boolean(d.verified_at) &&
+      (!d.expires_on || d.expires_on > today) &&
+      (!formats || formats.includes(FORMAT_OF[d.content_type])),
+  );
+}
+
+/** Today's date in Indonesian western time (WIB, UTC+7), as the server counts days. */
+export function todayWib(now = Date.now()) {
+  return new Date(now + 7 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/** Applications newest first, for "Permohonan saya". */
+export function sortedApplications(applications) {
+  return Object.values(applications || {}).sort((a, b) =>
+    String(b.updated_at || b.created_at || '9999').localeCompare(String(a.updated_at || a.created_at || '9999')),
+  );
+}

@@ -1,0 +1,73 @@
+import { sortedApplications } from '../application-tasks.js';
+import { formatDateTime, pick } from '../format.js';
+import { hrefFor } from '../router.js';
+import { useServices } from '../use-sync.js';
+import { StateBadge } from './state-badge.jsx';
+import { SyncStatus } from './sync-status.jsx';
+
+/**
+ * #/permohonan: the citizen's applications on this phone and from the MPP, newest first,
+ * with the notifications inbox above (what needs them first).
+ */
+export function Applications({ t, lang, sync, states, onSyncNow }) {
+  const { view, status } = sync;
+  const list = sortedApplications(view.applications);
+  const services = useServices(list.map((a) => a.service_id));
+  const notifications = (view.notifications || []).slice(0, 5);
+  return (
+    <section class="view" aria-labelledby="applications-title">
+      <h1 id="applications-title">{t('apps.title')}</h1>
+      <SyncStatus t={t} status={status} onSyncNow={onSyncNow} />
+      {notifications.length > 0 && (
+        <>
+          <h2>{t('inbox.title')}</h2>
+          <ul class="inbox">
+            {notifications.map((n) => (
+              <li key={n.id} class="inbox-item" data-notification={n.id}>
+                <a href={n.application_id ? hrefFor({ name: 'application', id: n.application_id }) : '#/permohonan'}>
+                  <span class="inbox-text">{notificationText(t, states, n)}</span>
+                  <span class="inbox-time">{formatDateTime(lang, n.created_at)}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      <h2>{t('apps.list')}</h2>
+      {list.length === 0 ? (
+        <p class="empty">
+          {t('apps.empty')} <a href="#/">{t('apps.findService')}</a>
+        </p>
+      ) : (
+        <ul class="cards">
+          {list.map((app) => {
+            const service = services[app.service_id];
+            return (
+              <li key={app.id}>
+                <a class="card" href={hrefFor({ name: 'application', id: app.id })} data-application={app.id}>
+                  <span class="card-title">{service ? pick(lang, service, 'name') : app.service_id}</span>
+                  <span class="card-place">
+                    {app.reference || t('apps.noReference')}
+                    {service && service.agency ? ` · ${service.agency.name}` : ''}
+                  </span>
+                  <span class="card-badges">
+                    <StateBadge t={t} lang={lang} states={states} app={app} />
+                  </span>
+                </a>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** A notification in words; `data` holds the state, reference and, for a revision, why. */
+export function notificationText(t, states, n) {
+  const data = n.data || {};
+  if (n.kind === 'visit_reminder') return t('inbox.reminder', { reference: data.reference || '' });
+  if (data.state === 'revision_requested') return t('inbox.revision', { reference: data.reference || '' });
+  if (data.state === 'ready') return t('inbox.ready', { reference: data.reference || '' });
+  return t('inbox.state', { reference: data.reference || '', state: states.label(data.state) });
+}

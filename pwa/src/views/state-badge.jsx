@@ -1,0 +1,44 @@
+import { useMemo } from 'preact/hooks';
+import { useJson } from '../use-json.js';
+
+/**
+ * The state machine's labels come from the server (GET /api/sync/states, cached by the
+ * service worker); the app keeps no copy. Until it arrives, the raw name is shown.
+ */
+export function useStates(lang) {
+  const { data } = useJson('/api/sync/states');
+  return useMemo(() => {
+    const byName = new Map((data?.states || []).map((s) => [s.name, s]));
+    return {
+      label: (name) => {
+        const s = byName.get(name);
+        if (!s) return name || '';
+        return lang === 'en' ? s.label_en : s.label_id;
+      },
+      editable: (name) => Boolean(byName.get(name)?.citizen_editable),
+    };
+  }, [data, lang]);
+}
+
+const TONES = {
+  draft: 'neutral',
+  submitted: 'info',
+  in_review: 'info',
+  revision_requested: 'warn',
+  approved: 'info',
+  ready: 'ok',
+  completed: 'ok',
+  rejected: 'bad',
+  withdrawn: 'neutral',
+};
+
+export function StateBadge({ t, states, app }) {
+  const queued = app.pending && (app.pending.submit || app.pending.withdraw);
+  const label = queued ? t(app.pending.submit ? 'apps.submitQueued' : 'apps.withdrawQueued') : states.label(app.state);
+  const tone = queued ? 'pending' : TONES[app.state] || 'neutral';
+  return (
+    <span class={`badge state state-${tone}`} data-state={app.state}>
+      {label}
+    </span>
+  );
+}

@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { dataStatus, missingFields, requirementStatus, sortedApplications, taskList, todayWib, walletMatches } from '../src/application-tasks.js';
+
+const service = {
+  code: 'langsa.imigrasi.paspor-baru',
+  fields: [
+    { key: 'full_name', type: 'text', required: true },
+    { key: 'nik', type: 'nik', required: true },
+    { key: 'purpose', type: 'text', required: false },
+  ],
+  requirements: [
+    { code: 'ktp', document_type: 'ktp-el', required: true, formats: ['jpeg', 'png', 'webp', 'pdf'] },
+    { code: 'kk', document_type: 'kk', required: true, formats: ['jpeg', 'pdf'] },
+    { code: 'akta', document_type: 'akta-lahir', required: false },
+  ],
+};
+
+function app(extra = {}) {
+  return { id: 'a1', state: 'draft', fields: {}, requirements: [], ...extra };
+}
+
+describe('the form as a task', () => {
+  it('is not started, in progress, then complete', () => {
+    assert.equal(dataStatus(service, app()), 'not_started');
+    assert.equal(dataStatus(service, app({ fields: { full_name: 'Siti' } })), 'in_progress');
+    assert.deepEqual(missingFields(service, app({ fields: { full_name: 'Siti' } })), ['nik']);
+    assert.equal(dataStatus(service, app({ fields: { full_name: 'Siti', nik: '1174011205900003' } })), 'complete');
+  });
+  it('counts blank text as missing', () => {
+    assert.deepEqual(missingFields(service, app({ fields: { full_name: '   ', nik: '1' } })), ['full_name']);
+  });
+});
+
+describe('a requirement as a task', () => {
+  const ktp = service.requirements[0];
+  it('is missing, then queued while only on the phone, then sent', () => {
+    assert.equal(requirementStatus(ktp, app(), {}).state, 'missing');
+    const withDoc = app({ requirements: [{ code: 'ktp', document_id: 'd1', review_status: 'pending' }] });
+    assert.equal(requirementStatus(ktp, withDoc, { d1: { id: 'd1', status: 'local', upload: { status: 'pending' } } }).state, 'queued');
+    assert.equal(requirementStatus(ktp, withDoc, { d1: { id: 'd1', status: 'uploading' } }).state, 'queued');
+    assert.equal(requirementStatus(ktp, withDoc, { d1: { id: 'd1', status: 'ready' } }).state, 'sent');
+  });
+  it('says why an upload failed or a file is invalid', () => {
+    const withDoc = app({ requirements: [{ code: 'ktp', document_id: 'd1', review_status: 'pending' }] });
+    const failed = requirementStatus(ktp, withDoc, { d1: { id: 'd1', status: 'local', upload: { status: 'failed', error: 'too big' } } });
+    assert.deepEqual([failed.state, failed.reason], ['failed', 'too big']);
+    const invalid = requirementStatus(ktp, withDoc, { d1: { id: 'd1', status: 'invalid', reason: 'Gambar terpotong' } });
+    assert.deepEqual([invalid.state, invalid.reason], ['invalid', 'Gambar terpotong']);
+  });
+  it('shows a rejection with the officer note until a new photo replaces it', () => {
+    const rejected = app({ state: 'revision_requested', requirements: [{ code: 'ktp', document_id: 'd1', review_status: 'rejected', officer_note: 'Foto buram' }] });
+    const docs = { d1: { id: 'd1', status: 'ready' } };
+    const r = requirementStatus(ktp, rejected, docs);
+    assert.deepEqual([r.state, r.note], ['rejected', 'Foto buram']);
+    const replaced = app({ state: 'revision_requested', requirements: [{ code: 'ktp', document_id: 'd2', review_status: 'rejected', officer_note: 'Foto buram' }] });
+    assert.equal(requirementStatus(ktp, replaced, { ...docs, d2: { id: 'd2', status: 'local' } }).state, 'queued');
+    const resubmitted = app({ state: 'revision_requested', requirements: [{ code: 'ktp', document_id: 'd2', review_status: 'resubmitted' }] });
+    assert.equal(requirementStatus(ktp, resubmitted, { d2: { id: 'd2', status: 'ready' } }).state, 'resubmitted');
+  });
+  it('is accepted when the officer says so', () => {
+    const accepted = app({ state: 'in_review', requirements: [{ code: 'ktp', document_id: 'd1', review_status: 'accepted' }] });
+    assert.equal(requirementStatus(ktp, accepted, { d1: { id: 'd1', status: 'ready' } }).state, 'accepted');
+  });
+});
+
+describe('the task list', () => {
+  it('allows submitting only when the data and every required document are there', () => {
+    const docs = { d1: { id: 'd1', status: 'ready' }, d2: { id: 'd2', status: 'local' } };
+    const partial = app({ fields: { full_name: 'Siti', nik: '1174011205900003' }, requirements: [{ code: 'ktp', document_id: 'd1' }] });
+    let list = taskList(service, partial, docs);
+    assert.equal(list.canSubmit, false);
+    assert.deepEqual(list.blocking, ['kk']); // the optional akta does not block
+    const full = app({ fields: partial.fields, requirements: [{ code: 'ktp', document_id: 'd1' }, { code: 'kk', document_id: 'd2' }] });
+    list = taskList(service, full, docs);
+    assert.equal(list.canSubmit, true); // a queued photo is sent before the submit
+    assert.equal(taskList(service, { ...full, state: 'submitted' }, docs).canSubmit, false);
+    assert.equal(taskList(service, { ...full, pending: { submit: true } }, docs).canSubmit, false);
+  });
+});
+
+describe('the wallet', () => {
+  const kk = service.requirements[1];
+  const docs = {
+    ok: { id: 'ok', document_type: 'kk', status: 'ready', verified_at: '2026-01-01T00:00:00.000Z', expires_on: null, content_type: 'image/jpeg' },
+    expired: { id: 'expired', document_type: 'kk', status: 'ready', verified_at: '2025-01-01T00:00:00.000Z', expires_on: '2026-11-23', content_type: 'image/jpeg' },
+    unverified: { id: 'unverified', document_type: 'kk', status: 'ready', verified_at: null, content_type: 'image/jpeg' },
+    webp: { id: 'webp', document_type: 'kk', status: 'ready', verified_at: '2026-01-01T00:00:00.000Z', content_type: 'image/webp' },
+    other: { id: 'other', document_type: 'ktp-el', status: 'ready', verified_at: '2026-01-01T00:00:00.000Z', content_type: 'image/jpeg' },
+  };
+  it('offers only verified, unexpired documents of the type and an allowed format', () => {
+    assert.deepEqual(walletMatches(kk, docs, '2026-11-23').map((d) => d.id), ['ok']);
+    assert.deepEqual(walletMatches(kk, docs, '2026-11-22').map((d) => d.id).sort(), ['expired', 'ok']);
+  });
+  it('counts days in WIB', () => {
+    assert.equal(todayWib(Date.UTC(2026, 10, 23, 17, 0)), '2026-11-24'); // 00:00 WIB
+    assert.equal(todayWib(Date.UTC(2026, 10, 23, 16, 59)), '2026-11-23');
+  });
+});
+
+describe('my applications', () => {
+  it('lists the newest first, unsent ones on top', () => {
+    const list = sortedApplications({
+      a: { id: 'a', updated_at: '2026-11-01T00:00:00.000Z' },
+      b: { id: 'b', updated_at: '2026-11-20T00:00:00.000Z' },
+      c: { id: 'c', updated_at: null, created_at: null },
+    });
+    assert.deepEqual(list.map((x) => x.id), ['c', 'b', 'a']);
+  });
+});
