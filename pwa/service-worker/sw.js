@@ -5,6 +5,9 @@ import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
 import { CACHE_PREFIX, CACHE_VERSION, isCatalogPath, isOwnGet, isSkipWaitingMessage } from './routes.js';
 import { deleteStaleCaches, makeCatalogStrategy, makeNavigationRoute, warmCatalog } from './strategies.js';
+import { parsePayload, pickClient } from './push.js';
+import { BACKGROUND_SYNC_TAG, syncInWorker } from '../src/sync/worker.js';
+import { getToken } from '../src/session-store.js';
 
 // Non-GET and cross-origin requests go straight to the network, untouched. Registered
 // before Workbox's own fetch listener, so stopping propagation keeps them out of it.
@@ -34,4 +37,34 @@ clientsClaim();
 
 self.addEventListener('message', (event) => {
   if (isSkipWaitingMessage(event.data)) self.skipWaiting();
+});
+
+// Web push (server/push): show it; a newer message about the same application replaces the
+// older one (same tag). A payload we cannot read still tells the citizen to look.
+self.addEventListener('push', (event) => {
+  const shown = (event.data && parsePayload(event.data.text())) || parsePayload('{}');
+  event.waitUntil(self.registration.showNotification(shown.title, shown.options));
+});
+
+// A tap opens the app at that application: in a window already showing the app if there is
+// one, else a new one.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data?.url || '/', self.location.origin).href;
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const client = pickClient(windows, self.location.origin);
+      if (client) {
+        await client.focus();
+        return client.navigate ? client.navigate(url) : null;
+      }
+      return self.clients.openWindow(url);
+    })(),
+  );
+});
+
+// Background Sync: the network is back while no page is open; send what is queued.
+self.addEventListener('sync', (event) => {
+  if (event.tag === BACKGROUND_SYNC_TAG) event.waitUntil(syncInWorker({ getToken }));
 });

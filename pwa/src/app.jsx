@@ -5,6 +5,7 @@ import { hrefFor, parseHash } from './router.js';
 import { clearToken, getToken, setToken } from './session-store.js';
 import { CHOSEN_MPP_KEY, getStorage, readItem, writeItem } from './storage.js';
 import { registerServiceWorker } from './sw-register.js';
+import { forgetPush } from './push.js';
 import { Loading } from './views/common.jsx';
 import { MppDetail } from './views/mpp-detail.jsx';
 import { MppList } from './views/mpp-list.jsx';
@@ -165,6 +166,7 @@ export function App() {
     navigate({ name: 'list' });
     applyToken(null);
     await clearToken();
+    forgetPush(); // the server drops this device's subscriptions with the session
     if (server && old) {
       request('/api/auth/logout', { method: 'POST', token: old, lang: langRef.current }).catch(() => {
         // offline or already ended: the session lapses on the server by itself, and the
@@ -206,6 +208,7 @@ export function App() {
         states={states}
         navigate={navigate}
         onSyncNow={syncNow}
+        api={api}
       />
     );
   } else if (route.name === 'signin' || route.name === 'profile') {

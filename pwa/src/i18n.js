@@ -145,6 +145,9 @@ export const DICT = {
     'nav.signin': 'Masuk',
     'nav.profile': 'Profil',
     'nav.applications': 'Permohonan',
+    'push.offer': 'Mau diberi tahu saat ada yang perlu diperbaiki atau dokumen Anda siap diambil?',
+    'push.enable': 'Ya, kabari saya',
+    'push.failed': 'Notifikasi tidak bisa diaktifkan di HP ini. Pemberitahuan tetap muncul di aplikasi.',
     'signin.title': 'Masuk',
     'signin.intro': 'Kode masuk dikirim lewat SMS atau WhatsApp. Draf yang sudah ada di HP ini tetap tersimpan dan dikirim setelah Anda masuk.',
     'signin.phone': 'Nomor HP',
@@ -384,6 +387,9 @@ export const DICT = {
     'nav.signin': 'Sign in',
     'nav.profile': 'Profile',
     'nav.applications': 'Applications',
+    'push.offer': 'Shall we tell you when something needs fixing or your document is ready to collect?',
+    'push.enable': 'Yes, notify me',
+    'push.failed': 'Notifications cannot be turned on on this phone. You will still see them in the app.',
     'signin.title': 'Sign in',
     'signin.intro': 'The sign-in code arrives by SMS or WhatsApp. Drafts already on this phone are kept and sent once you are signed in.',
     'signin.phone': 'Mobile number',
@@ -500,11 +506,16 @@ export function normaliseLang(lang) {
  * (Indonesian has no plural, so it never does).
  */
 export function translate(lang, key, params = {}) {
-  const dict = DICT[normaliseLang(lang)];
+  return translateIn(DICT, lang, key, params);
+}
+
+/** `translate` over another dictionary of the same shape (the officer console's own). */
+export function translateIn(dicts, lang, key, params = {}) {
+  const dict = dicts[normaliseLang(lang)];
   const count = params.count ?? params.n;
   let template;
   if (count === 1 && dict[`${key}.one`] !== undefined) template = dict[`${key}.one`];
-  else template = dict[key] ?? DICT[DEFAULT_LANG][key] ?? key;
+  else template = dict[key] ?? dicts[DEFAULT_LANG][key] ?? key;
   return template.replace(/\{(\w+)\}/g, (match, name) =>
     params[name] === undefined || params[name] === null ? match : String(params[name]),
   );

@@ -41,9 +41,9 @@
  *          edits (debounced), every 30 s, backed off when failing), sync.stop()
  *
  * Service worker: on `sync` events with tag BACKGROUND_SYNC_TAG call
- *          event.waitUntil(syncInWorker({ api, getToken }))
+ *          event.waitUntil(syncInWorker({ getToken }))  (from ./worker.js, which leaves
+ *          tus-js-client out of the worker's bundle)
  */
-import { sessionApi } from '../api.js';
 import { createEngine } from './engine/engine.js';
 import { idbStore } from './adapters/idb-store.js';
 import { httpTransport } from './adapters/http-transport.js';
@@ -72,14 +72,4 @@ export function createBrowserSyncEngine({ api, getToken }) {
     channel: broadcastChannel(),
     persistence: storagePersistence(),
   });
-}
-
-/** One sync round from the service worker (no triggers, no timers). */
-export async function syncInWorker({ getToken, getLang = () => 'id', fetchImpl = globalThis.fetch, api }) {
-  const token = await getToken();
-  const session = api ?? sessionApi({ getToken: () => token, getLang, onSessionEnded: () => {}, fetchImpl });
-  const engine = createEngine({ ...wire({ api: session, getToken }), channel: broadcastChannel() });
-  await engine.sync();
-  engine.stop();
-  return engine.status;
 }

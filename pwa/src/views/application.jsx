@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { taskList, todayWib, walletMatches } from '../application-tasks.js';
 import { CaptureError, compressPhoto } from '../capture/compress.js';
 import { formatDate, formatDateTime, pick } from '../format.js';
+import { enablePush, pushEnabled, pushPermission } from '../push.js';
 import { hrefFor } from '../router.js';
 import { useServices } from '../use-sync.js';
 import { notificationText } from './applications.jsx';
@@ -15,7 +16,7 @@ import { SyncStatus } from './sync-status.jsx';
  * Every edit goes to the engine, which stores it on the phone before it resolves, and
  * sends it when it can.
  */
-export function ApplicationView({ t, lang, route, sync, engine, states, navigate, onSyncNow }) {
+export function ApplicationView({ t, lang, route, sync, engine, states, navigate, onSyncNow, api }) {
   const app = sync.view.applications[route.id];
   const services = useServices(app ? [app.service_id] : []);
   const service = app ? services[app.service_id] : null;
@@ -35,7 +36,7 @@ export function ApplicationView({ t, lang, route, sync, engine, states, navigate
       </section>
     );
   }
-  const props = { t, lang, app, service, sync, engine, states, navigate, onSyncNow };
+  const props = { t, lang, app, service, sync, engine, states, navigate, onSyncNow, api };
   if (route.step === 'data') return <FormStep {...props} />;
   if (route.step === 'document') {
     const requirement = service.requirements.find((r) => r.code === route.requirement);
@@ -107,7 +108,7 @@ function Rejections({ t, lang, sync, engine, app }) {
   );
 }
 
-function Overview({ t, lang, app, service, sync, engine, states, navigate, onSyncNow }) {
+function Overview({ t, lang, app, service, sync, engine, states, navigate, onSyncNow, api }) {
   const tasks = taskList(service, app, sync.view.documents);
   const notes = tasks.requirements.filter((r) => r.state === 'rejected');
   const timeline = (sync.view.notifications || []).filter((n) => n.application_id === app.id);
@@ -154,6 +155,7 @@ function Overview({ t, lang, app, service, sync, engine, states, navigate, onSyn
         </div>
       )}
       {(app.state === 'ready' || app.state === 'completed') && <Pickup t={t} lang={lang} app={app} />}
+      {(app.state !== 'draft' || app.pending?.submit) && api && <PushOffer t={t} lang={lang} api={api} />}
 
       {(app.discrepancies || []).length > 0 && (
         <div class="callout" data-discrepancies>
@@ -232,6 +234,36 @@ function Overview({ t, lang, app, service, sync, engine, states, navigate, onSyn
         </div>
       )}
     </section>
+  );
+}
+
+/**
+ * After the first submit (the moment it makes sense), offer notifications by a button; the
+ * browser's permission prompt only ever follows the citizen's tap.
+ */
+function PushOffer({ t, lang, api }) {
+  const [state, setState] = useState(() => (pushEnabled() ? 'granted' : pushPermission()));
+  const [busy, setBusy] = useState(false);
+  if (state !== 'default' && state !== 'failed') return null;
+  const enable = async () => {
+    setBusy(true);
+    try {
+      await enablePush(api, lang);
+      setState('enabled');
+    } catch (err) {
+      setState(err && err.message === 'denied' ? 'denied' : 'failed');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="callout" data-push-offer>
+      <p>{t('push.offer')}</p>
+      {state === 'failed' && <p class="field-error">{t('push.failed')}</p>}
+      <button type="button" class="button" disabled={busy} data-action="enable-push" onClick={enable}>
+        {t('push.enable')}
+      </button>
+    </div>
   );
 }
 
