@@ -12,11 +12,15 @@ export FLASK_APP := server:create_app
 CATALOG ?= data/catalog
 PYTEST_ARGS ?=
 
-.PHONY: run dev test test-unit test-db test-api test-sync test-uploads test-e2e install pwa migrate catalog \
-        chromium clean lock
+.PHONY: run dev test test-unit test-db test-api test-sync test-uploads test-push test-e2e install pwa \
+        migrate catalog \
+        chromium clean lock bench wrk
 
 run: install pwa migrate catalog  ## serve on http://127.0.0.1:8000 with SQLite (embedded default)
 	@echo "Sekali Datang: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
+	@# The push worker runs beside the web server as a second process (the Procfile's
+	@# worker: line), stopped when the server stops.
+	$(BIN)/flask push worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
 		--access-logfile - 'server:create_app()'
 
@@ -27,7 +31,7 @@ test: install pwa chromium  ## every test: PWA unit tests, then unit, API, sync,
 	cd pwa && npm test --silent
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-unit test-db test-api test-sync test-uploads: install
+test-unit test-db test-api test-sync test-uploads test-push: install
 	$(BIN)/pytest tests/$(subst test-,,$@) $(PYTEST_ARGS)
 
 test-e2e: install pwa chromium
@@ -62,6 +66,23 @@ chromium:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 			chromium tesseract-ocr tesseract-ocr-ind >/dev/null; }
+
+# Every benchmark script in bench/ (bench/README.md): each prints its ratios with their goals
+# and exits non-zero on a MISS; all run even when one misses. Needs PostgreSQL on
+# 127.0.0.1:5432 (BENCH_PG_URL) for the PostgreSQL halves; without it they say so and skip.
+bench: install wrk
+	@status=0; for script in bench/*.py; do \
+		case "$$script" in bench/common.py|bench/__init__.py) continue;; esac; \
+		echo "### $$script"; $(BIN)/python "$$script" || status=1; \
+	done; exit $$status
+
+# Debian's wrk, the load generator of the HTTP benchmarks.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "installing Debian's wrk for the benchmarks"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+			wrk >/dev/null; }
 
 # Re-pin every Python dependency after changing pyproject.toml.
 lock: $(VENV)/.installed

@@ -21,6 +21,9 @@ export default defineConfig({
         // The app shell only; icons other than the header's SVG are fetched by the
         // browser when it installs the app, not needed offline.
         globPatterns: ['**/*.{html,js,css,webmanifest}', 'icons/icon.svg'],
+        // The officer console is another entry (officer.html, assets/officer-*): citizens'
+        // phones never download it, so their service worker does not precache it either.
+        globIgnores: ['officer.html', 'assets/officer-*'],
         // A classic (non-module) worker runs on every browser that has service workers.
         rollupFormat: 'iife',
         target: TARGET,
@@ -38,5 +41,9 @@ export default defineConfig({
     // Never turn an asset into a data: URL.
     assetsInlineLimit: 0,
     sourcemap: false,
+    rollupOptions: {
+      // Two pages: the citizen app and the officer console (its own chunks, named officer-*).
+      input: { index: 'index.html', officer: 'officer.html' },
+    },
   },
 });

@@ -61,7 +61,8 @@ class Config:
     CATALOG_CACHE_MAX_AGE = 300
 
     # Uploads (tus at /api/uploads; files under STORAGE_DIR/uploads)
-    STORAGE_BACKEND = "local"  # the only backend so far
+    STORAGE_BACKEND = "local"  # "local" (STORAGE_DIR) or "s3" (S3_BUCKET): uploads/storage.py
+    S3_PREFIX = "uploads/"  # key prefix inside S3_BUCKET
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # per file
     UPLOAD_QUOTA_BYTES = 200 * 1024 * 1024  # per citizen: unfinished and ready files together
     UPLOAD_EXPIRY_HOURS = 24  # an unfinished upload is cleaned after this
@@ -80,6 +81,26 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = False
     PROXY_COUNT = 0  # reverse proxies in front, whose X-Forwarded-For is trusted
 
+    # Web push (server/push). Keys: VAPID_PRIVATE_KEY (PEM or base64url raw) or
+    # VAPID_PRIVATE_KEY_FILE; neither: generated once into INSTANCE_DIR/vapid_private_key.pem
+    # (not in production, where push stays off until a key is configured).
+    VAPID_SUBJECT = "mailto:admin@localhost"
+    PUSH_ALLOW_INSECURE = False  # accept http://127.0.0.1 / localhost endpoints (dev, tests)
+    # Push services we send to (host suffixes); "*" accepts any public https host.
+    PUSH_ENDPOINT_HOSTS = ("googleapis.com", "push.services.mozilla.com", "push.apple.com",
+                           "notify.windows.com")
+    PUSH_TIMEOUT_SECONDS = 10.0  # one POST to a push service
+    PUSH_MAX_ATTEMPTS = 8  # then permanent-failure
+    PUSH_BACKOFF_BASE_SECONDS = 30.0  # doubled per attempt, with jitter
+    PUSH_BACKOFF_MAX_SECONDS = 3600.0
+    PUSH_MAX_AGE_HOURS = 72  # older notifications stay in the inbox but are not pushed
+    PUSH_POLL_SECONDS = 1.0  # the worker's sleep when there is nothing to do
+    PUSH_REMINDER_HOUR = 8  # visit reminders go out from 08:00 WIB the day before
+
+    # Benchmarks only (bench/README.md): registers POST /api/bench/noop, the baseline the
+    # push rate is divided by. Never a product route; ignored in production.
+    BENCH_NOOP_ROUTE = False
+
     def __init__(self, instance_dir: Path | None = None):
         self.INSTANCE_DIR = Path(instance_dir or _env("INSTANCE_DIR") or PROJECT_ROOT / "instance")
         default_db = f"sqlite:///{self.INSTANCE_DIR / 'sekali-datang.db'}"
@@ -92,7 +113,28 @@ class Config:
         self.OTP_WEBHOOK_SECRET = _env("OTP_WEBHOOK_SECRET")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.PROXY_COUNT = int(_env("PROXY_COUNT", "0"))
+        self.BENCH_NOOP_ROUTE = (_env("BENCH_NOOP_ROUTE", "") in ("1", "true", "yes")
+                                 and self.NAME != "production")
         for name in ("UPLOAD_MAX_BYTES", "UPLOAD_QUOTA_BYTES", "UPLOAD_EXPIRY_HOURS"):
+            setattr(self, name, int(_env(name, str(getattr(type(self), name)))))
+        self.STORAGE_BACKEND = _env("STORAGE_BACKEND", type(self).STORAGE_BACKEND)
+        # S3 credentials are not settings: boto3 reads AWS_ACCESS_KEY_ID... or an instance role.
+        self.S3_BUCKET = _env("S3_BUCKET")
+        self.S3_ENDPOINT_URL = _env("S3_ENDPOINT_URL")  # unset: AWS itself
+        self.S3_REGION = _env("S3_REGION")
+        self.S3_PREFIX = _env("S3_PREFIX", type(self).S3_PREFIX)
+        self.VAPID_PRIVATE_KEY = _env("VAPID_PRIVATE_KEY")
+        self.VAPID_PRIVATE_KEY_FILE = _env("VAPID_PRIVATE_KEY_FILE")
+        self.VAPID_PUBLIC_KEY = _env("VAPID_PUBLIC_KEY")  # checked against the private key
+        self.VAPID_SUBJECT = _env("VAPID_SUBJECT", type(self).VAPID_SUBJECT)
+        self.PUSH_ALLOW_INSECURE = _env("PUSH_ALLOW_INSECURE", "") in ("1", "true", "yes")
+        if _env("PUSH_ENDPOINT_HOSTS"):
+            self.PUSH_ENDPOINT_HOSTS = tuple(
+                h.strip() for h in _env("PUSH_ENDPOINT_HOSTS").split(",") if h.strip())
+        for name in ("PUSH_TIMEOUT_SECONDS", "PUSH_BACKOFF_BASE_SECONDS",
+                     "PUSH_BACKOFF_MAX_SECONDS", "PUSH_POLL_SECONDS"):
+            setattr(self, name, float(_env(name, str(getattr(type(self), name)))))
+        for name in ("PUSH_MAX_ATTEMPTS", "PUSH_MAX_AGE_HOURS", "PUSH_REMINDER_HOUR"):
             setattr(self, name, int(_env(name, str(getattr(type(self), name)))))
 
     def _default_secret_key(self) -> str:

@@ -75,6 +75,65 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Terlalu banyak percobaan. Coba lagi dalam {seconds} detik.",
         "en": "Too many attempts. Try again in {seconds} seconds.",
     },
+    # ---- officer console (server/review); refusals of the actions come from sync/errors.py
+    "application_not_found": {
+        "id": "Permohonan tidak ditemukan.",
+        "en": "No such application.",
+    },
+    "unknown_reason": {
+        "id": "Alasan '{code}' tidak tersedia untuk jenis dokumen ini. Lihat daftar alasan.",
+        "en": "The reason '{code}' is not offered for this document type. See the list.",
+    },
+    "visit_date_past": {
+        "id": "Tanggal pengambilan sudah lewat. Pilih hari ini atau sesudahnya.",
+        "en": "The pickup date has passed. Choose today or a later day.",
+    },
+    "ticket_not_found": {
+        "id": "Tiket tidak dikenal. Periksa kodenya atau minta pemohon membuka tiketnya lagi.",
+        "en": "Unknown ticket. Check the code or ask the applicant to open their ticket again.",
+    },
+    "ticket_used": {
+        "id": "Tiket ini sudah dipakai: permohonannya sudah selesai.",
+        "en": "This ticket was already used: the application is completed.",
+    },
+    "actor_applicant": {"id": "Pemohon", "en": "Applicant"},
+    "actor_system": {"id": "Sistem", "en": "System"},
+    # ---- web push (server/push): API errors, then the texts pushed to lock screens
+    "push_not_configured": {
+        "id": "Notifikasi push belum disiapkan di server ini.",
+        "en": "Push notifications are not set up on this server.",
+    },
+    "push_subscription_invalid": {
+        "id": "Langganan notifikasi tidak sah. Lihat rinciannya.",
+        "en": "The push subscription is not valid. See the details.",
+    },
+    "push_endpoint_not_allowed": {
+        "id": "Alamat layanan push tidak diterima: {reason}.",
+        "en": "The push service address is not accepted: {reason}.",
+    },
+    "push_key_changed": {
+        "id": "Kunci notifikasi server sudah berganti. Berlangganan ulang dengan kunci baru.",
+        "en": "The server's push key has changed. Subscribe again with the new key.",
+    },
+    "push_subscription_not_found": {
+        "id": "Langganan notifikasi tidak ditemukan.",
+        "en": "No such push subscription.",
+    },
+    "push_revision_title": {"id": "Perlu perbaikan: {service}", "en": "Needs fixing: {service}"},
+    "push_revision_what": {"id": "Permohonan Anda", "en": "Your application"},
+    "push_revision_why": {"id": "buka aplikasi untuk rinciannya", "en": "open the app for details"},
+    "push_and_more": {"id": "{first} dan {n} lainnya", "en": "{first} and {n} more"},
+    "push_approved_title": {"id": "Permohonan disetujui", "en": "Application approved"},
+    "push_approved_body": {"id": "{service} sedang diproses.",
+                           "en": "{service} is being processed."},
+    "push_ready_title": {"id": "Siap diambil: {service}", "en": "Ready to collect: {service}"},
+    "push_ready_where": {"id": "Ambil di {place}", "en": "Collect at {place}"},
+    "push_ready_default": {"id": "Buka aplikasi untuk tempat dan jam pengambilan",
+                           "en": "Open the app for where and when to collect"},
+    "push_visit_on": {"id": "Jadwal {date}", "en": "Visit {date}"},
+    "push_bring": {"id": "Bawa: {items}", "en": "Bring: {items}"},
+    "push_reminder_title": {"id": "Besok: ambil {service}", "en": "Tomorrow: collect {service}"},
+    "push_service_default": {"id": "permohonan Anda", "en": "your application"},
     "invalid_phone": {
         "id": "Nomor HP tidak sah. Tulis seperti 0812 3456 7890.",
         "en": "Not a valid mobile number. Write it like 0812 3456 7890.",
@@ -253,6 +312,27 @@ MESSAGES: dict[str, dict[str, str]] = {
     "document_id_unavailable": {
         "id": "ID dokumen ini tidak dapat dipakai. Buat ID dokumen baru.",
         "en": "This document id cannot be used. Make a new document id.",
+    },
+    # Reading a document (GET /api/documents/<id>/file and /preview)
+    "document_not_found": {
+        "id": "Dokumen tidak ditemukan.",
+        "en": "No such document.",
+    },
+    "document_not_ready": {
+        "id": "Dokumen belum selesai diunggah dan diperiksa.",
+        "en": "The document has not finished uploading and checking yet.",
+    },
+    "document_invalid": {
+        "id": "Dokumen ini tidak sah dan berkasnya sudah dihapus. Unggah ulang.",
+        "en": "This document is invalid and its file was deleted. Upload it again.",
+    },
+    "document_file_not_found": {
+        "id": "Dokumen ini tidak memiliki berkas yang dapat dibuka.",
+        "en": "This document has no file to open.",
+    },
+    "document_preview_unavailable": {
+        "id": "Tidak ada pratinjau untuk dokumen ini (misalnya PDF). Buka berkasnya.",
+        "en": "This document has no preview (e.g. a PDF). Open the file itself.",
     },
     # Why an uploaded file is invalid (stored on the document in both languages)
     "upload_invalid_empty": {

@@ -171,6 +171,14 @@ REJECTIONS: dict[str, tuple[str, str]] = {
     "discrepancy_not_found": (
         "Tidak ada perbedaan data pada isian ini.",
         "There is no discrepancy on this field."),
+    "stale": (
+        "Permohonan sudah diubah sejak Anda membukanya (versi {version}). Periksa data "
+        "terbaru lalu ulangi.",
+        "The application changed since you opened it (version {version}). Check the latest "
+        "data and try again."),
+    "ticket_invalid": (
+        "Kode tiket tidak berlaku untuk permohonan ini.",
+        "The ticket code is not valid for this application."),
 }
 
 

@@ -72,6 +72,7 @@ class ServiceSpec:
     mpp_code: str = ""
     agency_code: str = ""
     active: bool = True
+    sla_days: int | None = None  # working days from submission (0: finished in the visit)
 
     def field(self, key: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.key == key), None)
@@ -141,6 +142,13 @@ class Application:
     reference: str | None = None  # e.g. LGS-2026-000123, given at first submit
     submitted_at: dt.datetime | None = None  # the latest submit
     officer_note: str = ""
+    # The officer who started the latest review, and when (officer-owned, not in the pull).
+    reviewer_id: str | None = None
+    review_started_at: dt.datetime | None = None
+    # Set when marked ready: where and when to collect, what originals to bring
+    # ({counter, hours, bring, visit_date}), and the visit ticket's code (sync/tickets.py).
+    pickup: dict[str, Any] | None = None
+    ticket_code: str | None = None
     version: int = 0
 
     def requirement(self, code: str) -> ApplicationRequirement:

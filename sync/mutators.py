@@ -148,7 +148,7 @@ def submit(w: SpaceWriter, args: dict[str, Any]) -> None:
     application.submitted_at = w.now
     w.put_application(application)
     w.journal("application.submit", application.id, previous=previous,
-              reference=application.reference)
+              state=states.SUBMITTED, reference=application.reference)
 
 
 def withdraw(w: SpaceWriter, args: dict[str, Any]) -> None:
@@ -158,7 +158,8 @@ def withdraw(w: SpaceWriter, args: dict[str, Any]) -> None:
     previous = application.state
     application.state = states.WITHDRAWN
     w.put_application(application)
-    w.journal("application.withdraw", application.id, previous=previous)
+    w.journal("application.withdraw", application.id, previous=previous,
+              state=states.WITHDRAWN)
 
 
 def discard(w: SpaceWriter, args: dict[str, Any]) -> None:

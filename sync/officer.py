@@ -12,8 +12,10 @@ the form values are the citizen's. The record (profile) changes only through
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
-from . import reconcile, states
+from . import reconcile, states, tickets
 from .errors import reject
 from .model import ACCEPTED, REJECTED, Application, Profile
 from .space import SpaceWriter
@@ -21,7 +23,11 @@ from .store import UnitOfWork
 
 
 def _load(uow: UnitOfWork, application_id: str, now: dt.datetime, officer_id: str,
-          actor: str = states.OFFICER) -> tuple[SpaceWriter, Application]:
+          actor: str = states.OFFICER, expected_version: int | None = None,
+          ) -> tuple[SpaceWriter, Application]:
+    """The application under its citizen's space lock. `expected_version`: the version the
+    officer saw; if the application changed since (another officer, or the citizen), the
+    action is refused as `stale` instead of overwriting what they did not see."""
     found = uow.get_application(application_id)
     if found is None:
         raise reject("application_not_found", application_id=application_id)
@@ -29,21 +35,28 @@ def _load(uow: UnitOfWork, application_id: str, now: dt.datetime, officer_id: st
     application = uow.get_application(application_id)  # again, now under the space lock
     if application is None:
         raise reject("application_not_found", application_id=application_id)
+    if expected_version is not None and application.version != expected_version:
+        raise reject("stale", version=application.version, expected=expected_version)
     return w, application
 
 
-def _move(w: SpaceWriter, application: Application, to: str, note: str | None = None) -> None:
+def _move(w: SpaceWriter, application: Application, to: str,
+          officer_note: str | None = None, **data: Any) -> None:
+    """Move along the state machine; `data` goes into the citizen's state_changed
+    notification beside state/previous/reference/service_id (the notifications work relies
+    on the keys `requirements`, `note` and `pickup`)."""
     step = states.transition(application.state, to)
     if step is None or w.actor not in step.actors:
         raise reject("invalid_transition", state=application.state, to=to)
     previous = application.state
     application.state = to
-    if note is not None:
-        application.officer_note = note
+    if officer_note is not None:
+        application.officer_note = officer_note
     w.put_application(application)
     w.notify("state_changed", application, state=to, previous=previous,
-             reference=application.reference, service_id=application.service_code)
-    w.journal(step.action, application.id, previous=previous, state=to)
+             reference=application.reference, service_id=application.service_code, **data)
+    journal = {"note": officer_note} if officer_note else {}
+    w.journal(step.action, application.id, previous=previous, state=to, **journal)
 
 
 def _require_review(application: Application) -> None:
@@ -52,17 +65,26 @@ def _require_review(application: Application) -> None:
 
 
 def start_review(uow: UnitOfWork, application_id: str, officer_id: str,
-                 now: dt.datetime) -> None:
-    w, application = _load(uow, application_id, now, officer_id)
+                 now: dt.datetime, *, expected_version: int | None = None) -> None:
+    """Claim the review: the officer and the time are kept, so a second officer opening
+    the application sees who is on it (and starting it again is refused)."""
+    w, application = _load(uow, application_id, now, officer_id,
+                           expected_version=expected_version)
+    application.reviewer_id = officer_id
+    application.review_started_at = now
     _move(w, application, states.IN_REVIEW)
 
 
 def review_requirement(uow: UnitOfWork, application_id: str, requirement_code: str,
-                       accept: bool, note: str, officer_id: str, now: dt.datetime) -> None:
+                       accept: bool, note: str, officer_id: str, now: dt.datetime, *,
+                       reason: str | None = None,
+                       expected_version: int | None = None) -> None:
     """Accept or reject the document on one requirement (a rejection needs a note). An
     accepted document enters the citizen's wallet as verified, expiring after its type's
-    validity_days."""
-    w, application = _load(uow, application_id, now, officer_id)
+    validity_days. `reason`: the code of the template the note was made from, journalled
+    so the activity feed and statistics can tell reasons apart."""
+    w, application = _load(uow, application_id, now, officer_id,
+                           expected_version=expected_version)
     _require_review(application)
     row = application.requirements.get(requirement_code)
     if row is None or row.document_id is None:
@@ -78,24 +100,32 @@ def review_requirement(uow: UnitOfWork, application_id: str, requirement_code: s
                 reconcile.enter_wallet(uow, document, now, w.today):
             w.put_document(document)
     w.put_application(application)
+    extra = {"reason": reason} if reason else {}
     w.journal("review_requirement", application.id, requirement_code=requirement_code,
-              review_status=row.review_status)
+              review_status=row.review_status, document_id=row.document_id, note=note,
+              **extra)
 
 
 def request_revision(uow: UnitOfWork, application_id: str, note: str, officer_id: str,
-                     now: dt.datetime) -> None:
-    w, application = _load(uow, application_id, now, officer_id)
+                     now: dt.datetime, *, expected_version: int | None = None) -> None:
+    """Send the application back to the citizen: the notification names exactly the
+    rejected requirements, each with the officer's note, and the general note."""
+    w, application = _load(uow, application_id, now, officer_id,
+                           expected_version=expected_version)
     _require_review(application)
     note = note.strip()
-    if not note and not any(r.review_status == REJECTED
-                            for r in application.requirements.values()):
+    rejected = [{"code": r.code, "note": r.officer_note}
+                for r in application.requirements.values() if r.review_status == REJECTED]
+    if not note and not rejected:
         raise reject("nothing_to_revise")
-    _move(w, application, states.REVISION_REQUESTED, note)
+    _move(w, application, states.REVISION_REQUESTED, note, requirements=rejected, note=note)
 
 
-def approve(uow: UnitOfWork, application_id: str, officer_id: str, now: dt.datetime) -> None:
+def approve(uow: UnitOfWork, application_id: str, officer_id: str, now: dt.datetime, *,
+            expected_version: int | None = None) -> None:
     """Every required requirement, and every one with a document, must be accepted."""
-    w, application = _load(uow, application_id, now, officer_id)
+    w, application = _load(uow, application_id, now, officer_id,
+                           expected_version=expected_version)
     _require_review(application)
     service = uow.service(application.service_code)
     rows = application.requirements
@@ -109,22 +139,42 @@ def approve(uow: UnitOfWork, application_id: str, officer_id: str, now: dt.datet
 
 
 def reject_application(uow: UnitOfWork, application_id: str, note: str, officer_id: str,
-                       now: dt.datetime) -> None:
+                       now: dt.datetime, *, expected_version: int | None = None) -> None:
     note = note.strip()
     if not note:
         raise reject("note_required")
-    w, application = _load(uow, application_id, now, officer_id)
-    _move(w, application, states.REJECTED, note)
+    w, application = _load(uow, application_id, now, officer_id,
+                           expected_version=expected_version)
+    _move(w, application, states.REJECTED, note, note=note)
 
 
-def mark_ready(uow: UnitOfWork, application_id: str, officer_id: str, now: dt.datetime) -> None:
-    w, application = _load(uow, application_id, now, officer_id)
-    _move(w, application, states.READY)
+def mark_ready(uow: UnitOfWork, application_id: str, officer_id: str, now: dt.datetime, *,
+               ticket_code: str, pickup: Mapping[str, Any] | None = None,
+               expected_version: int | None = None) -> None:
+    """The product is ready: keep the pickup details ({counter, hours, bring, visit_date})
+    and the visit ticket (made by the caller with sync.tickets.new_code, which needs the
+    server's secret). Both reach the citizen's next pull, so the ticket shows offline."""
+    w, application = _load(uow, application_id, now, officer_id,
+                           expected_version=expected_version)
+    pickup = dict(pickup or {})
+    if states.can(w.actor, application.state, states.READY):
+        application.pickup = pickup
+        application.ticket_code = ticket_code
+    _move(w, application, states.READY, pickup=pickup)
 
 
 def complete(uow: UnitOfWork, application_id: str, officer_id: str, now: dt.datetime, *,
-             actor: str = states.OFFICER) -> None:
-    w, application = _load(uow, application_id, now, officer_id, actor)
+             actor: str = states.OFFICER, ticket_code: str | None = None,
+             expected_version: int | None = None) -> None:
+    """Handed over at the counter: an officer completes only with the application's own
+    ticket code (the citizen is there), which completing uses up. The system completes a
+    digital delivery without one."""
+    w, application = _load(uow, application_id, now, officer_id, actor,
+                           expected_version=expected_version)
+    if not states.can(w.actor, application.state, states.COMPLETED):
+        raise reject("invalid_transition", state=application.state, to=states.COMPLETED)
+    if actor == states.OFFICER and not tickets.same_code(application.ticket_code, ticket_code):
+        raise reject("ticket_invalid")
     _move(w, application, states.COMPLETED)
 
 
@@ -135,10 +185,11 @@ def expire_revision(uow: UnitOfWork, application_id: str, now: dt.datetime) -> N
 
 
 def accept_discrepancy(uow: UnitOfWork, application_id: str, field_key: str, officer_id: str,
-                       now: dt.datetime) -> None:
+                       now: dt.datetime, *, expected_version: int | None = None) -> None:
     """The officer checked the evidence: the draft's value becomes the record's (verified),
     and every open application of the citizen is reconciled against the new record."""
-    w, application = _load(uow, application_id, now, officer_id)
+    w, application = _load(uow, application_id, now, officer_id,
+                           expected_version=expected_version)
     _require_review(application)
     discrepancy = application.discrepancies.get(field_key)
     if discrepancy is None:
@@ -150,3 +201,17 @@ def accept_discrepancy(uow: UnitOfWork, application_id: str, field_key: str, off
     w.journal("accept_discrepancy", application.id, field=field_key,
               profile_key=discrepancy.profile_key)
     reconcile.refresh_citizen(w, profile, {discrepancy.profile_key})
+
+
+# What an officer can do to an application in each state: the state machine's officer
+# transitions, plus the review steps that keep the state (only in review). The console
+# shows these; the functions above stay the judges.
+REVIEW_STEPS = ("review_requirement", "accept_discrepancy")
+
+
+def available_actions(state: str) -> list[str]:
+    actions = [t.action for t in states.TRANSITIONS
+               if t.from_state == state and states.OFFICER in t.actors]
+    if state == states.IN_REVIEW:
+        actions += REVIEW_STEPS
+    return actions

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from . import states, tickets
 from .model import Application, Document, MutationResult, Notification, Profile
 
 
@@ -51,7 +52,17 @@ def application_value(a: Application) -> dict[str, Any]:
         "created_at": timestamp(a.created_at),
         "updated_at": timestamp(a.updated_at),
         "submitted_at": timestamp(a.submitted_at),
+        "pickup": a.pickup,
+        "ticket": ticket_value(a),
     }
+
+
+def ticket_value(a: Application) -> dict[str, Any] | None:
+    """The visit ticket while it can be used (state ready); None before and after (once the
+    application is completed the code is spent)."""
+    if a.state != states.READY or not a.ticket_code:
+        return None
+    return {"code": a.ticket_code, "qr_svg": tickets.qr_svg(a.ticket_code)}
 
 
 def document_value(d: Document) -> dict[str, Any]:

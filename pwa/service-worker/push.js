@@ -3,6 +3,12 @@
 // {title, body, url: "/#/permohonan/<id>", tag, application_id, notification_id}.
 
 export const DEFAULT_TITLE = 'Sekali Datang';
+/** Posted to open pages when a push arrives: something changed on the server, pull now. */
+export const SYNC_NOW = { type: 'SYNC_NOW' };
+
+export function isSyncNowMessage(data) {
+  return Boolean(data) && typeof data === 'object' && data.type === SYNC_NOW.type;
+}
 export const ICON = '/icons/icon-192.png';
 
 /** A payload we can show, or null. Only our own paths are followed (never another origin). */

@@ -5,7 +5,7 @@ import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { registerRoute } from 'workbox-routing';
 import { CACHE_PREFIX, CACHE_VERSION, isCatalogPath, isOwnGet, isSkipWaitingMessage } from './routes.js';
 import { deleteStaleCaches, makeCatalogStrategy, makeNavigationRoute, warmCatalog } from './strategies.js';
-import { parsePayload, pickClient } from './push.js';
+import { parsePayload, pickClient, SYNC_NOW } from './push.js';
 import { BACKGROUND_SYNC_TAG, syncInWorker } from '../src/sync/worker.js';
 import { getToken } from '../src/session-store.js';
 
@@ -43,7 +43,13 @@ self.addEventListener('message', (event) => {
 // older one (same tag). A payload we cannot read still tells the citizen to look.
 self.addEventListener('push', (event) => {
   const shown = (event.data && parsePayload(event.data.text())) || parsePayload('{}');
-  event.waitUntil(self.registration.showNotification(shown.title, shown.options));
+  event.waitUntil(
+    Promise.all([
+      self.registration.showNotification(shown.title, shown.options),
+      // An open app pulls at once, so its inbox and the application match the message.
+      self.clients.matchAll({ type: 'window' }).then((windows) => windows.forEach((w) => w.postMessage(SYNC_NOW))),
+    ]),
+  );
 });
 
 // A tap opens the app at that application: in a window already showing the app if there is
@@ -51,18 +57,33 @@ self.addEventListener('push', (event) => {
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const url = new URL(event.notification.data?.url || '/', self.location.origin).href;
-  event.waitUntil(
+  extend(
+    event,
     (async () => {
       const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
       const client = pickClient(windows, self.location.origin);
       if (client) {
-        await client.focus();
+        // focus() needs the tap's user activation; without it (some browsers, a closed
+        // notification centre) the window is still taken to the application.
+        await client.focus().catch(() => {});
         return client.navigate ? client.navigate(url) : null;
       }
       return self.clients.openWindow(url);
     })(),
   );
 });
+
+/**
+ * event.waitUntil(promise), except on a script-constructed event (the browser tests
+ * dispatch a tap that way), which cannot be extended: there the work simply runs.
+ */
+function extend(event, promise) {
+  try {
+    event.waitUntil(promise);
+  } catch {
+    // not a browser-fired event
+  }
+}
 
 // Background Sync: the network is back while no page is open; send what is queued.
 self.addEventListener('sync', (event) => {

@@ -6,6 +6,7 @@ import { clearToken, getToken, setToken } from './session-store.js';
 import { CHOSEN_MPP_KEY, getStorage, readItem, writeItem } from './storage.js';
 import { registerServiceWorker } from './sw-register.js';
 import { forgetPush } from './push.js';
+import { isSyncNowMessage } from '../service-worker/push.js';
 import { Loading } from './views/common.jsx';
 import { MppDetail } from './views/mpp-detail.jsx';
 import { MppList } from './views/mpp-list.jsx';
@@ -124,7 +125,13 @@ export function App() {
   const [starting, setStarting] = useState(false);
   useEffect(() => {
     engine.start();
-    return () => engine.stop();
+    // A push arrived (the service worker says so): the server has news, pull it now.
+    const onMessage = (event) => isSyncNowMessage(event.data) && engine.sync();
+    navigator.serviceWorker?.addEventListener('message', onMessage);
+    return () => {
+      navigator.serviceWorker?.removeEventListener('message', onMessage);
+      engine.stop();
+    };
   }, [engine]);
   // A session from an earlier visit: make sure the engine knows whose drafts these are.
   useEffect(() => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DEFAULT_TITLE, parsePayload, pickClient, safeUrl } from '../service-worker/push.js';
+import { DEFAULT_TITLE, isSyncNowMessage, parsePayload, pickClient, safeUrl, SYNC_NOW } from '../service-worker/push.js';
 
 describe('push payloads', () => {
   it('shows the title and body, tagged per application, with the app path to open', () => {
@@ -35,5 +35,14 @@ describe('tapping a notification', () => {
     assert.equal(pickClient([a, b, other], origin), b);
     assert.equal(pickClient([a, other], origin), a);
     assert.equal(pickClient([other], origin), null);
+  });
+});
+
+describe('the worker tells open pages to pull', () => {
+  it('recognises only its own message', () => {
+    assert.equal(isSyncNowMessage(SYNC_NOW), true);
+    assert.equal(isSyncNowMessage({ type: 'SKIP_WAITING' }), false);
+    assert.equal(isSyncNowMessage(null), false);
+    assert.equal(isSyncNowMessage('SYNC_NOW'), false);
   });
 });

@@ -154,8 +154,20 @@ def revoke_citizen_session(session: Session, citizen: Citizen, session_id: uuid.
     # Another citizen's session is "not found": its existence is not theirs to learn.
     if device is None or device.citizen_id != citizen.id or device.revoked_at is not None:
         raise ApiError(404, "session_not_found")
-    device.revoked_at = now
+    end_session(session, device, now)
     return device
+
+
+# Domains that keep something per device session (push subscriptions) register a hook,
+# called with the ended sessions' ids in the same transaction.
+SESSION_ENDED: list[Callable[[Session, list[uuid.UUID], dt.datetime], None]] = []
+
+
+def end_session(session: Session, device: DeviceSession, now: dt.datetime) -> None:
+    """Sign one device out (sign-out, device removal): the token stops working at once."""
+    device.revoked_at = now
+    for hook in SESSION_ENDED:
+        hook(session, [device.id], now)
 
 
 # ------------------------------------------------------------------------------ profile

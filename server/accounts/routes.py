@@ -106,7 +106,7 @@ def verify_otp(data):
 def logout():
     """Keluar dari perangkat ini / Sign this device out."""
     principal = current_principal()
-    principal.session.revoked_at = utcnow()
+    ops.end_session(db.session, principal.session, utcnow())
     record("signed_out", target_kind="session", target_id=principal.session.id)
     db.session.commit()
 

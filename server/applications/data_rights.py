@@ -63,7 +63,9 @@ def erase_space(session: Session, citizen: Citizen, now: dt.datetime) -> None:
 
     cid = citizen.id
     storage = storage_for(current_app)
-    names = session.scalars(select(Upload.storage_name).where(Upload.citizen_id == cid)).all()
+    names = [name for row in session.execute(
+        select(Upload.storage_name, Upload.preview_name).where(Upload.citizen_id == cid))
+        for name in row if name is not None]  # the files and the officers' previews
     app_ids = select(m.Application.id).where(m.Application.citizen_id == cid)
     groups = select(m.ClientGroup.id).where(m.ClientGroup.citizen_id == cid)
     clients = select(m.Client.id).where(m.Client.client_group_id.in_(groups))

@@ -87,7 +87,12 @@ class ReferenceCounter(db.Model):
 
 class Application(db.Model):
     __tablename__ = "application"
-    __table_args__ = (_space_index("application"),)
+    __table_args__ = (
+        _space_index("application"),
+        # The officer queue: one agency's services, the active states, by SLA due date
+        # then age (server/review/queries.py), without sorting the whole table.
+        Index("ix_application_queue", "service_code", "state", "due_on", "submitted_at"),
+    )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
     citizen_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("citizen.id"))
@@ -99,6 +104,16 @@ class Application(db.Model):
     reference: Mapped[str | None] = mapped_column(String(30), unique=True)
     submitted_at: Mapped[dt.datetime | None]
     officer_note: Mapped[str] = mapped_column(Text, default="")
+    # Officer console (migration 0006): who reviews it since when, the pickup details and
+    # the visit ticket (sync/tickets.py; unique: a scanned code finds one application).
+    reviewer_id: Mapped[str | None] = mapped_column(String(64))
+    review_started_at: Mapped[dt.datetime | None]
+    pickup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    ticket_code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    # Derived by the store on every write, for the queue's order and search (not engine
+    # data): the SLA's last working day, and the applicant's NIK from the form.
+    due_on: Mapped[dt.date | None]
+    applicant_nik: Mapped[str | None] = mapped_column(String(16), index=True)
     version: Mapped[int]
 
 

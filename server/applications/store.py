@@ -18,11 +18,13 @@ from sqlalchemy import and_, delete, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
+from sync import workdays
 from sync.model import (
     PROFILE_KEYS, Application, ApplicationRequirement, Changes, Client, ClientGroup, Discrepancy,
     Document, DocumentTypeSpec, FieldSpec, JournalEntry, MutationResult, Notification, Profile,
     RequirementSpec, ServiceSpec, Tombstone,
 )
+from sync.space import local_date
 
 from ..accounts.models import Citizen
 from ..audit.models import AuditEvent
@@ -149,8 +151,8 @@ class SqlUnitOfWork:
             return cache[code]
         conn = self.conn
         row = conn.execute(
-            select(Service.id, Service.code, Service.active, Mpp.ref_prefix, Mpp.code.label("mpp"),
-                   Agency.code.label("agency"))
+            select(Service.id, Service.code, Service.active, Service.sla_days, Mpp.ref_prefix,
+                   Mpp.code.label("mpp"), Agency.code.label("agency"))
             .join(Agency, Agency.id == Service.agency_id).join(Mpp, Mpp.id == Agency.mpp_id)
             .where(Service.code == code)).first()
         spec = None
@@ -167,7 +169,8 @@ class SqlUnitOfWork:
                     Requirement.service_id == row.id).order_by(Requirement.position)))
             spec = ServiceSpec(code=row.code, ref_prefix=row.ref_prefix, fields=fields,
                                requirements=requirements, mpp_code=row.mpp,
-                               agency_code=row.agency, active=row.active)
+                               agency_code=row.agency, active=row.active,
+                               sla_days=row.sla_days)
         cache[code] = spec
         return spec
 
@@ -328,7 +331,9 @@ class SqlUnitOfWork:
             fields=dict(r.fields or {}),
             requirements=requirements[r.id], discrepancies=discrepancies[r.id],
             reference=r.reference, submitted_at=_engine_time(r.submitted_at),
-            officer_note=r.officer_note,
+            officer_note=r.officer_note, reviewer_id=r.reviewer_id,
+            review_started_at=_engine_time(r.review_started_at),
+            pickup=r.pickup, ticket_code=r.ticket_code,
             version=r.version) for r in rows]
 
     def get_application(self, application_id: str) -> Application | None:
@@ -346,6 +351,10 @@ class SqlUnitOfWork:
             "fields": application.fields, "reference": application.reference,
             "submitted_at": _db_time(application.submitted_at),
             "officer_note": application.officer_note,
+            "reviewer_id": application.reviewer_id,
+            "review_started_at": _db_time(application.review_started_at),
+            "pickup": application.pickup, "ticket_code": application.ticket_code,
+            **self._queue_keys(application),
             "version": application.version}, ["id"])
         conn.execute(delete(T_REQ).where(T_REQ.c.application_id == application.id))
         conn.execute(delete(T_DISC).where(T_DISC.c.application_id == application.id))
@@ -362,6 +371,21 @@ class SqlUnitOfWork:
                  "record_value": d.record_value}
                 for d in application.discrepancies.values()])
         self._forget_tombstone(application.citizen_id, f"application/{application.id}")
+
+    def _queue_keys(self, application: Application) -> dict[str, Any]:
+        """The columns the officer queue orders and searches by, derived here so that every
+        write keeps them right: the SLA due date (working days from the latest submit, in
+        WIB) and the applicant's NIK (the form field with profile_key nik)."""
+        service = self.service(application.service_code)
+        due_on = nik = None
+        if service is not None:
+            if application.submitted_at is not None and service.sla_days is not None:
+                due_on = workdays.due_date(local_date(application.submitted_at),
+                                           service.sla_days)
+            field = service.field_with_profile_key("nik")
+            value = application.fields.get(field.key) if field is not None else None
+            nik = value if isinstance(value, str) and len(value) <= 16 else None
+        return {"due_on": due_on, "applicant_nik": nik}
 
     def delete_application(self, application_id: str) -> None:
         conn = self.conn

@@ -9,10 +9,11 @@ Checked in this order, the first failure wins (each has a message key in server/
 5. the file decodes completely: images with Pillow (pixel cap checked before decoding,
    DecompressionBombWarning as an error, `verify()` and then a REOPEN and `load()`,
    because `verify()` passes a JPEG cut in half), PDFs with pypdf (not encrypted, 1 to
-   MAX_PDF_PAGES pages, every page's tree readable);
+   MAX_PDF_PAGES pages counted by a walk that stops at the limit, so no file can make the
+   check walk a huge or looping page tree; every page's tree readable);
 6. no polyglot tail: a PNG ends at its IEND chunk, a WebP at its RIFF length. (JPEG may carry
    data after EOI: phones append secondary images there, so it is allowed; stored files are
-   only ever served with their checked type, nosniff and as an attachment.)
+   only ever served with their checked type, nosniff and a server-made file name.)
 """
 from __future__ import annotations
 
@@ -141,11 +142,16 @@ def _check_pdf(open_file) -> str:
             reader = PdfReader(fh, strict=False)
             if reader.is_encrypted:
                 return "upload_invalid_pdf_encrypted"
-            pages = len(reader.pages)
+            # Count pages with a bounded walk BEFORE pypdf flattens the page tree: a 10 MB
+            # file can name a million pages (or a tree that loops), and `reader.pages`
+            # would walk all of them; this walk stops at MAX_PDF_PAGES + 1.
+            pages = _bounded_page_count(reader, MAX_PDF_PAGES)
             if pages == 0:
                 return "upload_invalid_damaged"
             if pages > MAX_PDF_PAGES:
                 return "upload_invalid_pdf_pages"
+            if len(reader.pages) != pages:
+                return "upload_invalid_damaged"
             for page in reader.pages:
                 page.mediabox  # noqa: B018  (forces each page object to be parsed)
     except RecursionError:
@@ -153,3 +159,37 @@ def _check_pdf(open_file) -> str:
     except Exception:  # pypdf raises PdfReadError, ValueError, KeyError... on bad data
         return "upload_invalid_damaged"
     return ""
+
+
+class _PageTreeError(ValueError):
+    """A page tree that loops, or has more inner nodes than any real document needs."""
+
+
+def _bounded_page_count(reader, limit: int) -> int:
+    """Leaves of the page tree, counted iteratively, stopping at `limit + 1`. An inner node
+    (/Kids) reached twice is a loop; more than `4 * limit` inner nodes is refused too, so
+    the walk's cost is bounded by the limit, not by the file."""
+    from pypdf.generic import IndirectObject
+
+    root = reader.trailer["/Root"].get_object()["/Pages"]
+    stack, seen_inner, leaves = [root], set(), 0
+    while stack:
+        node = stack.pop()
+        ref = (node.idnum, node.generation) if isinstance(node, IndirectObject) else None
+        node = node.get_object()
+        kids = node.get("/Kids") if hasattr(node, "get") else None
+        if kids is None:
+            leaves += 1
+            if leaves > limit:
+                return leaves
+            continue
+        if ref is not None:
+            if ref in seen_inner:
+                raise _PageTreeError("the page tree loops")
+            seen_inner.add(ref)
+        if len(seen_inner) > 4 * limit:
+            raise _PageTreeError("too many page tree nodes")
+        kids = kids.get_object()
+        # Only as many kids as could still fit under the limit are ever looked at.
+        stack.extend(reversed(list(kids[:limit + 1 - leaves])))
+    return leaves

@@ -30,6 +30,9 @@ class Upload(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     sha256: Mapped[str] = mapped_column(String(64))
     storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    # The officers' small WebP preview of a ready image (previews.py); None for PDFs and
+    # for anything not ready. Deleted with the file.
+    preview_name: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime]
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
     completed_at: Mapped[dt.datetime | None]

@@ -32,16 +32,24 @@ from sync.model import INVALID, UPLOADING
 from ..applications.models import Document
 from ..errors import ApiError
 from ..i18n import translate
-from .checks import ACCEPTED_TYPES, JPEG, Verdict, inspect, normalise_type, sha256_of
+from .checks import ACCEPTED_TYPES, JPEG, Verdict, inspect, normalise_type
 from .metadata import has_location, strip_location
 from .models import Upload
-from .storage import Storage
+from .previews import can_preview, make_preview
+from .storage import AbortWrite, Storage
 
 log = logging.getLogger(__name__)
 
 T_UP = Upload.__table__
 T_DOC = Document.__table__
-LOCK_LEASE = dt.timedelta(minutes=5)  # a claim older than this (a crashed worker) is free
+# A PATCH's claim is renewed while its bytes keep coming; one silent for LOCK_LEASE is dead
+# (a phone whose connection dropped, leaving a half-open socket; a killed worker) and the
+# client's next PATCH may take over after a HEAD. Short, because a dropped link is the
+# normal case on a weak connection and the citizen should not wait minutes to resume.
+LOCK_LEASE = dt.timedelta(seconds=30)
+# Before writing after a pause this long, a PATCH checks that its claim is still its own
+# (and renews it): a stalled writer never writes over its successor's bytes.
+CLAIM_CHECK_AFTER = dt.timedelta(seconds=5)
 CHECKSUM_ALGORITHMS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256}
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 MAX_FILENAME = 255
@@ -286,8 +294,9 @@ def append(uow, storage: Storage, upload_id: str, citizen_id, *, offset: int,
     broken: BaseException | None = None
     overflow = False
     try:
-        overflow = storage.write_at(row.storage_name, offset, chunks, row.length - offset,
-                                    on_chunk=seen).overflow
+        overflow = storage.write_at(row.storage_name, offset,
+                                    _while_claimed(uow, row.id, token, chunks),
+                                    row.length - offset, on_chunk=seen).overflow
     except Exception as exc:  # the client went away mid-body (or the disk failed)
         broken = exc
     if broken is None and not overflow and body_length is not None and received < body_length:
@@ -303,14 +312,16 @@ def append(uow, storage: Storage, upload_id: str, citizen_id, *, offset: int,
         new_offset = offset
         if broken is None:
             error = ApiError(460, "upload_checksum_mismatch")
-    if new_offset != offset + received:
-        storage.truncate(row.storage_name, new_offset)
-
     with uow.transaction():
+        # Still ours? Only then may this PATCH cut the file back or move the offset: a claim
+        # that lapsed belongs to another PATCH now, and the file with it.
         done = uow.conn.execute(
             update(T_UP).where(T_UP.c.id == row.id, T_UP.c.lock_token == token)
             .values(offset=new_offset)).rowcount
-        if done != 1:  # our claim lapsed and another PATCH took it: what we wrote is void
+        if done == 1:
+            if new_offset != offset + received:
+                storage.truncate(row.storage_name, new_offset)
+        else:
             error = ApiError(409, "upload_busy")
     result = None
     if error is None and new_offset == row.length:
@@ -321,6 +332,28 @@ def append(uow, storage: Storage, upload_id: str, citizen_id, *, offset: int,
         raise error
     row = get_upload(uow, upload_id, citizen_id, now) if result is None else result
     return PatchResult(row, getattr(row, "verdict", None))
+
+
+class ClaimLost(AbortWrite):
+    """This PATCH's claim lapsed and another PATCH took the upload over: nothing more of
+    its body may be stored."""
+
+
+def _while_claimed(uow, upload_id: str, token: str, chunks: Iterable[bytes]):
+    """The body's chunks, each written only while this PATCH still holds its claim: after a
+    pause of CLAIM_CHECK_AFTER the claim is checked and renewed before the next write."""
+    renewed = utcnow()
+    for chunk in chunks:
+        now = utcnow()
+        if now - renewed > CLAIM_CHECK_AFTER:
+            with uow.transaction():
+                held = uow.conn.execute(
+                    update(T_UP).where(T_UP.c.id == upload_id, T_UP.c.lock_token == token)
+                    .values(locked_at=_db(now))).rowcount
+            if held != 1:
+                raise ClaimLost(upload_id)
+            renewed = now
+        yield chunk
 
 
 def _release(uow, upload_id: str, token: str) -> None:
@@ -340,19 +373,31 @@ class _Finished:
 
 
 def _complete(uow, storage: Storage, row, now: dt.datetime, token: str | None = None):
-    """After the last byte: check the content, then mark the upload complete and the
-    document ready or invalid (through the engine). An invalid file's bytes are deleted at
-    once, so nothing of it can ever be served."""
+    """After the last byte: make the pieces one file (S3), check the content, then mark the
+    upload complete and the document ready or invalid (through the engine). An invalid
+    file's bytes are deleted at once, so nothing of it can ever be served. A ready image
+    gets its officers' preview (previews.py) here, once."""
     stripped_name = stripped_sha256 = stripped_size = None
+    preview_name = None
     try:
-        verdict = inspect(lambda: storage.open(row.storage_name), row.length,
-                          row.content_type, row.sha256)
-        if verdict.ok and verdict.content_type == JPEG:
-            stripped_name, stripped_sha256, stripped_size = _strip_location(storage, row)
+        storage.finish(row.storage_name)
+        # One local copy for every check (S3: one download, not one per reopen).
+        with storage.local_copy(row.storage_name) as path:
+            verdict = inspect(lambda: open(path, "rb"), row.length, row.content_type,
+                              row.sha256)
+            if verdict.ok and verdict.content_type == JPEG:
+                stripped_name, stripped_sha256, stripped_size = _strip_location(
+                    storage, row, path)
+            if verdict.ok and can_preview(verdict.content_type):
+                preview_name = _store_preview(storage, row, path, verdict.content_type)
     except Exception:
         log.exception("content check failed on upload %s", row.id)
+        if stripped_name is not None:
+            storage.delete(stripped_name)
+            stripped_name = stripped_sha256 = stripped_size = None
         verdict = Verdict(False, "upload_invalid_damaged")
-    values = {"completed_at": _db(now), "lock_token": None, "locked_at": None}
+    values = {"completed_at": _db(now), "lock_token": None, "locked_at": None,
+              "preview_name": preview_name}
     if stripped_name is not None:
         values["storage_name"] = stripped_name
     try:
@@ -365,8 +410,9 @@ def _complete(uow, storage: Storage, row, now: dt.datetime, token: str | None = 
                           reason="" if verdict.ok else reason_text(verdict.reason_key),
                           sha256=stripped_sha256, size=stripped_size)
     except BaseException:
-        if stripped_name is not None:
-            storage.delete(stripped_name)
+        for name in (stripped_name, preview_name):
+            if name is not None:
+                storage.delete(name)
         raise
     if not verdict.ok or stripped_name is not None:
         storage.delete(row.storage_name)
@@ -375,28 +421,49 @@ def _complete(uow, storage: Storage, row, now: dt.datetime, token: str | None = 
     return _Finished(fresh, verdict)
 
 
-def _strip_location(storage: Storage, row) -> tuple[str | None, str | None, int | None]:
+def _store_preview(storage: Storage, row, path: str, content_type: str) -> str | None:
+    """The preview's storage name; None (logged) if it cannot be made: the document is
+    still ready and officers open the file itself."""
+    try:
+        data = make_preview(path, content_type)
+    except Exception:
+        log.exception("no preview for upload %s", row.id)
+        return None
+    name = storage.new_name()
+    storage.create(name)
+    try:
+        storage.write_at(name, 0, [data], len(data))
+        storage.finish(name)
+    except BaseException:
+        storage.delete(name)
+        raise
+    return name
+
+
+def _strip_location(storage: Storage, row, path: str
+                    ) -> tuple[str | None, str | None, int | None]:
     """A copy of a JPEG without location metadata (no re-encoding), checked again, as
     (storage name, sha256, size); (None, None, None) when the file carries no location."""
-    with storage.open(row.storage_name) as fh:
+    with open(path, "rb") as fh:
         if not has_location(fh):
             return None, None, None
     name = storage.new_name()
     storage.create(name)
     try:
-        with storage.open(row.storage_name) as fh:
-            storage.write_at(name, 0, strip_location(fh), row.length)
-        with storage.open(name) as fh:
-            digest = sha256_of(fh)
-        size = storage.size(name) or 0
-        again = inspect(lambda: storage.open(name), size, JPEG, digest)
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            size = storage.write_at(name, 0, strip_location(fh), row.length,
+                                    on_chunk=digest.update).written
+        storage.finish(name)
+        with storage.local_copy(name) as copy:
+            again = inspect(lambda: open(copy, "rb"), size, JPEG, digest.hexdigest())
         if not again.ok:
             raise ValueError(f"JPEG without location does not pass: {again.reason_key}")
     except BaseException:
         storage.delete(name)
         raise
     log.info("upload %s: location metadata removed", row.id)
-    return name, digest, size
+    return name, digest.hexdigest(), size
 
 
 # ---- termination and expiry ------------------------------------------------------------

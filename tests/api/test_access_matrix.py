@@ -54,10 +54,33 @@ POLICY = {
     ("POST", "/api/uploads"): CITIZENS,
     ("PATCH", "/api/uploads/<upload_id>"): CITIZENS,
     ("DELETE", "/api/uploads/<upload_id>"): CITIZENS,
+    ("GET", "/api/push/key"): ANYONE,
+    ("POST", "/api/push/subscriptions"): CITIZENS,
+    ("DELETE", "/api/push/subscriptions/<uuid:subscription_id>"): CITIZENS,
+    ("GET", "/api/officer/applications"): OFFICERS,
+    ("GET", "/api/officer/applications/<uuid:application_id>"): OFFICERS,
+    ("GET", "/api/officer/applications/<uuid:application_id>/activity"): OFFICERS,
+    ("POST", "/api/officer/applications/<uuid:application_id>/start-review"): OFFICERS,
+    ("POST", "/api/officer/applications/<uuid:application_id>/review"): OFFICERS,
+    ("POST", "/api/officer/applications/<uuid:application_id>/request-revision"): OFFICERS,
+    ("POST", "/api/officer/applications/<uuid:application_id>/approve"): OFFICERS,
+    ("POST", "/api/officer/applications/<uuid:application_id>/reject"): OFFICERS,
+    ("POST", "/api/officer/applications/<uuid:application_id>/mark-ready"): OFFICERS,
+    ("POST", "/api/officer/applications/<uuid:application_id>/accept-discrepancy"): OFFICERS,
+    ("POST", "/api/officer/applications/<uuid:application_id>/complete"): OFFICERS,
+    ("POST", "/api/officer/tickets/lookup"): OFFICERS,
+    ("GET", "/api/officer/reasons"): OFFICERS,
+    # Record-level rules (owner; officers of an agency it was submitted to) answer 404:
+    # tests/uploads/test_reading_documents.py
+    ("GET", "/api/documents/<uuid:document_id>/file"): SIGNED_IN,
+    ("GET", "/api/documents/<uuid:document_id>/preview"): SIGNED_IN,
 }
 
 SAMPLE_ARGS = {"code": "langsa", "filename": "index.html", "session_id": str(uuid.uuid4()),
-               "officer_id": "999999", "upload_id": "no-such-upload"}
+               "officer_id": "999999", "upload_id": "no-such-upload",
+               "subscription_id": str(uuid.uuid4()),
+               "application_id": str(uuid.uuid4()),
+               "document_id": str(uuid.uuid4())}
 
 
 def routes(app):

@@ -80,3 +80,16 @@ def kk_photo(seed: int = 7, size: tuple[int, int] = (4000, 3000), text_px: int =
     out = io.BytesIO()
     photo.save(out, "JPEG", quality=92)
     return DocumentPhoto(out.getvalue(), nik, words, size)
+
+
+def scanned_pdf(pages: int = 3, seed: int = 5) -> bytes:
+    """A multi-page PDF as a scanner app makes it: each page a JPEG of a photographed KK
+    page (about 0.4-0.5 MB a page), so an upload of it takes a while on a weak link."""
+    images = []
+    for n in range(pages):
+        photo = Image.open(io.BytesIO(kk_photo(seed=seed + n, size=(2000, 1500)).jpeg))
+        images.append(photo.convert("RGB"))
+    out = io.BytesIO()
+    images[0].save(out, "PDF", save_all=True, append_images=images[1:], resolution=150,
+                   quality=90)
+    return out.getvalue()

@@ -30,12 +30,13 @@ def document_types() -> tuple[DocumentTypeSpec, ...]:
                  for d in _read("document-types.yaml")["document_types"])
 
 
-def _service(mpp: dict, agency: dict, std: dict) -> ServiceSpec:
+def _service(mpp: dict, agency: dict, std: dict, offer: dict) -> ServiceSpec:
     return ServiceSpec(
         code=f"{mpp['code']}.{std['code']}",
         ref_prefix=mpp["ref_prefix"],
         mpp_code=mpp["code"],
         agency_code=agency["code"],
+        sla_days=offer.get("sla_days", std["sla_days"]),
         fields=tuple(FieldSpec(f["key"], f["type"], f.get("required", False),
                                f.get("profile_key"),
                                {k: f[k] for k in VALIDATION_KEYS if k in f})
@@ -56,7 +57,7 @@ def services() -> dict[str, ServiceSpec]:
         mpp = yaml.safe_load(path.read_text(encoding="utf-8"))["mpp"]
         for agency in mpp["agencies"]:
             for offer in agency.get("services", []):
-                spec = _service(mpp, agency, standards[offer["standard"]])
+                spec = _service(mpp, agency, standards[offer["standard"]], offer)
                 out[spec.code] = spec
     return out
 

@@ -388,6 +388,7 @@ def test_two_first_pushes_of_a_new_client_racing_apply_each_mutation_once(
 
 # ---- 2. two devices and an officer -----------------------------------------------------
 
+TICKET = "TEST-TICK-ETCO-DE23-4567"  # one application is completed: a fixed code will do
 OFFICER_SCRIPT = {
     # application -> (actions in order, final state)
     "revise": ([("start_review", {}), ("accept_discrepancy", {"field_key": "birth_place"}),
@@ -401,7 +402,8 @@ OFFICER_SCRIPT = {
                                           "note": ""}),
                   ("review_requirement", {"requirement_code": "kk", "accept": True,
                                           "note": ""}),
-                  ("approve", {}), ("mark_ready", {}), ("complete", {})], "completed"),
+                  ("approve", {}), ("mark_ready", {"ticket_code": TICKET}),
+                  ("complete", {"ticket_code": TICKET})], "completed"),
     "reject": ([("start_review", {}),
                 ("reject_application", {"note": "Tidak memenuhi syarat"})], "rejected"),
 }

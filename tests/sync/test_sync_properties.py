@@ -40,7 +40,7 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
-from sync import documents, officer, reconcile, states
+from sync import documents, officer, reconcile, states, tickets
 from sync.errors import Rejection, SyncError
 from sync.model import REJECTED as REVIEW_REJECTED
 from sync.pull import pull
@@ -562,6 +562,13 @@ class SyncMachine(RuleBasedStateMachine):
                                                **kwargs)
                 elif action == "expire_revision":
                     officer.expire_revision(self.uow, a.id, self.now)
+                elif action == "mark_ready":
+                    officer.mark_ready(self.uow, a.id, ticket_code=tickets.new_code(
+                        b"property-test", a.id), pickup={"counter": "Loket 5",
+                                                         "bring": ["KTP-el"]}, **kwargs)
+                elif action == "complete":  # with the ticket, or (now and then) a wrong one
+                    code = a.ticket_code if data.draw(st.integers(0, 4)) else "WRONG"
+                    officer.complete(self.uow, a.id, ticket_code=code, **kwargs)
                 else:
                     getattr(officer, action)(self.uow, a.id, **kwargs)
             self.steps[f"officer:{action}"] += 1

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from sync import officer
+from sync import officer, tickets
 from sync.errors import Rejection
 from sync.model import ServiceSpec
 from tests.sync import catalog
@@ -21,10 +21,10 @@ def h() -> Harness:
     return h
 
 
-def refused(h: Harness, action: str, *args, code: str) -> Rejection:
+def refused(h: Harness, action: str, *args, code: str, **kwargs) -> Rejection:
     before = h.dump()
     with pytest.raises(Rejection) as info:
-        h.officer(action, *args)
+        h.officer(action, *args, **kwargs)
     assert info.value.code == code, info.value
     assert h.dump() == before
     return info.value
@@ -184,9 +184,21 @@ def test_the_whole_way_to_completed(h) -> None:
     for code in ("ktp", "kk"):
         h.officer("review_requirement", application_id, code, True, "")
     h.officer("approve", application_id)
-    h.officer("mark_ready", application_id)
-    h.officer("complete", application_id)
+    code = tickets.new_code(b"test-secret", application_id)
+    pickup = {"counter": "Loket 5", "hours": "Senin-Jumat 08.00-16.00",
+              "bring": ["KTP-el asli"], "visit_date": None}
+    h.officer("mark_ready", application_id, pickup=pickup, ticket_code=code)
+    ready = h.space("budi")[f"application/{application_id}"]
+    assert ready["pickup"] == pickup
+    assert ready["ticket"]["code"] == code and ready["ticket"]["qr_svg"].startswith("<svg")
+    refused(h, "complete", application_id, ticket_code=None, code="ticket_invalid")
+    refused(h, "complete", application_id,
+            ticket_code=tickets.new_code(b"test-secret", application_id),
+            code="ticket_invalid")
+    h.officer("complete", application_id, ticket_code=code)
     assert h.application(application_id).state == "completed"
+    assert h.space("budi")[f"application/{application_id}"]["ticket"] is None
+    refused(h, "complete", application_id, ticket_code=code, code="invalid_transition")
     notifications = sorted((v["data"]["previous"], v["data"]["state"])
                            for k, v in h.space("budi").items()
                            if k.startswith("notification/"))
@@ -201,7 +213,7 @@ def test_officers_follow_the_state_machine(h) -> None:
     budi = h.device("budi")
     application_id = submitted(h, budi)
     refused(h, "approve", application_id, code="not_in_review")
-    refused(h, "mark_ready", application_id, code="invalid_transition")
+    refused(h, "mark_ready", application_id, ticket_code="T", code="invalid_transition")
     refused(h, "complete", application_id, code="invalid_transition")
     refused(h, "review_requirement", application_id, "ktp", True, "", code="not_in_review")
     refused(h, "start_review", new_id(), code="application_not_found")

@@ -1,4 +1,12 @@
-"""Upload tests: a small tus client over Flask's test client, file makers, and DB lookups."""
+"""Upload tests: a small tus client over Flask's test client, file makers, DB lookups, and
+the storage backends.
+
+Every test in this folder runs with each storage backend (`storage_kind`: local disk, and S3)
+on each database. There is no real S3 server here: the S3 runs talk to moto's S3 server
+(`moto.server.ThreadedMotoServer` on 127.0.0.1, a random port) as an S3-PROTOCOL STAND-IN.
+It proves our code speaks the S3 API correctly over HTTP with boto3; it does not prove how
+AWS, MinIO or any other real service behaves (consistency, limits, errors under load).
+"""
 from __future__ import annotations
 
 import base64
@@ -15,7 +23,11 @@ from PIL import Image
 from server.applications.models import Document
 from server.extensions import db
 from server.uploads.models import Upload
+from server.uploads.storage import LocalStorage, storage_for
 from tests.api.conftest import callers  # noqa: F401  (fixture)
+from tests.conftest import dispose, make_app
+
+STORAGES = ("local", "s3")
 
 TUS = {"Tus-Resumable": "1.0.0"}
 OFFSET_STREAM = "application/offset+octet-stream"
@@ -87,6 +99,53 @@ class Tus:
         return url
 
 
+# ---- storage backends ------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server: the S3-protocol STAND-IN (no real S3 server can be installed here)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"http://{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(params=STORAGES)
+def storage_kind(request):
+    return request.param
+
+
+@pytest.fixture
+def storage_config(storage_kind, request, monkeypatch) -> dict:
+    if storage_kind == "local":
+        return {}
+    import boto3
+
+    endpoint = request.getfixturevalue("s3_server")
+    # Stand-in credentials, so no real AWS account configured on the machine is ever used.
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    for name, value in (("AWS_ACCESS_KEY_ID", "stand-in"), ("AWS_SECRET_ACCESS_KEY", "stand-in"),
+                        ("AWS_SESSION_TOKEN", "stand-in"), ("AWS_CONFIG_FILE", "/dev/null"),
+                        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")):
+        monkeypatch.setenv(name, value)
+    bucket = f"sd-test-{uuid.uuid4().hex[:16]}"
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(
+        Bucket=bucket)
+    return {"STORAGE_BACKEND": "s3", "S3_BUCKET": bucket, "S3_ENDPOINT_URL": endpoint,
+            "S3_REGION": "us-east-1", "S3_PREFIX": "uploads/"}
+
+
+@pytest.fixture
+def app(database_url, tmp_path, storage_config):
+    """The app on one database (SQLite, PostgreSQL) with one storage backend (local, S3)."""
+    app = make_app(database_url, tmp_path / "instance", **storage_config)
+    yield app
+    dispose(app)
+
+
 @pytest.fixture
 def citizen(callers):  # noqa: F811
     return callers.citizen()
@@ -115,13 +174,48 @@ def document(app, document_id: str) -> Document | None:
         return row
 
 
-def stored_path(app, row: Upload) -> Path:
-    return Path(app.config["STORAGE_DIR"]) / "uploads" / row.storage_name
+class Stored:
+    """One stored file, read through the app's storage (local disk or S3)."""
+
+    def __init__(self, app, name: str):
+        self.storage, self.name = storage_for(app), name
+
+    def exists(self) -> bool:
+        return self.storage.size(self.name) is not None
+
+    def size(self) -> int | None:
+        return self.storage.size(self.name)
+
+    def read_bytes(self) -> bytes:
+        return b"".join(self.storage.read(self.name))
+
+    def is_private(self) -> bool:
+        """Local: readable by the server's user only. S3: no grant to anyone but the owner."""
+        if isinstance(self.storage, LocalStorage):
+            return Path(self.storage.root, self.name).stat().st_mode & 0o077 == 0
+        acl = self.storage.s3.get_object_acl(Bucket=self.storage.bucket,
+                                             Key=self.storage.prefix + self.name)
+        return all(grant["Grantee"].get("ID") == acl["Owner"]["ID"] for grant in acl["Grants"])
 
 
-def stored_files(app) -> list[Path]:
-    root = Path(app.config["STORAGE_DIR"]) / "uploads"
-    return sorted(p for p in root.iterdir()) if root.exists() else []
+def stored(app, row_or_name) -> Stored:
+    name = row_or_name if isinstance(row_or_name, str) else row_or_name.storage_name
+    return Stored(app, name)
+
+
+def stored_files(app) -> list[str]:
+    """The names of every file the storage holds (an S3 upload in progress, as its pieces,
+    counts once)."""
+    storage = storage_for(app)
+    if isinstance(storage, LocalStorage):
+        root = Path(storage.root)
+        return sorted(p.name for p in root.iterdir()) if root.exists() else []
+    names = set()
+    for page in storage.s3.get_paginator("list_objects_v2").paginate(
+            Bucket=storage.bucket, Prefix=storage.prefix):
+        for item in page.get("Contents", ()):
+            names.add(item["Key"][len(storage.prefix):].split("/", 1)[0])
+    return sorted(names)
 
 
 # ---- making files ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ import uuid
 import pytest
 
 from tests.uploads.conftest import (
-    document, image_bytes, pdf_bytes, png_header_only, sha256, stored_files, stored_path,
+    document, image_bytes, pdf_bytes, png_header_only, sha256, stored_files, stored,
     upload_row,
 )
 
@@ -28,7 +28,7 @@ def assert_invalid(app, doc, row, words_id: str, words_en: str):
     assert doc.status == "invalid"
     assert words_id in doc.reason and words_en in doc.reason, doc.reason
     assert row.completed_at is not None
-    assert not stored_path(app, row).exists()  # nothing of it can ever be served
+    assert not stored(app, row).exists()  # nothing of it can ever be served
     assert stored_files(app) == []
 
 
@@ -38,13 +38,13 @@ def test_good_images_are_ready(app, tus, fmt, content_type):
     data = image_bytes(fmt, size=(400, 300))
     doc, row = finish(app, tus, data, content_type)
     assert (doc.status, doc.reason) == ("ready", "")
-    assert stored_path(app, row).read_bytes() == data
+    assert stored(app, row).read_bytes() == data
 
 
 def test_a_good_pdf_is_ready(app, tus):
     data = pdf_bytes(3)
     doc, row = finish(app, tus, data, "application/pdf", filename="akta.pdf")
-    assert doc.status == "ready" and stored_path(app, row).read_bytes() == data
+    assert doc.status == "ready" and stored(app, row).read_bytes() == data
 
 
 def test_a_png_renamed_pdf_is_invalid(app, tus):
@@ -170,7 +170,7 @@ def test_jpeg_location_is_removed_without_reencoding(app, tus, xmp):
     assert (b"GPSLatitude" in data) is xmp
     doc, row = finish(app, tus, data, "image/jpeg")
     assert doc.status == "ready", doc.reason
-    kept = stored_path(app, row).read_bytes()
+    kept = stored(app, row).read_bytes()
     assert kept != data and doc.sha256 == sha256(kept) != sha256(data)
     assert doc.size == len(kept) < len(data)  # the document describes the stored file
     assert b"GPSLatitude" not in kept
@@ -181,10 +181,59 @@ def test_jpeg_location_is_removed_without_reencoding(app, tus, xmp):
     scan = data.index(b"\xff\xda")  # the compressed image is copied byte for byte
     assert kept.endswith(data[scan:])
     assert Image.open(io.BytesIO(kept)).tobytes() == Image.open(io.BytesIO(data)).tobytes()
-    assert stored_files(app) == [stored_path(app, row)]  # the original with location is gone
+    # the original with location is gone; the preview is its own file
+    assert stored_files(app) == sorted([row.storage_name, row.preview_name])
 
 
 def test_a_jpeg_without_location_is_kept_as_sent(app, tus):
     data = image_bytes("JPEG", size=(100, 80))
     doc, row = finish(app, tus, data, "image/jpeg")
-    assert doc.sha256 == sha256(data) and stored_path(app, row).read_bytes() == data
+    assert doc.sha256 == sha256(data) and stored(app, row).read_bytes() == data
+
+
+def raw_pdf(objects: dict[int, bytes]) -> bytes:
+    """A PDF written by hand (objects by number, a correct xref), for page trees pypdf's
+    writer would never make."""
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + objects[number] + b"\nendobj\n"
+    xref, size = len(out), max(objects) + 1
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % size
+    for number in range(1, size):
+        out += b"%010d 00000 n \n" % offsets[number]
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, xref)
+    return bytes(out)
+
+
+def test_a_pdf_naming_110000_pages_is_refused_by_a_bounded_walk(app, tus):
+    """pypdf's own `len(reader.pages)` walks up to 100,000 page entries (0.9 s here, then
+    "damaged"); checks.py stops counting at MAX_PDF_PAGES + 1 (under 10 ms) and says why."""
+    inner, per = 100, 1100
+    objects = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
+               2: b"<< /Type /Pages /Count %d /Kids [" % (inner * per)
+               + b" ".join(b"%d 0 R" % (4 + i) for i in range(inner)) + b"] >>",
+               3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"}
+    for i in range(inner):
+        objects[4 + i] = (b"<< /Type /Pages /Parent 2 0 R /Count %d /Kids [" % per
+                          + b"3 0 R " * per + b"] >>")
+    doc, row = finish(app, tus, raw_pdf(objects), "application/pdf")
+    assert_invalid(app, doc, row, "terlalu banyak halaman", "too many pages")
+
+
+def test_a_pdf_whose_page_tree_loops_is_invalid(app, tus):
+    data = raw_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                    2: b"<< /Type /Pages /Count 2 /Kids [3 0 R 2 0 R] >>",
+                    3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"})
+    doc, row = finish(app, tus, data, "application/pdf")
+    assert_invalid(app, doc, row, "rusak", "damaged")
+
+
+def test_a_hand_written_pdf_within_the_limits_is_ready(app, tus):
+    """The hand-written PDFs above fail for their page trees, not for being hand-written."""
+    data = raw_pdf({1: b"<< /Type /Catalog /Pages 2 0 R >>",
+                    2: b"<< /Type /Pages /Count 2 /Kids [3 0 R 3 0 R] >>",
+                    3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"})
+    doc, _row = finish(app, tus, data, "application/pdf")
+    assert doc.status == "ready", doc.reason

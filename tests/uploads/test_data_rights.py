@@ -48,7 +48,7 @@ def test_erasure_removes_applications_documents_and_files(app, client, citizen, 
     finish(app, tus, image_bytes("PNG"), "image/png")
     app_id = push_application(client, citizen["headers"])
     kept_id = push_application(client, other["headers"])
-    assert len(stored_files(app)) == 1
+    assert len(stored_files(app)) == 2  # the file and its preview
     response = client.post("/api/me/erase", headers=citizen["headers"], json={"confirm": "HAPUS"})
     assert response.status_code == 204
     assert stored_files(app) == []

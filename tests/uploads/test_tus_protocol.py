@@ -12,7 +12,7 @@ from server.extensions import db
 from server.uploads.models import Upload
 from tests.helpers import assert_error
 from tests.uploads.conftest import (
-    TUS, Tus, document, image_bytes, sha256, stored_files, stored_path, upload_row,
+    TUS, Tus, document, image_bytes, sha256, stored_files, stored, upload_row,
 )
 
 
@@ -77,8 +77,8 @@ def test_upload_in_chunks_becomes_a_ready_document_in_the_next_pull(app, client,
     assert (doc.status, doc.reason, doc.sha256, doc.size, doc.content_type) == (
         "ready", "", sha256(data), len(data), "image/png")
     row = upload_row(app, url)
-    assert stored_path(app, row).read_bytes() == data
-    assert stored_path(app, row).stat().st_mode & 0o077 == 0  # private to the server user
+    assert stored(app, row).read_bytes() == data
+    assert stored(app, row).is_private()  # local: 0600 for the server's user
     assert row.filename == "foto.png" and row.filename not in row.storage_name
 
     pull = client.post("/api/sync/pull", headers=tus.auth, json={
@@ -120,7 +120,7 @@ def test_resume_after_a_cut_mid_patch(app, tus):
     done = tus.patch(url, offset, data[offset:])
     assert done.status_code == 204 and done.headers["Upload-Offset"] == str(len(data))
     row = upload_row(app, url)
-    assert sha256(stored_path(app, row).read_bytes()) == sha256(data)
+    assert sha256(stored(app, row).read_bytes()) == sha256(data)
     assert document(app, row.document_id).status == "ready"
 
 
@@ -164,7 +164,7 @@ def test_checksums_sha1_and_sha256_and_a_mismatch_is_460_and_discarded(app, tus)
     assert bad.status_code == 460 and bad.status == "460 Checksum Mismatch"
     assert_error(bad, 460, "upload_checksum_mismatch")
     assert tus.head(url).headers["Upload-Offset"] == "100"
-    assert stored_path(app, upload_row(app, url)).stat().st_size == 100  # chunk not kept
+    assert stored(app, upload_row(app, url)).size() == 100  # chunk not kept
     ok = tus.patch(url, 100, data[100:], checksum("sha256", data[100:]))
     assert ok.status_code == 204
     assert document(app, upload_row(app, url).document_id).status == "ready"
@@ -182,7 +182,7 @@ def test_bytes_past_the_declared_length_are_refused_and_not_kept(app, tus):
                          environ_overrides={"wsgi.input_terminated": True})
     assert_error(response, 413, "upload_past_length")
     assert tus.head(url).headers["Upload-Offset"] == "0"
-    assert stored_path(app, upload_row(app, url)).stat().st_size == 0
+    assert stored(app, upload_row(app, url)).size() == 0
     assert tus.patch(url, 0, data).status_code == 204
 
 
@@ -251,7 +251,64 @@ def test_concurrent_patches_one_wins_the_other_409(app, tus):
     assert results["slow"].status_code == 204, results["slow"].get_data(as_text=True)
     row = upload_row(app, url)
     assert row.offset == len(data) and row.lock_token is None
-    assert stored_path(app, row).read_bytes() == data
+    assert stored(app, row).read_bytes() == data
+    assert document(app, row.document_id).status == "ready"
+
+
+def test_a_stalled_patch_is_taken_over_and_writes_nothing_more(app, tus, monkeypatch):
+    """A phone's connection drops mid-PATCH and the server's request is left hanging (a
+    half-open socket): once its claim has been silent for the lease, the phone's next PATCH
+    (after a HEAD) takes the upload over, and the stalled request, if its bytes ever come,
+    stores none of them and answers 409."""
+    from server.uploads import operations
+
+    monkeypatch.setattr(operations, "CLAIM_CHECK_AFTER", dt.timedelta(0))  # check each chunk
+    data = image_bytes("PNG", size=(200, 200))
+    url = tus.create(data).headers["Location"]
+    stalled, release = threading.Event(), threading.Event()
+    stray = b"\0" * (len(data) - len(data) // 2)  # what the stalled request would still write
+
+    class StalledBody(io.RawIOBase):
+        def __init__(self):
+            self.parts = [data[:len(data) // 2], stray]
+
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            if not self.parts:
+                return 0
+            if len(self.parts) == 1:
+                stalled.set()
+                release.wait(30)
+            part = self.parts.pop(0)
+            buffer[:len(part)] = part
+            return len(part)
+
+    results = {}
+
+    def stalled_patch():
+        body = io.BufferedReader(StalledBody(), buffer_size=len(data) // 2)
+        results["stalled"] = tus.patch(url, 0, environ_overrides={
+            "wsgi.input": body, "CONTENT_LENGTH": str(len(data))})
+
+    thread = threading.Thread(target=stalled_patch)
+    thread.start()
+    assert stalled.wait(30)
+    assert_error(tus.patch(url, 0, data), 409, "upload_busy")  # its claim is still live
+    with app.app_context():  # ... then silent for longer than the lease
+        row = db.session.scalars(db.select(Upload)).one()
+        row.locked_at = row.locked_at - operations.LOCK_LEASE - dt.timedelta(seconds=1)
+        db.session.commit()
+    offset = int(tus.head(url).headers["Upload-Offset"])
+    assert offset == 0  # the stalled request never reported its half
+    assert tus.patch(url, offset, data).status_code == 204
+    release.set()
+    thread.join(30)
+    assert_error(results["stalled"], 409, "upload_busy")
+    row = upload_row(app, url)
+    assert row.offset == len(data) and row.lock_token is None
+    assert stored(app, row).read_bytes() == data  # none of the stray bytes
     assert document(app, row.document_id).status == "ready"
 
 
@@ -274,7 +331,7 @@ def test_concurrent_patches_started_together(app, tus):
     # claim: a 409 both ways, never two writes.
     assert sorted(statuses) == [204, 409]
     row = upload_row(app, url)
-    assert stored_path(app, row).read_bytes() == data
+    assert stored(app, row).read_bytes() == data
     assert document(app, row.document_id).status == "ready"
 
 
@@ -283,9 +340,9 @@ def test_termination_deletes_the_bytes_and_then_410(app, tus):
     url = tus.create(data).headers["Location"]
     assert tus.patch(url, 0, data[:50]).status_code == 204
     row = upload_row(app, url)
-    assert stored_path(app, row).exists()
+    assert stored(app, row).exists()
     assert tus.delete(url).status_code == 204
-    assert not stored_path(app, row).exists()
+    assert not stored(app, row).exists()
     assert tus.head(url).status_code == 410
     assert_error(tus.patch(url, 50, data[50:]), 410, "upload_gone")
     assert_error(tus.delete(url), 410, "upload_gone")
@@ -310,8 +367,8 @@ def test_expired_uploads_are_410_and_cleaned_by_the_cli(app, tus):
     assert_error(tus.patch(url, 10, data[10:]), 410, "upload_expired")
     result = app.test_cli_runner().invoke(args=["uploads", "clean"])
     assert result.exit_code == 0 and "1 " in result.output, result.output
-    assert not stored_path(app, row).exists()
-    assert stored_path(app, upload_row(app, keep)).exists()
+    assert not stored(app, row).exists()
+    assert stored(app, upload_row(app, keep)).exists()
     doc = document(app, row.document_id)
     assert doc.status == "invalid" and "24" in doc.reason
     assert tus.head(url).status_code == 410
@@ -327,7 +384,7 @@ def test_another_citizens_upload_is_404(app, client, callers, tus):
     assert_error(other.delete(url), 404, "upload_not_found")
     assert tus.head("/api/uploads/no-such-upload").status_code == 404
     assert tus.head(url).headers["Upload-Offset"] == "0"
-    assert stored_path(app, upload_row(app, url)).stat().st_size == 0
+    assert stored(app, upload_row(app, url)).size() == 0
 
 
 def test_officers_and_anonymous_callers_cannot_upload(client, callers):

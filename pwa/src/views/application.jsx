@@ -242,9 +242,11 @@ function Overview({ t, lang, app, service, sync, engine, states, navigate, onSyn
  * browser's permission prompt only ever follows the citizen's tap.
  */
 function PushOffer({ t, lang, api }) {
-  const [state, setState] = useState(() => (pushEnabled() ? 'granted' : pushPermission()));
+  // 'granted' without a subscription of ours (granted earlier, or by the browser's
+  // settings) still needs one made and registered: offer it too.
+  const [state, setState] = useState(() => (pushEnabled() ? 'enabled' : pushPermission()));
   const [busy, setBusy] = useState(false);
-  if (state !== 'default' && state !== 'failed') return null;
+  if (!['default', 'granted', 'failed'].includes(state)) return null;
   const enable = async () => {
     setBusy(true);
     try {

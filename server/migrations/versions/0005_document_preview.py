@@ -17,8 +17,13 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # The storage name of a finished image's WebP preview (server/uploads/previews.py).
+    with op.batch_alter_table('upload', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('preview_name', sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_upload_preview_name'), ['preview_name'])
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('upload', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_upload_preview_name'), type_='unique')
+        batch_op.drop_column('preview_name')

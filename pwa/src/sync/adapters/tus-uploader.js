@@ -30,8 +30,12 @@ export function idbUrlStorage(dbPromise) {
   };
 }
 
-/** Statuses after which retrying the same upload cannot help. */
-const PERMANENT = new Set([400, 403, 409, 410, 412, 413, 415]);
+/**
+ * Statuses after which retrying the same upload cannot help. Not 409: it means another
+ * PATCH of ours still holds the upload (a request the dropped link left hanging on the
+ * server) or the offset moved; a HEAD and a retry after the server's short lease resume it.
+ */
+const PERMANENT = new Set([400, 403, 410, 412, 413, 415]);
 
 export function tusUploader({ getToken, urlStorage, endpoint = UPLOAD_ENDPOINT, chunkSize = 256 * 1024, UploadImpl = Upload }) {
   return {

@@ -1,0 +1,131 @@
+// The officer console: sign-in, then the queue, one application's review, or a visit.
+// A separate Vite entry (officer.html): nothing here is in the citizen bundle or in the
+// citizen service worker's precache.
+
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { getStorage } from '../storage.js';
+import { loadLang, otherLang, saveLang } from '../i18n.js';
+import { officerClient } from './client.js';
+import { makeOfficerT } from './i18n.js';
+import { parseRoute, routeHref } from './logic.js';
+import { sessionStorageOrNull, tokenStore } from './session.js';
+import { SignIn } from './views/sign-in.jsx';
+import { Queue } from './views/queue.jsx';
+import { Review } from './views/review.jsx';
+import { Visit } from './views/visit.jsx';
+
+export function OfficerApp() {
+  const [lang, setLang] = useState(() => loadLang(getStorage()));
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  const [me, setMe] = useState(null);
+  const [checking, setChecking] = useState(true);
+  const tokens = useMemo(() => tokenStore(sessionStorageOrNull()), []);
+  const t = useMemo(() => makeOfficerT(lang), [lang]);
+
+  const client = useMemo(
+    () =>
+      officerClient({
+        tokens,
+        getLang: () => document.documentElement.lang || 'id',
+        onSessionEnded: () => {
+          tokens.clear();
+          setMe(null);
+        },
+      }),
+    [tokens],
+  );
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = `${t('title')} · Sekali Datang`;
+  }, [lang, t]);
+
+  useEffect(() => {
+    const onHash = () => setRoute(parseRoute(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+
+  // A token left from earlier in this tab: check it is still good.
+  useEffect(() => {
+    if (!tokens.get()) {
+      setChecking(false);
+      return;
+    }
+    client
+      .me()
+      .then(setMe)
+      .catch(() => {})
+      .finally(() => setChecking(false));
+  }, [client, tokens]);
+
+  const switchLang = () => {
+    const next = otherLang(lang);
+    saveLang(getStorage(), next);
+    setLang(next);
+  };
+  const navigate = useCallback((next) => {
+    location.hash = routeHref(next);
+  }, []);
+  const signOut = async () => {
+    try {
+      await client.signOut();
+    } catch {
+      // the token is dropped here either way; the server ends it when it expires
+    }
+    setMe(null);
+    navigate({ name: 'queue' });
+  };
+
+  return (
+    <div class="console">
+      <header class="bar">
+        <a class="bar-brand" href="#/">
+          <img src="/icons/icon.svg" alt="" width="32" height="32" />
+          <span>
+            <strong>Sekali Datang</strong> <span class="bar-sub">{t('title')}</span>
+          </span>
+        </a>
+        {me && (
+          <nav class="bar-nav" aria-label={t('title')}>
+            <a href="#/" aria-current={route.name !== 'visit' ? 'page' : undefined} data-nav="queue">
+              {t('nav.queue')}
+            </a>
+            <a href="#/kunjungan" aria-current={route.name === 'visit' ? 'page' : undefined} data-nav="visit">
+              {t('nav.visit')}
+            </a>
+          </nav>
+        )}
+        <div class="bar-end">
+          {me && (
+            <span class="bar-who" data-officer={me.username}>
+              {me.full_name} · {t(`role.${me.role}`)}
+              {me.agency ? ` · ${me.agency}` : ''}
+            </span>
+          )}
+          <button type="button" class="btn btn-quiet" onClick={switchLang} lang={otherLang(lang)}>
+            {t('lang.switch')}
+          </button>
+          {me && (
+            <button type="button" class="btn btn-quiet" onClick={signOut} data-action="signout">
+              {t('signout')}
+            </button>
+          )}
+        </div>
+      </header>
+      <main class="console-main" id="main">
+        {checking ? (
+          <p class="muted">{t('loading')}</p>
+        ) : !me ? (
+          <SignIn t={t} client={client} onSignedIn={setMe} />
+        ) : route.name === 'review' ? (
+          <Review key={route.id} t={t} lang={lang} client={client} me={me} id={route.id} navigate={navigate} />
+        ) : route.name === 'visit' ? (
+          <Visit t={t} lang={lang} client={client} navigate={navigate} />
+        ) : (
+          <Queue t={t} lang={lang} client={client} navigate={navigate} />
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,577 @@
+"""The officer console API (server/review) over HTTP, on SQLite and PostgreSQL: the queue,
+the detail, every action, the visit ticket and the activity feed; and each bad input of
+issue #7, showing the clear error and that nothing changed.
+
+Citizens' applications are made the way the PWA makes them (sync push over HTTP); their
+documents by the engine functions the upload endpoint calls when a file has arrived.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import uuid
+
+import pytest
+from sqlalchemy import func, select, update
+
+from server.applications.models import Application, ApplicationRequirement, Notification
+from server.applications.store import SqlUnitOfWork
+from server.audit.models import AuditEvent
+from server.catalog.models import Service
+from server.extensions import db
+from sync import documents, reconcile, tickets
+from tests.api.test_sync_api import Device
+from tests.helpers import assert_error
+
+PASPOR = "langsa.imigrasi.paspor-baru"
+NIK_PREFIX = "117401170590"  # Kota Langsa, a man born 17 May 1990; the serial varies
+_serial = iter(range(1, 9999))
+BASE = "/api/officer/applications"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class World:
+    """Officers of MPP Langsa (imigrasi: owns the passport service; dukcapil: does not), a
+    supervisor of Langsa and one of Payakumbuh, and helpers to make citizens' applications."""
+
+    def __init__(self, app, client, callers):
+        self.app, self.client, self.callers = app, client, callers
+        self.imigrasi = callers.officer("verifier", "langsa", "imigrasi")
+        self.imigrasi_2 = callers.officer("verifier", "langsa", "imigrasi")
+        self.dukcapil = callers.officer("verifier", "langsa", "dukcapil")
+        self.supervisor = callers.officer("supervisor", "langsa")
+        self.elsewhere = callers.officer("supervisor", "payakumbuh")
+
+    # ---- citizens ---------------------------------------------------------------------
+    def _uow(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(db.engine)
+
+    def document(self, citizen_id, doc_type: str) -> str:
+        document_id = str(uuid.uuid4())
+        with self.app.app_context():
+            uow = self._uow()
+            with uow.transaction():
+                documents.register_upload(uow, str(citizen_id), document_id, now(),
+                                          content_type="image/jpeg", size=123_456,
+                                          sha256=hashlib.sha256(document_id.encode()).hexdigest(),
+                                          document_type=doc_type)
+            with uow.transaction():
+                documents.finish_upload(uow, document_id, now(), ok=True)
+        return document_id
+
+    def submitted(self, *, birth_place: str = "Langsa", nik: str | None = None):
+        """A citizen with a verified record and a submitted passport application."""
+        citizen = self.callers.citizen()
+        nik = nik or f"{NIK_PREFIX}{next(_serial):04d}"
+        record = {"nik": nik, "full_name": "BUDI SANTOSO", "birth_place": "Langsa",
+                  "birth_date": "1990-05-17", "sex": "L", "address": "Jl. Ahmad Yani No. 5",
+                  "email": "budi@example.id"}
+        with self.app.app_context():
+            uow = self._uow()
+            with uow.transaction():
+                reconcile.update_profile(uow, str(citizen["id"]), record, set(record), now(),
+                                         actor="system", actor_id="dukcapil")
+        phone = Device(self.client, citizen["headers"])
+        app_id = str(uuid.uuid4())
+        ktp, kk = self.document(citizen["id"], "ktp"), self.document(citizen["id"], "kk")
+        response = phone.push(
+            phone.mutation("application.create", application_id=app_id, service_id=PASPOR),
+            phone.mutation("application.set_fields", application_id=app_id, fields={
+                "passport_type": "elektronik", "purpose": "wisata",
+                "birth_place": birth_place}),
+            phone.mutation("application.attach", application_id=app_id,
+                           requirement_code="ktp", document_id=ktp),
+            phone.mutation("application.attach", application_id=app_id,
+                           requirement_code="kk", document_id=kk),
+            phone.mutation("application.submit", application_id=app_id))
+        results = response.get_json()["results"]
+        assert all(r["status"] == "applied" for r in results), results
+        return {"citizen": citizen, "phone": phone, "id": app_id, "ktp": ktp, "kk": kk,
+                "nik": nik}
+
+    # ---- officers ---------------------------------------------------------------------
+    def get(self, who, path, **kwargs):
+        return self.client.get(path, headers=who["headers"], **kwargs)
+
+    def post(self, who, path, body, lang=None):
+        headers = dict(who["headers"])
+        if lang:
+            headers["Accept-Language"] = lang
+        return self.client.post(path, json=body, headers=headers)
+
+    def detail(self, who, app_id) -> dict:
+        response = self.get(who, f"{BASE}/{app_id}")
+        assert response.status_code == 200, response.get_data(True)
+        return response.get_json()
+
+    def act(self, who, app_id, action, status=200, **body):
+        if "version" not in body:
+            body["version"] = self.detail(who, app_id)["version"]
+        response = self.post(who, f"{BASE}/{app_id}/{action}", body)
+        assert response.status_code == status, response.get_data(True)
+        return response.get_json()
+
+    def stored(self, app_id) -> dict:
+        """Everything an action could change, read straight from the database."""
+        with self.app.app_context():
+            a = db.session.get(Application, app_id)
+            rows = db.session.scalars(select(ApplicationRequirement).where(
+                ApplicationRequirement.application_id == app_id)).all()
+            notes = db.session.scalar(select(func.count()).select_from(Notification).where(
+                Notification.application_id == app_id))
+            return {"state": a.state, "version": a.version, "note": a.officer_note,
+                    "pickup": a.pickup, "ticket": a.ticket_code, "reviewer": a.reviewer_id,
+                    "requirements": {r.code: (r.review_status, r.officer_note, r.document_id)
+                                     for r in rows},
+                    "notifications": notes}
+
+    def audit(self, action) -> list[AuditEvent]:
+        with self.app.app_context():
+            return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
+                                      .order_by(AuditEvent.id)).all()
+
+    def to_approved(self, app_id, who=None):
+        who = who or self.imigrasi
+        self.act(who, app_id, "start-review")
+        for code in ("ktp", "kk"):
+            self.act(who, app_id, "review", requirement=code, decision="accept")
+        return self.act(who, app_id, "approve")
+
+    def to_ready(self, app_id, who=None):
+        who = who or self.imigrasi
+        self.to_approved(app_id, who)
+        return self.act(who, app_id, "mark-ready", pickup=PICKUP)
+
+    def pulled(self, made) -> dict:
+        patch = made["phone"].pull(cookie=None).get_json()["patch"]
+        return {op["key"]: op.get("value") for op in patch}
+
+
+PICKUP = {"counter": "Loket 5", "hours": "Senin-Jumat 08.00-16.00",
+          "bring": ["KTP-el asli", "Kartu Keluarga asli"]}
+
+
+@pytest.fixture
+def world(app, client, callers):
+    return World(app, client, callers)
+
+
+# ------------------------------------------------------------------------------ queue
+
+def test_the_queue_is_my_agencys_by_sla_risk_then_age(app, world):
+    with app.app_context():  # a catalog reload shortened the SLA between two submissions
+        db.session.execute(update(Service).where(Service.code == PASPOR).values(sla_days=10))
+        db.session.commit()
+    older = world.submitted()
+    with app.app_context():
+        db.session.execute(update(Service).where(Service.code == PASPOR).values(sla_days=0))
+        db.session.commit()
+    urgent = world.submitted()
+    newest = world.submitted()
+    world.act(world.imigrasi, newest["id"], "start-review")
+
+    body = world.get(world.imigrasi, BASE).get_json()
+    assert [i["id"] for i in body["items"]] == [urgent["id"], newest["id"], older["id"]]
+    assert body["counts"] == {"submitted": 2, "in_review": 1, "revision_requested": 0,
+                              "approved": 0, "ready": 0}
+    assert body["total"] == 3
+    first, last = body["items"][0], body["items"][2]
+    assert first["working_days_left"] <= 0 < last["working_days_left"]
+    assert first["service"] == {"code": PASPOR, "name_id": "Penerbitan Paspor Biasa Baru",
+                                "name_en": first["service"]["name_en"]}
+    assert first["applicant"] == {"name": "BUDI SANTOSO",
+                                  "nik_masked": urgent["nik"][:4] + "********" +
+                                  urgent["nik"][-4:]}
+    assert first["reference"].startswith("LGS-") and first["reviewer"] is None
+    assert body["items"][1]["reviewer"]["name"] == f"Petugas {world.imigrasi['username']}"
+    assert body["items"][1]["state"] == "in_review"
+
+    # filters
+    only = world.get(world.imigrasi, BASE, query_string={"state": "in_review"}).get_json()
+    assert [i["id"] for i in only["items"]] == [newest["id"]] and only["total"] == 1
+    page = world.get(world.imigrasi, BASE, query_string={"limit": 1, "offset": 1}).get_json()
+    assert [i["id"] for i in page["items"]] == [newest["id"]] and page["total"] == 3
+    other = world.get(world.imigrasi, BASE,
+                      query_string={"service": "langsa.imigrasi.paspor-penggantian"}).get_json()
+    assert other["items"] == [] and other["total"] == 0
+
+    # who sees what: another agency, another MPP see nothing; the MPP's supervisor all
+    assert world.get(world.dukcapil, BASE).get_json()["total"] == 0
+    assert world.get(world.elsewhere, BASE).get_json()["total"] == 0
+    assert world.get(world.supervisor, BASE).get_json()["total"] == 3
+
+
+def test_search_by_reference_or_nik(world):
+    a, b = world.submitted(), world.submitted()
+    reference = world.detail(world.imigrasi, a["id"])["reference"]
+    for q in (reference, reference.lower()):
+        found = world.get(world.imigrasi, BASE, query_string={"q": q}).get_json()
+        assert [i["id"] for i in found["items"]] == [a["id"]], q
+    spaced = f"{b['nik'][:4]} {b['nik'][4:8]}-{b['nik'][8:]}"
+    found = world.get(world.imigrasi, BASE, query_string={"q": spaced}).get_json()
+    assert [i["id"] for i in found["items"]] == [b["id"]]
+    assert b["nik"] not in str(found)  # shown masked only
+    assert world.get(world.imigrasi, BASE, query_string={"q": "LGS-1999-000001"}
+                     ).get_json()["total"] == 0
+
+
+@pytest.mark.parametrize("query", [{"state": "draft"}, {"limit": 0}, {"limit": 101},
+                                   {"offset": -1}, {"sort": "age"}])
+def test_bad_queue_parameters_are_400(world, query):
+    assert_error(world.get(world.imigrasi, BASE, query_string=query), 400)
+
+
+# ------------------------------------------------------------------------------ detail
+
+def test_the_detail_has_what_a_review_needs(world):
+    made = world.submitted(birth_place="Medan")  # differs from the verified record
+    d = world.detail(world.imigrasi, made["id"])
+    assert d["state"] == "submitted" and d["allowed_actions"] == ["start_review"]
+    assert d["service"]["agency"]["code"] == "imigrasi" and d["service"]["sla_days"] == 4
+    fields = {f["key"]: f for f in d["fields"]}
+    assert fields["purpose"]["label_id"] and fields["purpose"]["value"] == "wisata"
+    assert fields["purpose"]["value_label_id"]  # a choice shows its label
+    assert fields["birth_place"]["discrepancy"] == {"record_value": "Langsa",
+                                                    "profile_key": "birth_place"}
+    assert d["discrepancies"] == [{"field": "birth_place", "profile_key": "birth_place",
+                                   "draft_value": "Medan", "record_value": "Langsa"}]
+    requirements = {r["code"]: r for r in d["requirements"]}
+    assert requirements["ktp"]["document"] == {
+        "id": made["ktp"], "status": "ready", "document_type": "ktp",
+        "content_type": "image/jpeg", "size": 123_456, "source": "upload",
+        "verified_at": None, "expires_on": None}
+    assert requirements["akta_kelahiran"]["document"] is None
+    assert requirements["akta_kelahiran"]["required"] is False
+    assert requirements["kk"]["review_status"] == "pending"
+    assert d["reviewer"] is None and d["ticket"] is None and isinstance(d["version"], int)
+
+
+def test_reasons_per_document_type(world):
+    common = world.get(world.imigrasi, "/api/officer/reasons").get_json()["reasons"]
+    codes = {r["code"] for r in common}
+    assert {"blurry", "expired", "wrong_document", "illegible"} <= codes
+    blurry = next(r for r in common if r["code"] == "blurry")
+    assert (blurry["label_id"], blurry["label_en"]) == ("Foto buram", "Blurry photo")
+    kk = world.get(world.imigrasi, "/api/officer/reasons",
+                   query_string={"document_type": "kk"}).get_json()["reasons"]
+    assert codes < {r["code"] for r in kk} and "kk_outdated" not in codes
+
+
+# ------------------------------------------------------------------------------ the loop
+
+def test_review_revision_approval_ticket_and_completion(world):
+    made = world.submitted(birth_place="Medan")
+    app_id = made["id"]
+    opened = world.act(world.imigrasi, app_id, "start-review")
+    assert opened["state"] == "in_review"
+    # a second officer opening it sees who is reviewing
+    seen = world.detail(world.imigrasi_2, app_id)
+    assert seen["reviewer"]["name"] == f"Petugas {world.imigrasi['username']}"
+    assert seen["reviewer"]["since"] and "review_requirement" in seen["allowed_actions"]
+
+    world.act(world.imigrasi, app_id, "accept-discrepancy", field="birth_place")
+    world.act(world.imigrasi, app_id, "review", requirement="ktp", decision="accept")
+    d = world.act(world.imigrasi, app_id, "review", requirement="kk", decision="reject",
+                  reason="blurry", note="bagian bawah terpotong")
+    kk = next(r for r in d["requirements"] if r["code"] == "kk")
+    assert (kk["review_status"], kk["officer_note"]) == ("rejected",
+                                                         "Foto buram: bagian bawah terpotong")
+    world.act(world.imigrasi, app_id, "request-revision", note="Mohon unggah ulang KK")
+
+    # the citizen's next pull: exactly the rejected requirement, and the note
+    space = world.pulled(made)
+    assert space[f"application/{app_id}"]["state"] == "revision_requested"
+    assert space["profile"]["values"]["birth_place"] == "Medan"  # accepted into the record
+    notice = next(v for k, v in space.items() if k.startswith("notification/")
+                  and v["data"]["state"] == "revision_requested")
+    assert notice["data"]["requirements"] == [{"code": "kk",
+                                               "note": "Foto buram: bagian bawah terpotong"}]
+    assert notice["data"]["note"] == "Mohon unggah ulang KK"
+
+    # the citizen fixes it
+    phone = made["phone"]
+    new_kk = world.document(made["citizen"]["id"], "kk")
+    results = phone.push(
+        phone.mutation("application.attach", application_id=app_id, requirement_code="kk",
+                       document_id=new_kk),
+        phone.mutation("application.submit", application_id=app_id)).get_json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied"]
+
+    world.act(world.imigrasi_2, app_id, "start-review")
+    world.act(world.imigrasi_2, app_id, "review", requirement="kk", decision="accept")
+    assert world.act(world.imigrasi_2, app_id, "approve")["state"] == "approved"
+    suggestion = world.detail(world.imigrasi_2, app_id)["pickup_suggestion"]
+    assert suggestion["counter"] == "Loket 5" and suggestion["bring"]
+    visit = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    ready = world.act(world.imigrasi_2, app_id, "mark-ready",
+                      pickup={**PICKUP, "visit_date": visit})
+    assert ready["state"] == "ready" and ready["ticket"] == {"issued": True, "used": False}
+    assert ready["pickup"] == {**PICKUP, "visit_date": visit}
+
+    # the ticket is in the citizen's synced data, with its QR code
+    space = world.pulled(made)
+    value = space[f"application/{app_id}"]
+    assert value["pickup"] == {**PICKUP, "visit_date": visit}
+    code = value["ticket"]["code"]
+    assert tickets.normalise(code) == code and value["ticket"]["qr_svg"].startswith("<svg")
+    notice = next(v for k, v in space.items() if k.startswith("notification/")
+                  and v["data"]["state"] == "ready")
+    assert notice["data"]["pickup"] == {**PICKUP, "visit_date": visit}
+
+    # at the counter: the scanned (or typed, in any case and spacing) code
+    typed = code.replace("-", " ").lower()
+    check = world.post(world.imigrasi, "/api/officer/tickets/lookup", {"code": typed})
+    assert check.status_code == 200, check.get_data(True)
+    check = check.get_json()
+    assert check["application"]["id"] == app_id
+    assert check["check"]["bring"] == PICKUP["bring"]
+    assert check["check"]["applicant"]["name"] == "BUDI SANTOSO"
+    done = world.act(world.imigrasi, app_id, "complete", code=typed,
+                     version=check["check"]["version"])
+    assert done["state"] == "completed" and done["ticket"] == {"issued": True, "used": True}
+
+    space = world.pulled(made)
+    assert space[f"application/{app_id}"]["ticket"] is None  # spent
+    assert space[f"document/{new_kk}"]["verified_at"]  # accepted documents are in the wallet
+
+    # the activity feed: every step, who and when
+    feed = world.get(world.imigrasi, f"{BASE}/{app_id}/activity").get_json()["items"]
+    actions = [e["action"] for e in feed]
+    assert actions[:2] == ["application.create", "application.set_fields"]
+    for expected in ("application.submit", "start_review", "accept_discrepancy",
+                     "review_requirement", "request_revision", "application.attach",
+                     "approve", "mark_ready", "complete"):
+        assert expected in actions, expected
+    citizen_entry = feed[1]
+    assert citizen_entry["actor"] == {"kind": "citizen", "id": None, "name": "Pemohon"}
+    assert citizen_entry["details"]["keys"] == ["birth_place", "passport_type", "purpose"]
+    rejected = next(e for e in feed if e["action"] == "review_requirement"
+                    and e["details"]["review_status"] == "rejected")
+    assert rejected["details"]["reason"] == "blurry"
+    assert rejected["details"]["note"] == "Foto buram: bagian bawah terpotong"
+    assert rejected["actor"]["name"] == f"Petugas {world.imigrasi['username']}"
+    revision = next(e for e in feed if e["action"] == "request_revision")
+    assert revision["details"] == {"previous": "in_review", "state": "revision_requested",
+                                   "note": "Mohon unggah ulang KK"}
+    assert all(e["at"].endswith("Z") for e in feed)
+    assert [e["version"] for e in feed] == sorted(e["version"] for e in feed)
+
+
+def test_reject_the_application_with_a_reason(world):
+    made = world.submitted()
+    world.act(world.imigrasi, made["id"], "start-review")
+    d = world.act(world.imigrasi, made["id"], "reject", note="Bukan warga Kota Langsa")
+    assert (d["state"], d["officer_note"]) == ("rejected", "Bukan warga Kota Langsa")
+    assert d["allowed_actions"] == []
+
+
+# ------------------------------------------------------------------------------ bad input
+
+def test_another_agencys_application_is_404_audited_and_untouched(world):
+    made = world.submitted()
+    before = world.stored(made["id"])
+    version = before["version"]
+    for who in (world.dukcapil, world.elsewhere):
+        assert_error(world.get(who, f"{BASE}/{made['id']}"), 404, "application_not_found")
+        assert_error(world.get(who, f"{BASE}/{made['id']}/activity"), 404)
+        assert_error(world.post(who, f"{BASE}/{made['id']}/start-review",
+                                {"version": version}), 404, "application_not_found")
+    # a missing id answers the same
+    assert_error(world.get(world.dukcapil, f"{BASE}/{uuid.uuid4()}"), 404,
+                 "application_not_found")
+    assert world.stored(made["id"]) == before
+    denied = world.audit("officer.application_denied")
+    mine = [e for e in denied if e.target_id == made["id"]]
+    assert len(mine) == 6 and all(e.outcome == "denied" for e in mine)
+    assert {e.actor_id for e in mine} == {str(world.dukcapil["id"]),
+                                          str(world.elsewhere["id"])}
+
+
+def test_a_draft_is_not_an_officers_business(world, callers):
+    citizen = callers.citizen()
+    phone = Device(world.client, citizen["headers"])
+    app_id = str(uuid.uuid4())
+    phone.push(phone.mutation("application.create", application_id=app_id, service_id=PASPOR))
+    assert_error(world.get(world.imigrasi, f"{BASE}/{app_id}"), 404, "application_not_found")
+
+
+def test_approve_with_a_rejected_requirement_is_409_and_changes_nothing(world):
+    made = world.submitted()
+    world.act(world.imigrasi, made["id"], "start-review")
+    world.act(world.imigrasi, made["id"], "review", requirement="ktp", decision="accept")
+    world.act(world.imigrasi, made["id"], "review", requirement="kk", decision="reject",
+              reason="expired")
+    before = world.stored(made["id"])
+    response = world.post(world.imigrasi, f"{BASE}/{made['id']}/approve",
+                          {"version": before["version"]}, lang="en")
+    error = assert_error(response, 409, "requirements_not_accepted")
+    assert error["details"]["requirements"] == ["kk"]
+    assert error["message"] == "Some requirements are not accepted yet: kk."
+    assert error["details"]["messages"]["id"].startswith("Masih ada persyaratan")
+    assert world.stored(made["id"]) == before
+
+
+def test_ready_before_approved_is_409_and_gives_no_ticket(world):
+    made = world.submitted()
+    world.act(world.imigrasi, made["id"], "start-review")
+    before = world.stored(made["id"])
+    error = assert_error(world.post(world.imigrasi, f"{BASE}/{made['id']}/mark-ready",
+                                    {"version": before["version"], "pickup": PICKUP}),
+                         409, "invalid_transition")
+    assert error["details"]["state"] == "in_review" and error["details"]["to"] == "ready"
+    assert world.stored(made["id"]) == before and before["ticket"] is None
+
+
+def test_complete_twice_is_409(world):
+    made = world.submitted()
+    world.to_ready(made["id"])
+    code = world.pulled(made)[f"application/{made['id']}"]["ticket"]["code"]
+    world.act(world.imigrasi, made["id"], "complete", code=code)
+    before = world.stored(made["id"])
+    assert_error(world.post(world.imigrasi, f"{BASE}/{made['id']}/complete",
+                            {"version": before["version"], "code": code}),
+                 409, "invalid_transition")
+    assert world.stored(made["id"]) == before
+
+
+def test_invalid_and_reused_tickets(world):
+    made, other = world.submitted(), world.submitted()
+    world.to_ready(made["id"])
+    world.to_ready(other["id"])
+    code = world.pulled(made)[f"application/{made['id']}"]["ticket"]["code"]
+    other_code = world.pulled(other)[f"application/{other['id']}"]["ticket"]["code"]
+    lookup = "/api/officer/tickets/lookup"
+
+    # garbage, a well-formed code nobody was given, and a forged one (right shape, the
+    # other half of a real code): one answer, each audited
+    forged = tickets.group(code.replace("-", "")[:10] + "A" * 10)
+    for text in ("hello", "AAAA-AAAA-AAAA-AAAA-AAAA", forged):
+        assert_error(world.post(world.imigrasi, lookup, {"code": text}), 404,
+                     "ticket_not_found")
+    # another agency's officer cannot use a real ticket
+    assert_error(world.post(world.dukcapil, lookup, {"code": code}), 404, "ticket_not_found")
+    failures = [e for e in world.audit("officer.ticket_lookup") if e.outcome == "denied"]
+    assert len(failures) == 4
+
+    # a real code of another application does not complete this one
+    before = world.stored(made["id"])
+    assert_error(world.post(world.imigrasi, f"{BASE}/{made['id']}/complete",
+                            {"version": before["version"], "code": other_code}),
+                 409, "ticket_invalid")
+    assert world.stored(made["id"]) == before
+    assert [e.target_id for e in world.audit("officer.ticket_refused")] == [made["id"]]
+
+    world.act(world.imigrasi, made["id"], "complete", code=code)
+    after = world.stored(made["id"])
+    error = assert_error(world.post(world.imigrasi, lookup, {"code": code}), 409, "ticket_used")
+    assert "sudah dipakai" in error["message"]
+    assert world.stored(made["id"]) == after
+    assert world.stored(other["id"])["state"] == "ready"
+
+
+def test_a_reasonless_rejection_is_400_and_changes_nothing(world):
+    made = world.submitted()
+    world.act(world.imigrasi, made["id"], "start-review")
+    before = world.stored(made["id"])
+    version = before["version"]
+    assert_error(world.post(world.imigrasi, f"{BASE}/{made['id']}/reject",
+                            {"version": version, "note": "   "}), 400, "note_required")
+    assert_error(world.post(world.imigrasi, f"{BASE}/{made['id']}/reject",
+                            {"version": version}), 400, "validation_failed")
+    assert_error(world.post(world.imigrasi, f"{BASE}/{made['id']}/review",
+                            {"version": version, "requirement": "kk", "decision": "reject"}),
+                 400, "note_required")
+    error = assert_error(world.post(world.imigrasi, f"{BASE}/{made['id']}/review",
+                                    {"version": version, "requirement": "kk",
+                                     "decision": "reject", "reason": "kk_outdated_x"}),
+                         400, "unknown_reason")
+    assert error["details"]["document_type"] == "kk"
+    # a reason of another document type is not offered for this one
+    assert_error(world.post(world.imigrasi, f"{BASE}/{made['id']}/review",
+                            {"version": version, "requirement": "ktp", "decision": "reject",
+                             "reason": "kk_outdated"}), 400, "unknown_reason")
+    assert world.stored(made["id"]) == before
+
+
+def test_a_stale_version_is_409_with_the_fresh_detail(world):
+    made = world.submitted()
+    seen = world.detail(world.imigrasi, made["id"])["version"]
+    world.act(world.imigrasi_2, made["id"], "start-review", version=seen)
+    world.act(world.imigrasi_2, made["id"], "review", requirement="ktp", decision="accept")
+    before = world.stored(made["id"])
+    # the first officer saves what they saw before the other's decision
+    error = assert_error(world.post(world.imigrasi, f"{BASE}/{made['id']}/review",
+                                    {"version": seen, "requirement": "ktp",
+                                     "decision": "reject", "reason": "blurry"}),
+                         409, "stale")
+    fresh = error["details"]["application"]
+    assert fresh["version"] == before["version"] == error["details"]["version"]
+    assert next(r for r in fresh["requirements"] if r["code"] == "ktp")["review_status"] == \
+        "accepted"
+    assert world.stored(made["id"]) == before
+
+
+@pytest.mark.parametrize("body", [
+    {"version": "1", "requirement": "ktp", "decision": "accept"},
+    {"version": 1, "requirement": "ktp", "decision": "maybe"},
+    {"version": 1, "requirement": "ktp", "decision": "accept", "state": "approved"},
+    {"requirement": "ktp", "decision": "accept"},
+])
+def test_bad_action_bodies_are_400_and_change_nothing(world, body):
+    made = world.submitted()
+    world.act(world.imigrasi, made["id"], "start-review")
+    before = world.stored(made["id"])
+    assert_error(world.post(world.imigrasi, f"{BASE}/{made['id']}/review", body), 400)
+    assert world.stored(made["id"]) == before
+
+
+def test_pickup_details_are_checked(world):
+    made = world.submitted()
+    world.to_approved(made["id"])
+    before = world.stored(made["id"])
+    version = before["version"]
+    yesterday = (dt.date.today() - dt.timedelta(days=2)).isoformat()
+    for pickup, code in [({**PICKUP, "visit_date": yesterday}, "visit_date_past"),
+                         ({**PICKUP, "visit_date": "2026-13-01"}, "validation_failed"),
+                         ({"hours": "08.00"}, "validation_failed"),
+                         ({**PICKUP, "bring": ["x"] * 21}, "validation_failed")]:
+        assert_error(world.post(world.imigrasi, f"{BASE}/{made['id']}/mark-ready",
+                                {"version": version, "pickup": pickup}), 400, code)
+    assert world.stored(made["id"]) == before
+
+
+def test_only_officers_use_the_console(world, callers):
+    citizen = callers.citizen()
+    assert_error(world.client.get(BASE, headers=citizen["headers"]), 403, "forbidden")
+    assert_error(world.client.get(BASE), 401, "unauthorized")
+
+
+def test_generated_requests_from_an_officer_find_no_server_error(app, world):
+    """Schemathesis over the console's operations as an officer of the owning agency (the
+    suite-wide fuzz test calls them as a citizen, which only reaches the 403)."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+    from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+    world.submitted()
+    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
+    tested = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if not operation.path.startswith("/api/officer/") or operation.path in (
+                "/api/officer/login", "/api/officer/me"):
+            continue
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=10, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
+        def run(case):
+            case.call_and_validate(headers=world.imigrasi["headers"],
+                                   checks=[not_a_server_error, response_schema_conformance])
+
+        run()
+        tested.append(operation.path)
+    assert len(tested) == 13, tested

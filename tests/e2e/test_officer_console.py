@@ -1,0 +1,262 @@
+"""Issue #7's whole loop in Debian's Chromium: a citizen's application, made and synced in
+the citizen PWA on a phone-sized page, is reviewed in the officer console on a tablet-sized
+page by a verifier of the agency (one requirement rejected with a template reason); the
+citizen sees the revision with that requirement and reason, retakes the photo and resubmits;
+the officer approves and marks it ready; the citizen's PWA shows the QR ticket; the officer
+completes the visit by typing the ticket's code. Along the way: a second officer sees who
+is reviewing, and a stale action gets the 409 message with the fresh state, the typed note
+kept. Screenshots of the queue and the review screen at 1024 and 768 wide are artifacts.
+"""
+from __future__ import annotations
+
+import pytest
+
+from server.access import session_lifetime
+from server.accounts import operations as ops
+from server.accounts.models import utcnow
+from server.applications.models import Application
+from server.extensions import db
+from tests.e2e.conftest import screenshot, take_rejections
+from tests.e2e.test_citizen_journey import NIK, PHONE_NUMBER, SERVICE, open_phone, photo_file, \
+    sign_in, wait_for
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "kata-sandi-loket-7"
+TABLET_LANDSCAPE = {"width": 1024, "height": 768}
+TABLET_PORTRAIT = {"width": 768, "height": 1024}
+
+
+def make_officer(app, username: str, full_name: str) -> int:
+    with app.app_context():
+        officer = ops.create_officer(db.session, username=username, password=PASSWORD,
+                                     full_name=full_name, role="verifier", mpp_code="langsa",
+                                     agency_code="dukcapil", now=utcnow())
+        db.session.commit()
+        return officer.id
+
+
+def officer_token(app, officer_id: int) -> str:
+    """Another device session of the same officer (the "someone else" of a stale save)."""
+    from server.accounts.models import Officer
+
+    with app.app_context():
+        token, _ = ops.issue_session(db.session, now=utcnow(),
+                                     officer=db.session.get(Officer, officer_id),
+                                     lifetime=session_lifetime("officer"))
+        db.session.commit()
+        return token
+
+
+def open_tablet(browser, viewport):
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, has_touch=True,
+                                  locale="id-ID")
+    page = context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    return context, page
+
+
+def top_screenshot(page, name: str):
+    """A full-page screenshot from the top (the sticky decision panel follows the scroll)."""
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, name)
+
+
+def console_sign_in(page, url: str, username: str):
+    response = page.goto(url + "/officer.html")
+    # The console gets the citizen app's headers: no inline script or style, no framing.
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "style-src 'self';" in csp, csp
+    assert response.headers["x-frame-options"] == "DENY"
+    page.locator("#officer-username").fill(username)
+    page.locator("#officer-password").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    page.locator("#queue-title").wait_for(timeout=10_000)
+
+
+def application_state(app, application_id):
+    with app.app_context():
+        db.session.expire_all()
+        row = db.session.get(Application, application_id)
+        return row.state if row else None
+
+
+def citizen_application(page, url, otp_log) -> str:
+    """Fill and send a KK application online, the way test_citizen_journey does offline."""
+    page.goto(url + "/")
+    page.locator("[data-mpp-code]").first.wait_for(timeout=15_000)
+    sign_in(page, otp_log)
+    page.goto(f"{url}/#/layanan/{SERVICE}")
+    page.locator('[data-action="start"]').click()
+    page.locator('[data-task="data"]').wait_for(timeout=10_000)
+    application_id = page.url.rsplit("/", 1)[-1]
+    page.locator('[data-task="data"]').click()
+    page.locator("#field-nik").fill(NIK)
+    page.locator("#field-full_name").fill("Siti Aminah")
+    page.locator("#field-reason").select_option("keluarga-baru")
+    page.locator("#field-old_kk_number").fill("1174010101240009")
+    page.locator("#field-address").fill("Jalan Teuku Umar Nomor 17, Gampong Jawa, Langsa Kota")
+    page.locator("#field-member_count").fill("2")
+    page.locator("#field-phone").fill(PHONE_NUMBER)
+    page.locator("#field-phone").blur()
+    page.get_by_text("Tersimpan di HP.").wait_for()
+    page.locator('[data-action="done"]').click()
+    for code, seed in (("ktp", 21), ("kk_lama", 22)):
+        page.locator(f'[data-task="doc-{code}"]').click()
+        page.locator('[data-pick="camera"] input').set_input_files(photo_file(f"{code}.jpg", seed))
+        page.locator('[data-pages="1"]').wait_for(timeout=20_000)
+        page.locator('[data-action="done"]').click()
+    page.locator('[data-task="submit"]').click()
+    page.locator('[data-action="submit"]:not([disabled])').click()
+    page.locator('[data-task="data"]').wait_for()
+    page.get_by_text("Semua sudah terkirim.").wait_for(timeout=60_000)
+    return application_id
+
+
+def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, browser, otp_log,
+                                                                 playwright_driver, tmp_path):
+    app, url = live_server.app, live_server.url
+    rina = make_officer(app, "rina.dukcapil", "Rina Marlina")
+    make_officer(app, "yusuf.dukcapil", "Yusuf Hamdani")
+
+    # 1. The citizen's application, synced from the phone.
+    phone_context, phone = open_phone(playwright_driver, tmp_path / "phone")
+    application_id = citizen_application(phone, url, otp_log)
+    wait_for(lambda: application_state(app, application_id) == "submitted", timeout=60,
+             what="the application to arrive submitted")
+
+    # 2. Rina's tablet (landscape): the queue, with the new application and its deadline.
+    rina_context, console = open_tablet(browser, TABLET_LANDSCAPE)
+    console_sign_in(console, url, "rina.dukcapil")
+    row = console.locator(f'a[href="#/permohonan/{application_id}"]')
+    row.wait_for(timeout=10_000)
+    reference = row.get_attribute("data-row")
+    assert reference.startswith("LGS-")
+    assert row.locator("[data-sla]").get_attribute("data-sla") in ("ok", "due")
+    assert console.locator('[data-tab="submitted"] .tab-count').inner_text() == "1"
+    # Search by the full NIK finds it (the NIK is only ever shown masked).
+    console.locator("#queue-search").fill(NIK)
+    console.get_by_role("button", name="Cari").click()
+    console.locator(".rows li").first.wait_for()
+    assert console.locator(".rows li").count() == 1
+    assert NIK not in console.locator(".rows").inner_text()
+    screenshot(console, "officer-queue-1024")
+
+    # Opening it takes the review.
+    row.click()
+    console.locator('[data-review] [data-state="in_review"]').wait_for(timeout=10_000)
+    wait_for(lambda: application_state(app, application_id) == "in_review", what="in review")
+    for code in ("ktp", "kk_lama"):
+        console.locator(f'[data-requirement="{code}"] img[data-part]').wait_for(timeout=15_000)
+    ktp = console.locator('[data-requirement="ktp"]')
+    ktp.locator('[data-decide="accept"]').click()
+    console.locator('[data-requirement="ktp"][data-status="accepted"]').wait_for()
+    kk = console.locator('[data-requirement="kk_lama"]')
+    kk.locator('[data-decide="reject"]').click()
+    kk.locator("select").select_option("blurry")
+    kk.locator("textarea").fill("Nomor KK tidak terbaca, foto ulang di tempat terang.")
+    kk.locator('[data-action="save-rejection"]').click()
+    console.locator('[data-requirement="kk_lama"][data-status="rejected"]').wait_for()
+    console.locator('[data-activity] [data-action="review_requirement"]').first.wait_for()
+    top_screenshot(console, "officer-review-1024")
+
+    # 3. Yusuf (portrait tablet) opens the same application: he is told Rina is on it.
+    yusuf_context, second = open_tablet(browser, TABLET_PORTRAIT)
+    console_sign_in(second, url, "yusuf.dukcapil")
+    second.locator(f'[data-row="{reference}"] [data-reviewer="Rina Marlina"]').wait_for()
+    screenshot(second, "officer-queue-768")
+    second.locator(f'[data-row="{reference}"]').click()
+    notice = second.locator("[data-reviewing-other]")
+    notice.wait_for(timeout=10_000)
+    assert "Rina Marlina" in notice.inner_text()
+    assert second.locator('[data-action="approve"]').count() == 0
+    top_screenshot(second, "officer-review-768")
+    assert second.console_errors == []
+    yusuf_context.close()
+
+    # 4. A stale save: Rina types her note, meanwhile her other device accepts the KK; her
+    #    "request revision" is a 409 stale: the message, the fresh state, the note kept.
+    note = "Mohon unggah ulang foto KK lama."
+    console.locator("#review-note").fill(note)
+    other = app.test_client().post(
+        f"/api/officer/applications/{application_id}/review",
+        headers={"Authorization": f"Bearer {officer_token(app, rina)}"},
+        json={"version": int(console.locator("[data-review]").get_attribute("data-version")),
+              "requirement": "kk_lama", "decision": "accept"})
+    assert other.status_code == 200, other.get_json()
+    console.locator('[data-action="request_revision"]').click()
+    console.locator("[data-stale]").wait_for(timeout=10_000)
+    take_rejections(console, 409)
+    console.locator('[data-requirement="kk_lama"][data-status="accepted"]').wait_for()
+    assert console.locator("#review-note").input_value() == note
+    # Rina looks again and still rejects the KK photo, then asks for a revision.
+    kk.locator('[data-decide="reject"]').click()
+    kk.locator("select").select_option("blurry")
+    kk.locator('[data-action="save-rejection"]').click()
+    console.locator('[data-requirement="kk_lama"][data-status="rejected"]').wait_for()
+    console.locator('[data-action="request_revision"]').click()
+    console.locator('[data-review] [data-state="revision_requested"]').wait_for(timeout=10_000)
+
+    # 5. The citizen sees the revision, the requirement and the reason, and fixes it.
+    phone.reload()
+    revision = phone.locator("[data-revision]")
+    revision.wait_for(timeout=30_000)
+    text = revision.inner_text()
+    assert "Foto buram" in text and note in text, text
+    assert phone.locator('[data-fix="kk_lama"]').count() == 1
+    assert phone.locator('[data-fix="ktp"]').count() == 0
+    screenshot(phone, "citizen-revision-requested-360")
+    phone.locator('[data-fix="kk_lama"]').click()
+    phone.locator('[data-pick="camera"] input').set_input_files(photo_file("kk_lama-2.jpg", 23))
+    phone.locator('[data-pages="1"]').wait_for(timeout=20_000)
+    phone.locator('[data-action="done"]').click()
+    phone.locator('[data-task="submit"]').click()
+    phone.locator('[data-action="submit"]:not([disabled])').click()
+    wait_for(lambda: application_state(app, application_id) == "submitted", timeout=60,
+             what="the resubmission")
+
+    # 6. Rina approves and marks it ready, the pickup form filled from the suggestion.
+    console.goto(f"{url}/officer.html#/")
+    console.locator(f'[data-row="{reference}"]').click()
+    console.locator('[data-review] [data-state="in_review"]').wait_for(timeout=10_000)
+    kk = console.locator('[data-requirement="kk_lama"]')
+    kk.locator("img[data-part]").wait_for(timeout=15_000)
+    kk.locator('[data-decide="accept"]').click()
+    console.locator('[data-requirement="kk_lama"][data-status="accepted"]').wait_for()
+    console.locator('[data-action="approve"]').click()
+    console.locator('[data-review] [data-state="approved"]').wait_for(timeout=10_000)
+    console.locator('[data-action="mark_ready"]').click()
+    assert console.locator("#pickup-counter").input_value() != ""
+    assert console.locator("#pickup-hours").input_value() != ""
+    console.locator('[data-action="save-ready"]').click()
+    console.locator('[data-review] [data-state="ready"]').wait_for(timeout=10_000)
+
+    # 7. The citizen's PWA shows the ready state with the QR ticket.
+    phone.reload()
+    phone.locator("[data-ticket] img").wait_for(timeout=30_000)
+    code = phone.locator(".ticket-code").inner_text().strip()
+    screenshot(phone, "citizen-ready-ticket-360")
+    phone_errors = [e for e in phone.console_errors if "ERR_INTERNET_DISCONNECTED" not in e]
+    assert phone_errors == [], phone_errors
+    phone_context.close()
+
+    # 8. The visit: Rina types the code (headless Chromium has no BarcodeDetector), sees
+    #    what to check, and finishes.
+    console.locator('[data-nav="visit"]').click()
+    console.locator("#ticket-code").fill(code.lower())
+    console.locator('[data-action="lookup"]').click()
+    found = console.locator(f'[data-ticket-found="{reference}"]')
+    found.wait_for(timeout=10_000)
+    assert found.locator("[data-bring] li").count() >= 1
+    console.locator('[data-action="complete"]').click()
+    console.locator(f'[data-completed="{reference}"]').wait_for(timeout=10_000)
+    assert application_state(app, application_id) == "completed"
+    # The same ticket again: refused, clearly.
+    console.locator("#ticket-code").fill(code)
+    console.locator('[data-action="lookup"]').click()
+    console.locator('[data-error="ticket_used"]').wait_for(timeout=10_000)
+    take_rejections(console, 409)
+    assert console.console_errors == []
+    rina_context.close()
