@@ -202,7 +202,7 @@ export function App() {
   } else if (route.name === 'service') {
     view = <ServiceDetail key={route.code} t={t} lang={lang} code={route.code} onStart={startApplication} starting={starting} />;
   } else if (route.name === 'applications') {
-    view = <Applications t={t} lang={lang} sync={sync} states={states} onSyncNow={syncNow} />;
+    view = <Applications t={t} lang={lang} sync={sync} states={states} onSyncNow={syncNow} engine={engine} />;
   } else if (route.name === 'application') {
     view = (
       <ApplicationView

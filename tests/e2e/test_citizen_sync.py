@@ -213,3 +213,62 @@ def test_a_new_version_waits_while_a_form_is_open(own_dist_server, phone_page, o
     page.locator("#field-full_name").wait_for(timeout=15_000)
     assert page.locator("#field-full_name").input_value() == "Siti Aminah"
     assert page.locator(".update-banner").count() == 0
+
+
+def test_a_queued_change_can_be_taken_back_before_it_is_sent(live_server, tmp_path, otp_log,
+                                                             playwright_driver):
+    context, page = open_phone(playwright_driver, tmp_path / "profile")
+    citizen_ready(page, live_server, otp_log)
+    context.set_offline(True)
+    application_id = start_application(page, live_server.url)
+    page.locator('[data-task="data"]').click()
+    page.locator("#field-full_name").fill("Siti Aminah")
+    page.locator("#field-full_name").blur()
+    page.get_by_text("Tersimpan di HP.").wait_for()
+    page.locator("#field-address").fill("Alamat yang salah")
+    page.locator("#field-address").blur()
+    page.get_by_text("Tersimpan di HP.").wait_for()
+
+    page.goto(f"{live_server.url}/#/permohonan")
+    queue = page.locator("[data-queue]")
+    queue.wait_for(timeout=10_000)
+    assert queue.locator('[data-queue-item="application.set_fields"]').count() == 2
+    screenshot(page, "citizen-queue-offline-360")
+    # Take the wrong address back: the change never leaves the phone.
+    queue.locator('[data-queue-item="application.set_fields"]').nth(1).get_by_role(
+        "button").click()
+    wait_for(lambda: queue.locator('[data-queue-item="application.set_fields"]').count() == 1,
+             timeout=10, what="the queue to shrink")
+    page.goto(f"{live_server.url}/#/permohonan/{application_id}/data")
+    assert page.locator("#field-address").input_value() == ""
+    assert page.locator("#field-full_name").input_value() == "Siti Aminah"
+
+    context.set_offline(False)
+
+    def arrived():
+        with live_server.app.app_context():
+            db.session.expire_all()
+            app = db.session.get(Application, application_id)
+            return app is not None and app.fields.get("full_name") == "Siti Aminah" and app
+    app = wait_for(arrived, timeout=60, what="the application on the server")
+    assert "address" not in app.fields
+    context.close()
+
+
+def test_iphone_users_learn_how_to_add_the_app_to_the_home_screen(live_server, browser):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="id-ID",
+        user_agent=("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15"
+                    " (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"))
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    hint = page.locator("[data-ios-hint]")
+    hint.wait_for(timeout=15_000)
+    assert "Tambahkan ke Layar Utama" in hint.inner_text()
+    screenshot(page, "citizen-ios-hint-390")
+    hint.get_by_role("button").click()
+    assert hint.count() == 0
+    page.reload()
+    page.locator("[data-mpp-code]").first.wait_for(timeout=15_000)
+    assert page.locator("[data-ios-hint]").count() == 0  # dismissed stays dismissed
+    context.close()

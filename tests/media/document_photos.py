@@ -75,6 +75,10 @@ def kk_photo(seed: int = 7, size: tuple[int, int] = (4000, 3000), text_px: int =
     shade = Image.linear_gradient("L").resize(size).rotate(35).point(lambda v: 255 - v // 5)
     photo = Image.composite(photo, Image.new("RGB", size, (0, 0, 0)), shade)
     photo = photo.filter(ImageFilter.GaussianBlur(1.1))
+    # Texture that survives shrinking (wood grain, paper fibre, sensor blotches at a few
+    # pixels' scale), then fine sensor noise: a real photo is never flat.
+    grain = Image.effect_noise((width // 4, height // 4), 60).resize(size, Image.BICUBIC)
+    photo = Image.blend(photo, grain.convert("RGB"), 0.10)
     noise = Image.effect_noise(size, 40).convert("RGB")
     photo = Image.blend(photo, noise, 0.12)
     out = io.BytesIO()

@@ -9,7 +9,7 @@ import { SyncStatus } from './sync-status.jsx';
  * #/permohonan: the citizen's applications on this phone and from the MPP, newest first,
  * with the notifications inbox above (what needs them first).
  */
-export function Applications({ t, lang, sync, states, onSyncNow }) {
+export function Applications({ t, lang, sync, states, onSyncNow, engine }) {
   const { view, status } = sync;
   const list = sortedApplications(view.applications);
   const services = useServices(list.map((a) => a.service_id));
@@ -33,6 +33,7 @@ export function Applications({ t, lang, sync, states, onSyncNow }) {
           </ul>
         </>
       )}
+      <Queue t={t} lang={lang} queue={view.queue || []} applications={view.applications} services={services} engine={engine} />
       <h2>{t('apps.list')}</h2>
       {list.length === 0 ? (
         <p class="empty">
@@ -70,4 +71,46 @@ export function notificationText(t, states, n) {
   if (data.state === 'revision_requested') return t('inbox.revision', { reference: data.reference || '' });
   if (data.state === 'ready') return t('inbox.ready', { reference: data.reference || '' });
   return t('inbox.state', { reference: data.reference || '', state: states.label(data.state) });
+}
+
+const QUEUE_LABELS = {
+  'application.create': 'queue.create',
+  'application.set_fields': 'queue.setFields',
+  'application.attach': 'queue.attach',
+  'application.detach': 'queue.detach',
+  'application.submit': 'queue.submit',
+  'application.withdraw': 'queue.withdraw',
+  'application.discard': 'queue.discard',
+};
+
+/**
+ * What is still on the phone, in the order it will be sent; anything not yet sent can be
+ * taken back (the engine drops it and what depends on it, e.g. a photo with its attach).
+ */
+function Queue({ t, lang, queue, applications, services, engine }) {
+  const waiting = queue.filter((item) => !item.sent);
+  if (waiting.length === 0) return null;
+  return (
+    <>
+      <h2>{t('queue.title')}</h2>
+      <ul class="inbox" data-queue>
+        {waiting.map((item) => {
+          const app = applications[item.args.application_id];
+          const service = app && services[app.service_id];
+          const fields = item.name === 'application.set_fields' ? Object.keys(item.args.fields || {}).length : 0;
+          return (
+            <li key={item.seq} class="task" data-queue-item={item.name}>
+              <span>
+                <span class="inbox-text">{t(QUEUE_LABELS[item.name] || 'queue.other', { n: fields, count: fields, code: item.args.requirement_code || '' })}</span>
+                <span class="inbox-time"> · {service ? pick(lang, service, 'name') : item.args.application_id?.slice(0, 8)}</span>
+              </span>
+              <button type="button" class="button button-small button-danger-outline" onClick={() => engine.discard(item.seq)}>
+                {t('queue.cancel')}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
 }

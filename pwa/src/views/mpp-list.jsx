@@ -1,3 +1,5 @@
+import { useState } from 'preact/hooks';
+import { dismissIosHint, iosHintState } from '../install-hint.js';
 import { formatCounts, formatPlace } from '../format.js';
 import { hrefFor, isMppCode } from '../router.js';
 import { useJson } from '../use-json.js';
@@ -11,6 +13,7 @@ export function MppList({ t, lang, chosen, onChoose }) {
     <section class="view" aria-labelledby="mpps-title">
       <h1 id="mpps-title">{t('mpps.title')}</h1>
       <p class="intro">{t('mpps.intro')}</p>
+      <IosHint t={t} />
       {status === 'loading' && <Loading t={t} />}
       {status === 'error' && <ErrorPanel t={t} error={error} offlineKey="mpps.offline" onRetry={retry} />}
       {status === 'ok' && items.length === 0 && <p class="empty">{t('mpps.empty')}</p>}
@@ -39,5 +42,26 @@ export function MppList({ t, lang, chosen, onChoose }) {
         </ul>
       )}
     </section>
+  );
+}
+
+/** Safari on an iPhone has no install prompt: tell the citizen where "Add to Home Screen" is. */
+function IosHint({ t }) {
+  const [shown, setShown] = useState(() => iosHintState());
+  if (!shown) return null;
+  return (
+    <div class="callout" data-ios-hint role="note">
+      <p>{t('ios.hint')}</p>
+      <button
+        type="button"
+        class="button button-small button-secondary"
+        onClick={() => {
+          dismissIosHint();
+          setShown(false);
+        }}
+      >
+        {t('ios.dismiss')}
+      </button>
+    </div>
   );
 }
