@@ -17,7 +17,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session
 
 from sync.rules import PHONE_ERROR, RuleError, kk_problem, mask_phone, nik_problem, \
@@ -389,3 +389,17 @@ def officer_login(session: Session, username: str, password: str, *, now: dt.dat
 
 def masked(phone: str | None) -> str | None:
     return mask_phone(phone) if phone else None
+
+
+def within_reach(query, officer: Officer):
+    """`query` (which joins Agency) narrowed to the agencies `officer` serves: admins every
+    MPP, supervisors every agency of their MPP, verifiers their own agency; any other role,
+    or an officer missing the MPP or agency its role needs, nothing. The one rule of an
+    officer's reach, for the queue, the review actions and reading documents alike."""
+    if officer.role == "admin":
+        return query
+    if officer.role == "supervisor" and officer.mpp_id is not None:
+        return query.where(Agency.mpp_id == officer.mpp_id)
+    if officer.role == "verifier" and officer.agency_id is not None:
+        return query.where(Agency.id == officer.agency_id)
+    return query.where(false())

@@ -25,6 +25,7 @@ from sync.space import local_date
 from sync.views import timestamp
 
 from ..accounts.models import Citizen, Officer
+from ..accounts.operations import within_reach
 from ..applications.models import Application as AppRow
 from ..applications.store import SqlUnitOfWork
 from ..audit.models import AuditEvent
@@ -82,22 +83,13 @@ def _services_query():
             .join(Agency, Agency.id == Service.agency_id).join(Mpp, Mpp.id == Agency.mpp_id))
 
 
-def _scoped(query, officer: Officer):
-    if officer.role == "admin":
-        return query
-    query = query.where(Mpp.id == officer.mpp_id)
-    if officer.role == "verifier":
-        query = query.where(Agency.id == officer.agency_id)
-    return query
-
-
 def services_in_scope(officer: Officer) -> dict[str, ServiceInfo]:
-    rows = db.session.execute(_scoped(_services_query(), officer)).all()
+    rows = db.session.execute(within_reach(_services_query(), officer)).all()
     return {r.code: ServiceInfo(*r) for r in rows}
 
 
 def service_in_scope(officer: Officer, code: str) -> ServiceInfo | None:
-    row = db.session.execute(_scoped(_services_query(), officer)
+    row = db.session.execute(within_reach(_services_query(), officer)
                              .where(Service.code == code)).first()
     return ServiceInfo(*row) if row else None
 

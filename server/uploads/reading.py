@@ -26,6 +26,7 @@ from sync.model import INVALID, READY
 from sync.states import DRAFT
 
 from ..access import Principal
+from ..accounts.operations import within_reach
 from ..applications.models import Application, ApplicationRequirement, Document
 from ..catalog.models import Agency, Service
 from ..errors import ApiError
@@ -63,16 +64,7 @@ def officer_application(session: Session, principal: Principal, document_id: str
              .join(Agency, Agency.id == Service.agency_id)
              .where(ApplicationRequirement.document_id == document_id,
                     Application.state != DRAFT))
-    if officer.role == "verifier":
-        if officer.agency_id is None:
-            return None
-        query = query.where(Agency.id == officer.agency_id)
-    elif officer.role == "supervisor":
-        if officer.mpp_id is None:
-            return None
-        query = query.where(Agency.mpp_id == officer.mpp_id)
-    elif officer.role != "admin":
-        return None  # a role this rule does not know sees nothing
+    query = within_reach(query, officer)
     return session.scalar(query.order_by(Application.id).limit(1))
 
 
