@@ -33,9 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from werkzeug.serving import make_server  # noqa: E402
 
 from bench.common import Row, dispose, machine_note, print_table, scratch_database  # noqa: E402
+from tests.helpers import LiveServer  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
@@ -45,21 +45,6 @@ BANDWIDTH = 50_000  # bytes/s: 400 kbit/s
 LATENCY_MS = 400
 ROUND_TRIPS = 4  # connect, HTML, its JS and CSS, the API call the JS makes
 SHELL_TYPES = {"Document", "Script", "Stylesheet", "Manifest"}
-
-
-class Served:
-    def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(10)
 
 
 def new_page(browser):
@@ -170,7 +155,7 @@ def main() -> int:
         app = scratch.app()
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            with Served(app) as served:
+            with LiveServer(app) as served:
                 loads = [first_load(browser, served.url) for _ in range(args.runs)]
                 reloads = [offline_reload(browser, served.url) for _ in range(args.runs)]
             with tempfile.TemporaryDirectory() as folder:

@@ -21,7 +21,6 @@ import io
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -30,34 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 from werkzeug.wsgi import get_input_stream  # noqa: E402
 
 from server.uploads.checks import inspect  # noqa: E402
 from server.uploads.previews import make_preview  # noqa: E402
 from server.uploads.storage import LocalStorage, read_chunks  # noqa: E402
 from tests.conftest import build_database, dispose, make_app  # noqa: E402
+from tests.helpers import LiveServer  # noqa: E402
 from tests.uploads.cutting_proxy import CuttingProxy  # noqa: E402
 
 MB = 1024 * 1024
-
-
-class Served:
-    """A WSGI app on 127.0.0.1, a random port, in a thread."""
-
-    def __init__(self, wsgi_app):
-        self.server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-        self.port = self.server.server_port
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(timeout=10)
 
 
 def raw_put_app(storage: LocalStorage, checks: bool):
@@ -158,7 +139,7 @@ def main() -> int:
         print(f"file: {size} bytes ({size / MB:.2f} MB PNG); server: werkzeug threaded, "
               f"SQLite, local storage; 127.0.0.1")
 
-        with Served(app) as served:
+        with LiveServer(app) as served:
             # 1. Three forced disconnects: cuts at 1/4, 1/2 and 3/4 of the file's bytes.
             cuts = [size // 4, size // 2, 3 * size // 4]
             with CuttingProxy(served.port, cut_at=cuts) as proxy:
@@ -172,7 +153,7 @@ def main() -> int:
             tus_times, put_times, bare_times = [], [], []
             checked, bare = raw_put_app(storage, True), raw_put_app(storage, False)
             digest = hashlib.sha256(data).hexdigest()
-            with Served(checked) as put_server, Served(bare) as bare_server, \
+            with LiveServer(checked) as put_server, LiveServer(bare) as bare_server, \
                     requests.Session() as session:
                 tus_upload(served.url, headers, data)  # warm-up, not counted
                 for _ in range(args.runs):

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
-
 from tests.helpers import assert_error
 
 ANYONE = {"anonymous", "citizen_a", "citizen_b", "verifier_x", "verifier_y",

@@ -6,7 +6,6 @@ import datetime as dt
 import re
 import zipfile
 
-import pytest
 from sqlalchemy import select
 
 from server.accounts import operations as ops

@@ -47,6 +47,17 @@ export function ApplicationView({ t, lang, route, sync, engine, states, navigate
   return <Overview {...props} />;
 }
 
+/** Back to the task list: what was done is already stored on the phone. */
+function DoneButton({ t, app }) {
+  return (
+    <div class="actions">
+      <a class="button button-wide" href={hrefFor({ name: 'application', id: app.id })} data-action="done">
+        {t('app.done')}
+      </a>
+    </div>
+  );
+}
+
 function BackLink({ t, to, label }) {
   return (
     <p class="back">
@@ -391,11 +402,7 @@ function FormStep({ t, lang, app, service, sync, engine, onSyncNow }) {
       <p class="saved-note" role="status" aria-live="polite">
         {saved ? t('app.savedOnPhone') : ''}
       </p>
-      <div class="actions">
-        <a class="button button-wide" href={hrefFor({ name: 'application', id: app.id })} data-action="done">
-          {t('app.done')}
-        </a>
-      </div>
+      <DoneButton t={t} app={app} />
     </section>
   );
 }
@@ -642,11 +649,7 @@ function DocumentStep({ t, lang, app, service, sync, engine, requirement, onSync
         </div>
       )}
       {busy && <p class="loading-text">{t('doc.processing')}</p>}
-      <div class="actions">
-        <a class="button button-wide" href={hrefFor({ name: 'application', id: app.id })} data-action="done">
-          {t('app.done')}
-        </a>
-      </div>
+      <DoneButton t={t} app={app} />
     </section>
   );
 }
