@@ -9,6 +9,7 @@ Chromium on a phone-sized page:
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import shutil
 
@@ -104,11 +105,13 @@ def test_an_upload_on_a_weak_link_survives_three_disconnects(live_server, tmp_pa
             data = fh.read()
         assert hashlib.sha256(data).hexdigest() == local["sha256"] == document.sha256
         assert len(data) == local["size"]
-        # Attached once the upload was done.
-        wait_for(lambda: db.session.scalar(select(ApplicationRequirement.document_id).where(
-            ApplicationRequirement.application_id == application_id,
-            ApplicationRequirement.code == "ktp").execution_options(populate_existing=True))
-            == document_id, timeout=30, what="the attach")
+
+    def attached():
+        with live_server.app.app_context():  # a new session: a fresh read snapshot
+            return db.session.scalar(select(ApplicationRequirement.document_id).where(
+                ApplicationRequirement.application_id == application_id,
+                ApplicationRequirement.code == "ktp")) == document_id
+    wait_for(attached, timeout=60, what="the attach, once the upload was done")
     assert len(patches) >= 2, patches  # resumed with new PATCHes, not one long request
     context.close()
 
@@ -191,9 +194,12 @@ def test_a_new_version_waits_while_a_form_is_open(own_dist_server, phone_page, o
     page.locator('[data-task="data"]').click()
     page.locator("#field-full_name").fill("Siti Ami")  # typing, not finished
 
-    # A new release: the worker script changes on the server.
+    # A new release: the worker script changes on the server (with its compressed copy, as
+    # the build writes it; the server prefers that copy).
     sw = server.dist / "sw.js"
     sw.write_text(sw.read_text() + "\n// release 2\n")
+    (server.dist / "sw.js.br").unlink(missing_ok=True)
+    (server.dist / "sw.js.gz").write_bytes(gzip.compress(sw.read_bytes()))
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     banner = page.locator(".update-banner")
     banner.wait_for(timeout=20_000)
