@@ -312,19 +312,28 @@ def append(uow, storage: Storage, upload_id: str, citizen_id, *, offset: int,
         new_offset = offset
         if broken is None:
             error = ApiError(460, "upload_checksum_mismatch")
+    # The last byte's offset is committed only together with the completion (_complete):
+    # were it committed first and this worker killed (or the database restarted) before the
+    # checks ran, HEAD would say "all there" while the document stayed "uploading" for
+    # good, and no client would ever send anything again (found by the soak). Until then
+    # the stored offset stays where it was, so a client that lost the answer resends the
+    # last piece, which replaces what this request wrote.
+    completing = error is None and new_offset == row.length
     with uow.transaction():
         # Still ours? Only then may this PATCH cut the file back or move the offset: a claim
         # that lapsed belongs to another PATCH now, and the file with it.
         done = uow.conn.execute(
             update(T_UP).where(T_UP.c.id == row.id, T_UP.c.lock_token == token)
-            .values(offset=new_offset)).rowcount
+            .values(offset=offset if completing else new_offset,
+                    locked_at=_db(utcnow()))).rowcount
         if done == 1:
             if new_offset != offset + received:
                 storage.truncate(row.storage_name, new_offset)
         else:
             error = ApiError(409, "upload_busy")
+            completing = False
     result = None
-    if error is None and new_offset == row.length:
+    if completing:
         result = _complete(uow, storage, row, now, token=token)
     else:
         _release(uow, row.id, token)
@@ -396,8 +405,8 @@ def _complete(uow, storage: Storage, row, now: dt.datetime, token: str | None = 
             storage.delete(stripped_name)
             stripped_name = stripped_sha256 = stripped_size = None
         verdict = Verdict(False, "upload_invalid_damaged")
-    values = {"completed_at": _db(now), "lock_token": None, "locked_at": None,
-              "preview_name": preview_name}
+    values = {"offset": row.length, "completed_at": _db(now), "lock_token": None,
+              "locked_at": None, "preview_name": preview_name}
     if stripped_name is not None:
         values["storage_name"] = stripped_name
     try:
@@ -405,7 +414,10 @@ def _complete(uow, storage: Storage, row, now: dt.datetime, token: str | None = 
             condition = T_UP.c.id == row.id
             if token is not None:
                 condition = and_(condition, T_UP.c.lock_token == token)
-            uow.conn.execute(update(T_UP).where(condition).values(**values))
+            if uow.conn.execute(update(T_UP).where(condition).values(**values)).rowcount != 1:
+                # The claim lapsed while the checks ran and another PATCH holds the upload:
+                # it completes it; this request finishes nothing.
+                raise ApiError(409, "upload_busy")
             finish_upload(uow, row.document_id, now, ok=verdict.ok,
                           reason="" if verdict.ok else reason_text(verdict.reason_key),
                           sha256=stripped_sha256, size=stripped_size)

@@ -8,6 +8,8 @@ import io
 import threading
 import uuid
 
+import pytest
+
 from server.extensions import db
 from server.uploads.models import Upload
 from tests.helpers import assert_error
@@ -251,6 +253,43 @@ def test_concurrent_patches_one_wins_the_other_409(app, tus):
     assert results["slow"].status_code == 204, results["slow"].get_data(as_text=True)
     row = upload_row(app, url)
     assert row.offset == len(data) and row.lock_token is None
+    assert stored(app, row).read_bytes() == data
+    assert document(app, row.document_id).status == "ready"
+
+
+def test_a_worker_dying_before_the_checks_never_leaves_a_finished_looking_upload(app, tus,
+                                                                               monkeypatch):
+    """The last byte stored, then the worker killed (or the database restarted) before the
+    content checks: HEAD must not say "all there" (a tus client would stop for good while
+    the document stayed "uploading"); the client resends the last piece and it completes.
+    Found by the soak (soak/)."""
+    from server.uploads import operations
+
+    data = image_bytes("PNG", size=(120, 120))
+    url = tus.create(data).headers["Location"]
+    half = len(data) // 2
+    assert tus.patch(url, 0, data[:half]).status_code == 204
+    real_complete = operations._complete
+
+    def killed(*args, **kwargs):
+        raise SystemExit("worker killed")  # what a SIGKILL leaves: nothing after this point
+
+    monkeypatch.setattr(operations, "_complete", killed)
+    with pytest.raises(SystemExit):
+        tus.patch(url, half, data[half:])
+    monkeypatch.setattr(operations, "_complete", real_complete)
+
+    head = tus.head(url)
+    assert int(head.headers["Upload-Offset"]) == half  # not the length: not finished
+    row = upload_row(app, url)
+    assert row.completed_at is None and document(app, row.document_id).status == "uploading"
+    with app.app_context():  # the dead worker's claim lapses
+        stale = db.session.scalars(db.select(Upload)).one()
+        stale.locked_at = stale.locked_at - operations.LOCK_LEASE - dt.timedelta(seconds=1)
+        db.session.commit()
+    assert tus.patch(url, half, data[half:]).status_code == 204
+    row = upload_row(app, url)
+    assert row.offset == len(data) and row.completed_at is not None
     assert stored(app, row).read_bytes() == data
     assert document(app, row.document_id).status == "ready"
 
