@@ -77,7 +77,11 @@ def set_fields(w: SpaceWriter, args: dict[str, Any]) -> None:
             application.fields.pop(key, None)
         else:
             application.fields[key] = value
-    profile = w.uow.get_profile(w.citizen_id)
+    # The record matters only to fields that have a profile_key (refresh_discrepancy clears
+    # the flag on any other field whatever the record says): read it only then.
+    specs = [service.field(key) for key in updates]
+    profile = (w.uow.get_profile(w.citizen_id)
+               if any(spec is not None and spec.profile_key for spec in specs) else None)
     for key in updates:
         reconcile.refresh_discrepancy(application, service, profile, key)
     w.put_application(application)

@@ -3,8 +3,9 @@
     push(uow, citizen_id, body, now) -> {"last_mutation_id", "results": [...]}
 
 1. Parse (sync.protocol): an unreadable request raises SyncError and applies nothing.
-2. Bind, in one transaction: the client group to the citizen at its first push (another
-   citizen: 403), the client to its group (another group: 403).
+2. Bind: the client group to the citizen at its first push (another citizen: 403), the
+   client to its group (another group: 403). A binding never changes, so a read-only
+   snapshot checks it; only a group or client with no row yet takes a write transaction.
 3. Each mutation in its OWN transaction that starts by locking the client row and
    re-reading last_mutation_id (so two flushers of one outbox cannot both apply it):
    - id <= last: already done; its stored rejected result, or "applied".
@@ -42,6 +43,28 @@ def push(uow: UnitOfWork, citizen_id: str, body: Any, now: dt.datetime) -> dict[
 
 
 def _bind(uow: UnitOfWork, citizen_id: str, client_group_id: str, client_id: str) -> int:
+    """Check (or make, at the first push) the bindings; return the client's
+    last_mutation_id as it stands (only an empty push answers with it: every mutation
+    re-reads it under the client lock)."""
+    # A binding never changes once made, so once both rows exist a read is enough: no
+    # write transaction (on SQLite the database's write lock) on the common path.
+    with uow.snapshot():
+        group = uow.get_client_group(client_group_id)
+        if group is not None:
+            if group.citizen_id != citizen_id:
+                raise client_group_forbidden()
+            # Not lock_client: a read-only snapshot takes no row lock (PostgreSQL refuses
+            # FOR UPDATE in it). A client bound to another group is not in this list: the
+            # write path below answers it.
+            for client in uow.clients_of_group(client_group_id):
+                if client.id == client_id:
+                    return client.last_mutation_id
+    return _bind_first(uow, citizen_id, client_group_id, client_id)
+
+
+def _bind_first(uow: UnitOfWork, citizen_id: str, client_group_id: str, client_id: str) -> int:
+    """The group or the client has no row yet (as the snapshot saw it): bind in a write
+    transaction, which decides any race with another first push."""
     with uow.transaction():
         group = uow.get_client_group(client_group_id)
         if group is None:

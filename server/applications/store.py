@@ -4,17 +4,29 @@ SQLAlchemy Core on purpose, not the ORM: a push runs many of these small stateme
 the write lock, and Core does the same work in a fraction of the Python time (see
 shared/testing.md's measurements). Every method follows the contract written in
 sync/store.py; read that first.
+
+What keeps a push short (it runs under SQLite's write lock, one at a time):
+- The statements of the hot path are built once, with bound parameters (`_STATEMENTS`):
+  building a select() and computing its cache key cost more than running it on SQLite.
+- Service specs are cached across transactions, keyed by the catalog's version
+  (`catalog_meta`, bumped in the same transaction by every `flask catalog load` that changes
+  anything): each transaction reads that one row, the first time it asks for a service, and
+  so sees a reload at once. The catalog tables have no other writer; one that is added must
+  bump the version too.
+- `put_application` rewrites the requirement and discrepancy rows, and forgets a tombstone,
+  only when what this transaction loaded says they changed (or it loaded nothing).
 """
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, select, true, update
+from sqlalchemy import bindparam, delete, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
@@ -28,7 +40,9 @@ from sync.space import local_date
 
 from ..accounts.models import Citizen
 from ..audit.models import AuditEvent
-from ..catalog.models import Agency, DocumentType, Mpp, Requirement, Service, ServiceField
+from ..catalog.models import (
+    Agency, CatalogMeta, DocumentType, Mpp, Requirement, Service, ServiceField,
+)
 from . import models as m
 
 T_SPACE = m.Space.__table__
@@ -44,6 +58,70 @@ T_DOC = m.Document.__table__
 T_NOTE = m.Notification.__table__
 T_CITIZEN = Citizen.__table__
 T_AUDIT = AuditEvent.__table__
+T_CATALOG = CatalogMeta.__table__
+
+
+def _dialect_insert(dialect: str):
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+class _Statements:
+    """The hot path's statements, built once per dialect (they differ only in FOR UPDATE and
+    the INSERT ... ON CONFLICT flavour), with bound parameters named after their columns."""
+
+    def __init__(self, dialect: str):
+        self.dialect = dialect
+        self.catalog_key = select(T_CATALOG.c.version, T_CATALOG.c.content_hash).where(
+            T_CATALOG.c.id == 1)
+        self.group = select(T_GROUP).where(T_GROUP.c.id == bindparam("id"))
+        self.lock_client = select(T_CLIENT).where(T_CLIENT.c.id == bindparam("id"))
+        if dialect == "postgresql":
+            self.lock_client = self.lock_client.with_for_update()
+        self.clients_of_group = select(T_CLIENT).where(
+            T_CLIENT.c.client_group_id == bindparam("client_group_id")).order_by(T_CLIENT.c.id)
+        self.result = select(T_RESULT).where(T_RESULT.c.client_id == bindparam("client_id"),
+                                             T_RESULT.c.mutation_id == bindparam("mutation_id"))
+        self.bump_version = (
+            _dialect_insert(dialect)(T_SPACE)
+            .values(citizen_id=bindparam("citizen_id"), version=1, horizon=0)
+            .on_conflict_do_update(index_elements=["citizen_id"],
+                                   set_={"version": T_SPACE.c.version + 1})
+            .returning(T_SPACE.c.version))
+        self.citizen = select(T_CITIZEN).where(T_CITIZEN.c.id == bindparam("id"))
+        self.application = select(T_APP).where(T_APP.c.id == bindparam("id"))
+        ids = bindparam("ids", expanding=True)
+        self.requirements_of = (select(T_REQ).where(T_REQ.c.application_id.in_(ids))
+                                .order_by(T_REQ.c.application_id, T_REQ.c.position))
+        self.discrepancies_of = select(T_DISC).where(T_DISC.c.application_id.in_(ids))
+        self.delete_requirements = delete(T_REQ).where(T_REQ.c.application_id == bindparam("id"))
+        self.delete_discrepancies = delete(T_DISC).where(
+            T_DISC.c.application_id == bindparam("id"))
+        self.insert_requirements = insert(T_REQ)
+        self.insert_discrepancies = insert(T_DISC)
+        self.forget_tombstone = delete(T_TOMB).where(T_TOMB.c.citizen_id == bindparam("cid"),
+                                                     T_TOMB.c.key == bindparam("key"))
+        self.insert_journal = insert(T_AUDIT)
+        self.document = select(T_DOC).where(T_DOC.c.id == bindparam("id"))
+        self._upserts: dict = {}
+
+    def upsert(self, table, columns: frozenset[str], keys: tuple[str, ...]):
+        """INSERT ... ON CONFLICT (keys) DO UPDATE SET every other given column to the value
+        inserted (DO NOTHING when there is none), for rows given as parameters."""
+        cache_key = (table.name, columns, keys)
+        statement = self._upserts.get(cache_key)
+        if statement is None:
+            statement = _dialect_insert(self.dialect)(table)
+            changed = {c: statement.excluded[c] for c in sorted(columns) if c not in keys}
+            if changed:
+                statement = statement.on_conflict_do_update(index_elements=list(keys),
+                                                            set_=changed)
+            else:
+                statement = statement.on_conflict_do_nothing(index_elements=list(keys))
+            self._upserts[cache_key] = statement
+        return statement
+
+
+_STATEMENTS = {name: _Statements(name) for name in ("sqlite", "postgresql")}
 
 
 def _db_time(value: dt.datetime | None) -> dt.datetime | None:
@@ -65,23 +143,37 @@ def bump_space_version(conn: Connection, citizen_id) -> int:
     """Increment a citizen's space version on `conn` and return it (locks the space row to
     commit). Shared by the unit of work and by server code that changes the space outside
     the engine (the profile form), so every change reaches the next pull."""
-    dialect_insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    statement = (dialect_insert(T_SPACE).values(citizen_id=_uid(citizen_id), version=1,
-                                                horizon=0)
-                 .on_conflict_do_update(index_elements=["citizen_id"],
-                                        set_={"version": T_SPACE.c.version + 1})
-                 .returning(T_SPACE.c.version))
-    return conn.execute(statement).scalar_one()
+    return conn.execute(_STATEMENTS[conn.dialect.name].bump_version,
+                        {"citizen_id": _uid(citizen_id)}).scalar_one()
 
 
 class SqlUnitOfWork:
     """One engine's handle on the database. Safe to share between threads: each thread's
-    transaction has its own connection."""
+    transaction has its own connection; the service cache is shared (see _catalog)."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._sql = _STATEMENTS[self.dialect]
+        database = engine.url.database if self.dialect == "sqlite" else None
+        self._writer_lock_path = (
+            f"{database}-writers.lock"
+            if database and database != ":memory:" and not database.startswith("file:")
+            else None)
         self._local = threading.local()
+        # (catalog key, {service code: ServiceSpec}), replaced whole when the key changes.
+        self._catalog: tuple[tuple | None, dict[str, ServiceSpec]] = (None, {})
+
+    def _begin_local(self, conn: Connection) -> None:
+        """Per-transaction state: the connection; the service specs this transaction has
+        looked up (None until the first service() call reads the catalog key); what it
+        loaded of each application (for put_application to skip unchanged rows)."""
+        local = self._local
+        local.conn, local.services, local.loaded = conn, None, {}
+
+    def _end_local(self) -> None:
+        local = self._local
+        local.conn, local.services, local.loaded = None, None, {}
 
     # ---- transactions ------------------------------------------------------------------
     @property
@@ -97,8 +189,7 @@ class SqlUnitOfWork:
             raise RuntimeError("transactions do not nest")
         with self.engine.connect() as conn:
             conn = conn.execution_options(**options) if options else conn
-            self._local.conn = conn
-            self._local.services = {}  # the catalog may be reloaded between transactions
+            self._begin_local(conn)
             sqlite_read_only = read_only and self.dialect == "sqlite"
             try:
                 if sqlite_read_only:  # a write inside a snapshot is a bug: make it fail
@@ -107,7 +198,7 @@ class SqlUnitOfWork:
                 with conn.begin():
                     yield
             finally:
-                self._local.conn = None
+                self._end_local()
                 if sqlite_read_only:
                     conn.connection.driver_connection.execute("PRAGMA query_only = OFF")
 
@@ -117,16 +208,53 @@ class SqlUnitOfWork:
         for data export and erasure); committing stays theirs."""
         if getattr(self._local, "conn", None) is not None:
             raise RuntimeError("transactions do not nest")
-        self._local.conn, self._local.services = conn, {}
+        self._begin_local(conn)
         try:
             yield
         finally:
-            self._local.conn = None
+            self._end_local()
 
     def transaction(self):
         if self.dialect == "sqlite":
-            return self._open(sqlite_begin="IMMEDIATE")
+            return self._sqlite_write()
         return self._open()
+
+    @contextmanager
+    def _sqlite_write(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE, after taking the writers' file lock (_writer_lock_path)."""
+        if getattr(self._local, "conn", None) is not None:  # before locking: never twice
+            raise RuntimeError("transactions do not nest")
+        lock = self._writer_lock()
+        if lock is None:
+            with self._open(sqlite_begin="IMMEDIATE"):
+                yield
+            return
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            with self._open(sqlite_begin="IMMEDIATE"):
+                yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _writer_lock(self):
+        """This thread's handle on the writers' lock file, or None (an in-memory database,
+        or a lock file that cannot be made: then SQLite's busy timeout alone orders writers).
+
+        Why: SQLite gives its write lock to one connection; the others poll for it, sleeping
+        1, 2, 5, 10 ... up to 100 ms between tries (the busy handler), so under contention a
+        waiting push sleeps long after the lock is free, and p99 grows. Writers of this unit
+        of work first queue on an flock() of one file next to the database, which the kernel
+        hands over the moment it is released, in every process of the machine. SQLite's own
+        lock still decides correctness; other writers (the ORM, the push worker) keep
+        waiting on the busy timeout as before."""
+        local = self._local
+        handle = getattr(local, "writer_lock", None)
+        if handle is None and self._writer_lock_path is not None:
+            try:  # one open file per thread: flock excludes other threads of the process too
+                handle = local.writer_lock = open(self._writer_lock_path, "ab")  # noqa: SIM115
+            except OSError:
+                self._writer_lock_path = None
+        return handle
 
     def snapshot(self):
         if self.dialect == "postgresql":
@@ -135,20 +263,40 @@ class SqlUnitOfWork:
         return self._open(read_only=True)  # one deferred BEGIN: a WAL read snapshot
 
     def _upsert(self, table, values: dict, keys: list[str]) -> None:
-        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        statement = dialect_insert(table).values(**values)
-        changed = {k: v for k, v in values.items() if k not in keys}
-        if changed:
-            statement = statement.on_conflict_do_update(index_elements=keys, set_=changed)
-        else:
-            statement = statement.on_conflict_do_nothing(index_elements=keys)
-        self.conn.execute(statement)
+        self.conn.execute(self._sql.upsert(table, frozenset(values), tuple(keys)), values)
 
     # ---- catalog -----------------------------------------------------------------------
+    def _catalog_key(self) -> tuple | None:
+        """What identifies the catalog's content: its version and hash (None before any
+        load)."""
+        row = self.conn.execute(self._sql.catalog_key).first()
+        return None if row is None else (row.version, row.content_hash)
+
     def service(self, code: str) -> ServiceSpec | None:
-        cache = self._local.services
-        if code in cache:
-            return cache[code]
+        local = self._local
+        if getattr(local, "services", None) is None:  # the first call of this transaction
+            local.catalog_key = self._catalog_key()  # (raises outside a transaction)
+            local.services = {}
+        if code in local.services:
+            return local.services[code]
+        key, shared = self._catalog
+        spec = shared.get(code) if key is not None and key == local.catalog_key else None
+        if spec is None:
+            spec = self._load_service(code)
+            # Shared only if it is the content of this key: under READ COMMITTED a load may
+            # have committed between reading the key and the spec (read the key again), and
+            # a service that does not exist yet is not remembered beyond this transaction.
+            if (spec is not None and local.catalog_key is not None
+                    and self._catalog_key() == local.catalog_key):
+                key, shared = self._catalog
+                if key != local.catalog_key:
+                    shared = {}
+                    self._catalog = (local.catalog_key, shared)
+                shared[code] = spec
+        local.services[code] = spec
+        return spec
+
+    def _load_service(self, code: str) -> ServiceSpec | None:
         conn = self.conn
         row = conn.execute(
             select(Service.id, Service.code, Service.active, Service.sla_days, Mpp.ref_prefix,
@@ -171,7 +319,6 @@ class SqlUnitOfWork:
                                requirements=requirements, mpp_code=row.mpp,
                                agency_code=row.agency, active=row.active,
                                sla_days=row.sla_days)
-        cache[code] = spec
         return spec
 
     def document_type(self, code: str) -> DocumentTypeSpec | None:
@@ -181,15 +328,14 @@ class SqlUnitOfWork:
 
     # ---- client identity ---------------------------------------------------------------
     def get_client_group(self, client_group_id: str) -> ClientGroup | None:
-        row = self.conn.execute(select(T_GROUP).where(T_GROUP.c.id == client_group_id)).first()
+        row = self.conn.execute(self._sql.group, {"id": client_group_id}).first()
         return ClientGroup(row.id, str(row.citizen_id)) if row else None
 
     def put_client_group(self, group: ClientGroup) -> None:
         self.conn.execute(insert(T_GROUP).values(id=group.id, citizen_id=_uid(group.citizen_id)))
 
     def _insert_if_absent(self, table, values: dict, keys: list[str]) -> None:
-        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        self.conn.execute(dialect_insert(table).values(**values)
+        self.conn.execute(_dialect_insert(self.dialect)(table).values(**values)
                           .on_conflict_do_nothing(index_elements=keys))
 
     def add_client_group(self, group: ClientGroup) -> None:
@@ -202,10 +348,7 @@ class SqlUnitOfWork:
                                           "last_mutation_id": client.last_mutation_id}, ["id"])
 
     def lock_client(self, client_id: str) -> Client | None:
-        query = select(T_CLIENT).where(T_CLIENT.c.id == client_id)
-        if self.dialect == "postgresql":
-            query = query.with_for_update()
-        row = self.conn.execute(query).first()
+        row = self.conn.execute(self._sql.lock_client, {"id": client_id}).first()
         return Client(row.id, row.client_group_id, row.last_mutation_id) if row else None
 
     def put_client(self, client: Client) -> None:
@@ -213,14 +356,14 @@ class SqlUnitOfWork:
                                 "last_mutation_id": client.last_mutation_id}, ["id"])
 
     def clients_of_group(self, client_group_id: str) -> list[Client]:
-        rows = self.conn.execute(select(T_CLIENT).where(
-            T_CLIENT.c.client_group_id == client_group_id).order_by(T_CLIENT.c.id))
+        rows = self.conn.execute(self._sql.clients_of_group,
+                                 {"client_group_id": client_group_id})
         return [Client(r.id, r.client_group_id, r.last_mutation_id) for r in rows]
 
     # ---- stored results ----------------------------------------------------------------
     def get_result(self, client_id: str, mutation_id: int) -> MutationResult | None:
-        row = self.conn.execute(select(T_RESULT).where(
-            T_RESULT.c.client_id == client_id, T_RESULT.c.mutation_id == mutation_id)).first()
+        row = self.conn.execute(self._sql.result, {"client_id": client_id,
+                                                   "mutation_id": mutation_id}).first()
         return self._result(row) if row else None
 
     @staticmethod
@@ -296,8 +439,7 @@ class SqlUnitOfWork:
                        verified=set(row.verified_keys or []), version=row.version)
 
     def get_profile(self, citizen_id: str) -> Profile | None:
-        row = self.conn.execute(select(T_CITIZEN).where(T_CITIZEN.c.id == _uid(citizen_id))
-                                ).first()
+        row = self.conn.execute(self._sql.citizen, {"id": _uid(citizen_id)}).first()
         return self._profile(row) if row is not None else None  # _profile: None if empty
 
     def put_profile(self, profile: Profile) -> None:
@@ -317,14 +459,16 @@ class SqlUnitOfWork:
             return []
         ids = [r.id for r in rows]
         requirements: dict[str, dict[str, ApplicationRequirement]] = {i: {} for i in ids}
-        for r in self.conn.execute(select(T_REQ).where(T_REQ.c.application_id.in_(ids))
-                                   .order_by(T_REQ.c.application_id, T_REQ.c.position)):
+        for r in self.conn.execute(self._sql.requirements_of, {"ids": ids}):
             requirements[r.application_id][r.code] = ApplicationRequirement(
                 r.code, r.document_id, r.review_status, r.officer_note)
         discrepancies: dict[str, dict[str, Discrepancy]] = {i: {} for i in ids}
-        for d in self.conn.execute(select(T_DISC).where(T_DISC.c.application_id.in_(ids))):
+        for d in self.conn.execute(self._sql.discrepancies_of, {"ids": ids}):
             discrepancies[d.application_id][d.field] = Discrepancy(
                 d.field, d.profile_key, d.draft_value, d.record_value)
+        loaded = self._local.loaded
+        for i in ids:
+            loaded[i] = self._child_rows(requirements[i], discrepancies[i])
         return [Application(
             id=r.id, citizen_id=str(r.citizen_id), service_code=r.service_code, state=r.state,
             created_at=_engine_time(r.created_at), updated_at=_engine_time(r.updated_at),
@@ -336,8 +480,19 @@ class SqlUnitOfWork:
             pickup=r.pickup, ticket_code=r.ticket_code,
             version=r.version) for r in rows]
 
+    @staticmethod
+    def _child_rows(requirements: dict[str, ApplicationRequirement],
+                    discrepancies: dict[str, Discrepancy]) -> tuple[tuple, dict]:
+        """An application's requirement rows (in order: the order is their position) and
+        discrepancy rows as plain values, to compare what is put with what was loaded.
+        Values are compared by repr: 1, 1.0 and True are equal in Python but not in JSON."""
+        return (tuple((code, r.document_id, r.review_status, r.officer_note)
+                      for code, r in requirements.items()),
+                {key: (d.field, d.profile_key, repr(d.draft_value), repr(d.record_value))
+                 for key, d in discrepancies.items()})
+
     def get_application(self, application_id: str) -> Application | None:
-        rows = self.conn.execute(select(T_APP).where(T_APP.c.id == application_id)).all()
+        rows = self.conn.execute(self._sql.application, {"id": application_id}).all()
         apps = self._applications(rows)
         return apps[0] if apps else None
 
@@ -356,21 +511,31 @@ class SqlUnitOfWork:
             "pickup": application.pickup, "ticket_code": application.ticket_code,
             **self._queue_keys(application),
             "version": application.version}, ["id"])
-        conn.execute(delete(T_REQ).where(T_REQ.c.application_id == application.id))
-        conn.execute(delete(T_DISC).where(T_DISC.c.application_id == application.id))
-        if application.requirements:
-            conn.execute(insert(T_REQ), [
-                {"application_id": application.id, "code": code, "position": position,
-                 "document_id": row.document_id, "review_status": row.review_status,
-                 "officer_note": row.officer_note}
-                for position, (code, row) in enumerate(application.requirements.items())])
-        if application.discrepancies:
-            conn.execute(insert(T_DISC), [
-                {"application_id": application.id, "field": d.field,
-                 "profile_key": d.profile_key, "draft_value": d.draft_value,
-                 "record_value": d.record_value}
-                for d in application.discrepancies.values()])
-        self._forget_tombstone(application.citizen_id, f"application/{application.id}")
+        # What this transaction last loaded or wrote of the application's child rows; None
+        # if nothing (then the rows may be anything, and a tombstone may exist).
+        loaded = self._local.loaded
+        before = loaded.get(application.id)
+        now = self._child_rows(application.requirements, application.discrepancies)
+        sql = self._sql
+        if before is None or before[0] != now[0]:
+            conn.execute(sql.delete_requirements, {"id": application.id})
+            if application.requirements:
+                conn.execute(sql.insert_requirements, [
+                    {"application_id": application.id, "code": code, "position": position,
+                     "document_id": row.document_id, "review_status": row.review_status,
+                     "officer_note": row.officer_note}
+                    for position, (code, row) in enumerate(application.requirements.items())])
+        if before is None or before[1] != now[1]:
+            conn.execute(sql.delete_discrepancies, {"id": application.id})
+            if application.discrepancies:
+                conn.execute(sql.insert_discrepancies, [
+                    {"application_id": application.id, "field": d.field,
+                     "profile_key": d.profile_key, "draft_value": d.draft_value,
+                     "record_value": d.record_value}
+                    for d in application.discrepancies.values()])
+        if before is None:  # a row loaded in this transaction exists, so has no tombstone
+            self._forget_tombstone(application.citizen_id, f"application/{application.id}")
+        loaded[application.id] = now
 
     def _queue_keys(self, application: Application) -> dict[str, Any]:
         """The columns the officer queue orders and searches by, derived here so that every
@@ -389,8 +554,9 @@ class SqlUnitOfWork:
 
     def delete_application(self, application_id: str) -> None:
         conn = self.conn
-        conn.execute(delete(T_REQ).where(T_REQ.c.application_id == application_id))
-        conn.execute(delete(T_DISC).where(T_DISC.c.application_id == application_id))
+        self._local.loaded.pop(application_id, None)
+        conn.execute(self._sql.delete_requirements, {"id": application_id})
+        conn.execute(self._sql.delete_discrepancies, {"id": application_id})
         conn.execute(delete(T_APP).where(T_APP.c.id == application_id))
 
     def applications_of(self, citizen_id: str) -> list[Application]:
@@ -399,8 +565,8 @@ class SqlUnitOfWork:
         return self._applications(rows)
 
     def next_reference(self, ref_prefix: str, year: int) -> int:
-        dialect_insert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
-        statement = (dialect_insert(T_REF).values(ref_prefix=ref_prefix, year=year, last=1)
+        statement = (_dialect_insert(self.dialect)(T_REF)
+                     .values(ref_prefix=ref_prefix, year=year, last=1)
                      .on_conflict_do_update(index_elements=["ref_prefix", "year"],
                                             set_={"last": T_REF.c.last + 1})
                      .returning(T_REF.c.last))
@@ -416,7 +582,7 @@ class SqlUnitOfWork:
                         expires_on=r.expires_on, version=r.version)
 
     def get_document(self, document_id: str) -> Document | None:
-        row = self.conn.execute(select(T_DOC).where(T_DOC.c.id == document_id)).first()
+        row = self.conn.execute(self._sql.document, {"id": document_id}).first()
         return self._document(row) if row else None
 
     def put_document(self, document: Document) -> None:
@@ -448,12 +614,11 @@ class SqlUnitOfWork:
                               "version": tombstone.version}, ["citizen_id", "key"])
 
     def _forget_tombstone(self, citizen_id: str, key: str) -> None:
-        self.conn.execute(delete(T_TOMB).where(and_(T_TOMB.c.citizen_id == _uid(citizen_id),
-                                                    T_TOMB.c.key == key)))
+        self.conn.execute(self._sql.forget_tombstone, {"cid": _uid(citizen_id), "key": key})
 
     def add_journal(self, entry: JournalEntry) -> None:
         """The engine's journal is the audit log: one append-only trail for everything."""
-        self.conn.execute(insert(T_AUDIT).values(
+        self.conn.execute(self._sql.insert_journal, dict(
             at=_db_time(entry.at), actor_kind=entry.actor, actor_id=entry.actor_id,
             action=f"sync.{entry.action}",
             target_kind="application" if entry.application_id else "citizen",

@@ -17,7 +17,7 @@ from sqlalchemy import func, select, update
 from server.applications.models import Application, ApplicationRequirement, Notification
 from server.applications.store import SqlUnitOfWork
 from server.audit.models import AuditEvent
-from server.catalog.models import Service
+from server.catalog.models import CatalogMeta, Service
 from server.extensions import db
 from sync import documents, reconcile, tickets
 from tests.api.test_sync_api import Device
@@ -161,14 +161,21 @@ def world(app, client, callers):
 
 # ------------------------------------------------------------------------------ queue
 
-def test_the_queue_is_my_agencys_by_sla_risk_then_age(app, world):
-    with app.app_context():  # a catalog reload shortened the SLA between two submissions
-        db.session.execute(update(Service).where(Service.code == PASPOR).values(sla_days=10))
-        db.session.commit()
-    older = world.submitted()
+def _reload_sla(app, days: int) -> None:
+    """What a catalog reload that changes the SLA does: the service row, and the catalog's
+    version (which `flask catalog load` bumps with any change, and servers key their cached
+    service specs by)."""
     with app.app_context():
-        db.session.execute(update(Service).where(Service.code == PASPOR).values(sla_days=0))
+        db.session.execute(update(Service).where(Service.code == PASPOR).values(sla_days=days))
+        db.session.execute(update(CatalogMeta).where(CatalogMeta.id == 1)
+                           .values(version=CatalogMeta.version + 1))
         db.session.commit()
+
+
+def test_the_queue_is_my_agencys_by_sla_risk_then_age(app, world):
+    _reload_sla(app, 10)  # a catalog reload shortened the SLA between two submissions
+    older = world.submitted()
+    _reload_sla(app, 0)
     urgent = world.submitted()
     newest = world.submitted()
     world.act(world.imigrasi, newest["id"], "start-review")
