@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 
 .PHONY: run dev test test-unit test-db test-api test-sync test-uploads test-push test-e2e install pwa \
         migrate catalog \
-        chromium clean lock bench wrk
+        chromium clean lock bench soak wrk
 
 run: install pwa migrate catalog  ## serve on http://127.0.0.1:8000 with SQLite (embedded default)
 	@echo "Sekali Datang: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
@@ -75,6 +75,12 @@ bench: install wrk
 		case "$$script" in bench/common.py|bench/__init__.py) continue;; esac; \
 		echo "### $$script"; $(BIN)/python "$$script" || status=1; \
 	done; exit $$status
+
+# The load and fault soak (soak/, bench/README.md "The soak"): 200 citizens and 3 officers
+# for 5 minutes against gunicorn on PostgreSQL, a worker SIGKILLed, PostgreSQL restarted,
+# then the checker; SOAK_ARGS passes options (e.g. SOAK_ARGS="--duration 60 --citizens 50").
+soak: install
+	$(BIN)/python -m soak.run $(SOAK_ARGS)
 
 # Debian's wrk, the load generator of the HTTP benchmarks.
 wrk:

@@ -12,10 +12,18 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from sync import states
+
 from ..extensions import db
+
+# The states of the officer queue (server/review/operations.py QUEUE_STATES; a unit test
+# keeps the two equal): the partial index ix_application_queue_order holds only these rows.
+QUEUE_INDEX_STATES = (states.SUBMITTED, states.IN_REVIEW, states.REVISION_REQUESTED,
+                      states.APPROVED, states.READY)
+_QUEUE_PREDICATE = text("state IN ({})".format(", ".join(f"'{s}'" for s in QUEUE_INDEX_STATES)))
 
 ID = String(36)  # client-made UUIDs, canonical lower-case text
 
@@ -92,6 +100,11 @@ class Application(db.Model):
         # The officer queue: one agency's services, the active states, by SLA due date
         # then age (server/review/queries.py), without sorting the whole table.
         Index("ix_application_queue", "service_code", "state", "due_on", "submitted_at"),
+        # The queue's page in its order (migration 0008): read in (due_on, submitted_at, id)
+        # order, filtered to the officer's services, stopping at the page's end, instead of
+        # fetching every queued row of the agency and sorting them (bench/officer_queue.py).
+        Index("ix_application_queue_order", "due_on", "submitted_at", "id",
+              postgresql_where=_QUEUE_PREDICATE, sqlite_where=_QUEUE_PREDICATE),
     )
 
     id: Mapped[str] = mapped_column(ID, primary_key=True)
