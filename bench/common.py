@@ -89,7 +89,10 @@ def scratch_database(kind: str, *, migrate: bool = True, catalog: bool = True,
         url = f"sqlite:///{base / 'bench.db'}"
     elif kind == "postgresql":
         admin = sa.create_engine(normalise_database_url(PG_ADMIN_URL),
-                                 isolation_level="AUTOCOMMIT")
+                                 isolation_level="AUTOCOMMIT",
+                                 # the soak restarts PostgreSQL: a pooled connection from
+                                 # before must not fail the final DROP DATABASE
+                                 pool_pre_ping=True)
         name = f"sd_bench_{uuid.uuid4().hex[:10]}"
         with admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
