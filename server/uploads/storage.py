@@ -70,6 +70,33 @@ def check_name(name: str) -> str:
     return name
 
 
+class _LimitedCopy:
+    """Copies chunks to `write`, keeping at most `limit` bytes (`overflow` says more was
+    offered) and showing each kept piece to `on_chunk`. Its counts stay readable when the
+    chunk iterator raises (a client gone mid-body): both backends keep what arrived."""
+
+    def __init__(self, limit: int, on_chunk=None):
+        self.limit, self.on_chunk = limit, on_chunk
+        self.written = 0
+        self.overflow = False
+
+    def run(self, chunks: Iterable[bytes], write) -> None:
+        for chunk in chunks:
+            if not chunk:
+                continue
+            room = self.limit - self.written
+            if len(chunk) > room:
+                chunk = chunk[:room]
+                self.overflow = True
+            if chunk:
+                write(chunk)
+                self.written += len(chunk)
+                if self.on_chunk is not None:
+                    self.on_chunk(chunk)
+            if self.overflow:
+                return
+
+
 class LocalStorage:
     """Files under `<root>/<server-made name>`; `root` is STORAGE_DIR/uploads."""
 
@@ -98,30 +125,16 @@ class LocalStorage:
         beyond `limit` are never written: the result says `overflow` and the caller decides.
         If the chunk iterator raises (client gone), what was written stays (`on_chunk` has
         counted it) and the error propagates after the file is flushed."""
-        written = 0
-        overflow = False
+        copy = _LimitedCopy(limit, on_chunk)
         with open(self._path(name), "r+b") as fh:
             fh.truncate(offset)
             fh.seek(offset)
             try:
-                for chunk in chunks:
-                    if not chunk:
-                        continue
-                    room = limit - written
-                    if len(chunk) > room:
-                        chunk = chunk[:room]
-                        overflow = True
-                    if chunk:
-                        fh.write(chunk)
-                        written += len(chunk)
-                        if on_chunk is not None:
-                            on_chunk(chunk)
-                    if overflow:
-                        break
+                copy.run(chunks, fh.write)
             finally:
                 fh.flush()
                 os.fsync(fh.fileno())
-        return WriteResult(written, overflow)
+        return WriteResult(copy.written, copy.overflow)
 
     def truncate(self, name: str, size: int) -> None:
         with open(self._path(name), "r+b") as fh:
@@ -256,33 +269,19 @@ class S3Storage:
                  on_chunk=None) -> WriteResult:
         """As LocalStorage.write_at; the piece is PUT once the body ends (or breaks)."""
         self._drop_from(name, offset)
-        written = 0
-        overflow = False
+        copy = _LimitedCopy(limit, on_chunk)
         aborted = False
         with tempfile.TemporaryFile(dir=self.spool_dir) as spool:
             try:
-                for chunk in chunks:
-                    if not chunk:
-                        continue
-                    room = limit - written
-                    if len(chunk) > room:
-                        chunk = chunk[:room]
-                        overflow = True
-                    if chunk:
-                        spool.write(chunk)
-                        written += len(chunk)
-                        if on_chunk is not None:
-                            on_chunk(chunk)
-                    if overflow:
-                        break
+                copy.run(chunks, spool.write)
             except AbortWrite:
                 aborted = True
                 raise
             finally:
-                if not aborted and (written or offset == 0):
+                if not aborted and (copy.written or offset == 0):
                     spool.seek(0)
-                    self._put(self._piece_key(name, offset), spool, written)
-        return WriteResult(written, overflow)
+                    self._put(self._piece_key(name, offset), spool, copy.written)
+        return WriteResult(copy.written, copy.overflow)
 
     def truncate(self, name: str, size: int) -> None:
         self._drop_from(name, size)

@@ -84,6 +84,19 @@ def sign_in(page, otp_log):
     page.locator("#profile-title").wait_for(timeout=10_000)
 
 
+def fill_kk_form(page) -> None:
+    """Fill the KK-baru form on its screen, and wait until the phone says it is stored."""
+    page.locator("#field-nik").fill(NIK)
+    page.locator("#field-full_name").fill("Siti Aminah")
+    page.locator("#field-reason").select_option("keluarga-baru")
+    page.locator("#field-old_kk_number").fill("1174010101240009")
+    page.locator("#field-address").fill("Jalan Teuku Umar Nomor 17, Gampong Jawa, Langsa Kota")
+    page.locator("#field-member_count").fill("2")
+    page.locator("#field-phone").fill(PHONE_NUMBER)
+    page.locator("#field-phone").blur()
+    page.get_by_text("Tersimpan di HP.").wait_for()
+
+
 def photo_file(name: str, seed: int) -> dict:
     return {"name": name, "mimeType": "image/jpeg", "buffer": kk_photo(seed=seed).jpeg}
 
@@ -115,15 +128,7 @@ def test_offline_application_survives_a_restart_and_syncs_by_itself(live_server,
     screenshot(page, "citizen-application-tasks-offline-360")
 
     page.locator('[data-task="data"]').click()
-    page.locator("#field-nik").fill(NIK)
-    page.locator("#field-full_name").fill("Siti Aminah")
-    page.locator("#field-reason").select_option("keluarga-baru")
-    page.locator("#field-old_kk_number").fill("1174010101240009")
-    page.locator("#field-address").fill("Jalan Teuku Umar Nomor 17, Gampong Jawa, Langsa Kota")
-    page.locator("#field-member_count").fill("2")
-    page.locator("#field-phone").fill(PHONE_NUMBER)
-    page.locator("#field-phone").blur()
-    page.get_by_text("Tersimpan di HP.").wait_for()
+    fill_kk_form(page)
     screenshot(page, "citizen-application-form-360")
     page.locator('[data-action="done"]').click()
 

@@ -17,7 +17,7 @@ from server.accounts.models import utcnow
 from server.applications.models import Application
 from server.extensions import db
 from tests.e2e.conftest import screenshot, take_rejections
-from tests.e2e.test_citizen_journey import NIK, PHONE_NUMBER, SERVICE, open_phone, photo_file, \
+from tests.e2e.test_citizen_journey import NIK, SERVICE, fill_kk_form, open_phone, photo_file, \
     sign_in, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -93,15 +93,7 @@ def citizen_application(page, url, otp_log) -> str:
     page.locator('[data-task="data"]').wait_for(timeout=10_000)
     application_id = page.url.rsplit("/", 1)[-1]
     page.locator('[data-task="data"]').click()
-    page.locator("#field-nik").fill(NIK)
-    page.locator("#field-full_name").fill("Siti Aminah")
-    page.locator("#field-reason").select_option("keluarga-baru")
-    page.locator("#field-old_kk_number").fill("1174010101240009")
-    page.locator("#field-address").fill("Jalan Teuku Umar Nomor 17, Gampong Jawa, Langsa Kota")
-    page.locator("#field-member_count").fill("2")
-    page.locator("#field-phone").fill(PHONE_NUMBER)
-    page.locator("#field-phone").blur()
-    page.get_by_text("Tersimpan di HP.").wait_for()
+    fill_kk_form(page)
     page.locator('[data-action="done"]').click()
     for code, seed in (("ktp", 21), ("kk_lama", 22)):
         page.locator(f'[data-task="doc-{code}"]').click()
