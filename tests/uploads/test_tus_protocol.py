@@ -212,45 +212,53 @@ def test_metadata_is_checked(tus):
     assert_error(tus.create(**{"Upload-Length": "-1"}), 400, "upload_header_invalid")
 
 
+class HeldBody(io.RawIOBase):
+    """A request body sent in two parts: after the first, `held` is set and it waits for
+    `release` (the PATCH meanwhile holds its claim, like a phone whose link stalled)."""
+
+    def __init__(self, first: bytes, second: bytes):
+        self.parts = [first, second]
+        self.held, self.release = threading.Event(), threading.Event()
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        if not self.parts:
+            return 0
+        if len(self.parts) == 1:
+            self.held.set()
+            self.release.wait(30)
+        part = self.parts.pop(0)
+        buffer[:len(part)] = part
+        return len(part)
+
+
+def patch_in_thread(tus, url: str, body: HeldBody, length: int, buffer_size: int) -> tuple:
+    """Start a PATCH of `body` in a thread; (thread, results) with results["answer"]."""
+    results = {}
+
+    def send():
+        reader = io.BufferedReader(body, buffer_size=buffer_size)
+        results["answer"] = tus.patch(url, 0, environ_overrides={
+            "wsgi.input": reader, "CONTENT_LENGTH": str(length)})
+
+    thread = threading.Thread(target=send)
+    thread.start()
+    return thread, results
+
+
 def test_concurrent_patches_one_wins_the_other_409(app, tus):
     data = image_bytes("PNG", size=(200, 200))
     url = tus.create(data).headers["Location"]
-    claimed, release = threading.Event(), threading.Event()
-
-    class SlowBody(io.RawIOBase):
-        """Sends the first half, then waits (the PATCH holds its claim) until released."""
-
-        def __init__(self):
-            self.parts = [data[:len(data) // 2], data[len(data) // 2:]]
-
-        def readable(self):
-            return True
-
-        def readinto(self, buffer):
-            if not self.parts:
-                return 0
-            if len(self.parts) == 1:
-                claimed.set()
-                release.wait(30)
-            part = self.parts.pop(0)
-            buffer[:len(part)] = part
-            return len(part)
-
-    results = {}
-
-    def slow_patch():
-        body = io.BufferedReader(SlowBody(), buffer_size=len(data))
-        results["slow"] = tus.patch(url, 0, environ_overrides={
-            "wsgi.input": body, "CONTENT_LENGTH": str(len(data))})
-
-    thread = threading.Thread(target=slow_patch)
-    thread.start()
-    assert claimed.wait(30)
+    slow = HeldBody(data[:len(data) // 2], data[len(data) // 2:])
+    thread, results = patch_in_thread(tus, url, slow, len(data), len(data))
+    assert slow.held.wait(30)
     racing = tus.patch(url, 0, data)
-    release.set()
+    slow.release.set()
     thread.join(30)
     assert_error(racing, 409, "upload_busy")
-    assert results["slow"].status_code == 204, results["slow"].get_data(as_text=True)
+    assert results["answer"].status_code == 204, results["answer"].get_data(as_text=True)
     row = upload_row(app, url)
     assert row.offset == len(data) and row.lock_token is None
     assert stored(app, row).read_bytes() == data
@@ -304,36 +312,10 @@ def test_a_stalled_patch_is_taken_over_and_writes_nothing_more(app, tus, monkeyp
     monkeypatch.setattr(operations, "CLAIM_CHECK_AFTER", dt.timedelta(0))  # check each chunk
     data = image_bytes("PNG", size=(200, 200))
     url = tus.create(data).headers["Location"]
-    stalled, release = threading.Event(), threading.Event()
     stray = b"\0" * (len(data) - len(data) // 2)  # what the stalled request would still write
-
-    class StalledBody(io.RawIOBase):
-        def __init__(self):
-            self.parts = [data[:len(data) // 2], stray]
-
-        def readable(self):
-            return True
-
-        def readinto(self, buffer):
-            if not self.parts:
-                return 0
-            if len(self.parts) == 1:
-                stalled.set()
-                release.wait(30)
-            part = self.parts.pop(0)
-            buffer[:len(part)] = part
-            return len(part)
-
-    results = {}
-
-    def stalled_patch():
-        body = io.BufferedReader(StalledBody(), buffer_size=len(data) // 2)
-        results["stalled"] = tus.patch(url, 0, environ_overrides={
-            "wsgi.input": body, "CONTENT_LENGTH": str(len(data))})
-
-    thread = threading.Thread(target=stalled_patch)
-    thread.start()
-    assert stalled.wait(30)
+    stalled = HeldBody(data[:len(data) // 2], stray)
+    thread, results = patch_in_thread(tus, url, stalled, len(data), len(data) // 2)
+    assert stalled.held.wait(30)
     assert_error(tus.patch(url, 0, data), 409, "upload_busy")  # its claim is still live
     with app.app_context():  # ... then silent for longer than the lease
         row = db.session.scalars(db.select(Upload)).one()
@@ -342,9 +324,9 @@ def test_a_stalled_patch_is_taken_over_and_writes_nothing_more(app, tus, monkeyp
     offset = int(tus.head(url).headers["Upload-Offset"])
     assert offset == 0  # the stalled request never reported its half
     assert tus.patch(url, offset, data).status_code == 204
-    release.set()
+    stalled.release.set()
     thread.join(30)
-    assert_error(results["stalled"], 409, "upload_busy")
+    assert_error(results["answer"], 409, "upload_busy")
     row = upload_row(app, url)
     assert row.offset == len(data) and row.lock_token is None
     assert stored(app, row).read_bytes() == data  # none of the stray bytes
