@@ -8,6 +8,7 @@ the schema. Every view is citizen-only; another citizen's upload URL is a 404.
 from __future__ import annotations
 
 import email.utils
+import re
 
 from flask import Blueprint, current_app, request
 
@@ -23,6 +24,7 @@ bp = Blueprint("uploads", __name__, url_prefix="/api/uploads")
 TUS_VERSION = "1.0.0"
 TUS_EXTENSIONS = "creation,creation-with-upload,checksum,termination,expiration"
 OFFSET_STREAM = "application/offset+octet-stream"
+ASCII_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 @bp.after_request
@@ -48,7 +50,8 @@ def _int_header(name: str, required: bool = True) -> int | None:
     raw = request.headers.get(name)
     if raw is None and not required:
         return None
-    if raw is None or not raw.isdigit() or len(raw) > 18:
+    # ASCII digits only: str.isdigit() also takes "²" or "٣", which int() then refuses.
+    if raw is None or not ASCII_NUMBER.fullmatch(raw):
         raise ApiError(400, "upload_header_invalid", {"header": name}, params={"header": name})
     return int(raw)
 

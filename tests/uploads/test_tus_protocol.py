@@ -212,6 +212,24 @@ def test_metadata_is_checked(tus):
     assert_error(tus.create(**{"Upload-Length": "-1"}), 400, "upload_header_invalid")
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "\u00b3\u00b3", "1\u00b9", " 12", "+5",
+                                   "1" * 19])
+def test_numbers_in_headers_are_ascii_digits_only(app, tus, value):
+    """Superscript digits pass str.isdigit() but not int(): they were a 500."""
+    before = stored_files(app)
+    error = assert_error(tus.create(**{"Upload-Length": value}), 400, "upload_header_invalid")
+    assert error["details"] == {"header": "Upload-Length"}
+    assert stored_files(app) == before  # nothing was created
+    data = image_bytes()
+    url = tus.create(data).headers["Location"]
+    answer = tus.patch(url, 0, data, headers={"Upload-Offset": value})
+    assert assert_error(answer, 400, "upload_header_invalid")["details"] == {
+        "header": "Upload-Offset"}
+    assert answer.headers["Tus-Resumable"] == "1.0.0"
+    assert upload_row(app, url).offset == 0
+    assert tus.patch(url, 0, data).status_code == 204  # the upload is unharmed
+
+
 class HeldBody(io.RawIOBase):
     """A request body sent in two parts: after the first, `held` is set and it waits for
     `release` (the PATCH meanwhile holds its claim, like a phone whose link stalled)."""
