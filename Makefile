@@ -8,7 +8,9 @@ PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check -q
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
-export FLASK_APP := server:create_app
+# The one entry point (server/wsgi.py builds the app from the environment), named on every
+# command line as the Procfile does: nothing depends on FLASK_APP being set.
+FLASK := $(BIN)/flask --app server.wsgi
 CATALOG ?= data/catalog
 PYTEST_ARGS ?=
 
@@ -20,12 +22,12 @@ run: install pwa migrate catalog  ## serve on http://127.0.0.1:8000 with SQLite 
 	@echo "Sekali Datang: http://$(HOST):$(PORT)  (API docs: http://$(HOST):$(PORT)/api/docs)"
 	@# The push worker runs beside the web server as a second process (the Procfile's
 	@# worker: line), stopped when the server stops.
-	$(BIN)/flask push worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(FLASK) push worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads 4 \
-		--access-logfile - 'server:create_app()'
+		--access-logfile - server.wsgi:app
 
 dev: install pwa migrate catalog  ## Flask's debug server, reloading on change
-	$(BIN)/flask run --debug --host $(HOST) --port $(PORT)
+	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
 test: install pwa chromium  ## every test: PWA unit tests, then unit, API, sync, browser
 	cd pwa && npm test --silent
@@ -53,10 +55,10 @@ pwa: pwa/node_modules/.installed  ## build the PWA into pwa/dist
 	cd pwa && npm run build --silent
 
 migrate: $(VENV)/.installed
-	$(BIN)/flask db upgrade
+	$(FLASK) db upgrade
 
 catalog: $(VENV)/.installed
-	$(BIN)/flask catalog load $(CATALOG)
+	$(FLASK) catalog load $(CATALOG)
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here), and
 # tesseract for the scan legibility test.

@@ -59,7 +59,7 @@ class Scratch:
     def env(self) -> dict[str, str]:
         """The environment a server process (gunicorn, flask CLI) needs for this database."""
         env = dict(os.environ)
-        env.update({"FLASK_CONFIG": "development", "FLASK_APP": "server:create_app",
+        env.update({"FLASK_CONFIG": "development", "FLASK_APP": "server.wsgi",
                     "DATABASE_URL": self.url, "SECRET_KEY": SECRET_KEY,
                     "INSTANCE_DIR": str(self.instance_dir),
                     "STORAGE_DIR": str(self.instance_dir / "storage")})
@@ -194,7 +194,7 @@ class Server:
                    "--backlog", "2048", "--log-level", "warning"]
         if self.threads > 1:
             command += ["--threads", str(self.threads)]
-        command.append("server:create_app()")
+        command.append("server.wsgi:app")
         self._log = open(self.log_file, "wb")
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self._log,
                                         stderr=subprocess.STDOUT)

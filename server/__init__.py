@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -13,13 +15,17 @@ from .config import finalise, load_config
 from .web import CodeConverter
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Build the app. `config` (a dict) wins over the environment-based defaults."""
+def create_app(config: Mapping[str, Any]) -> Flask:
+    """Build the app from `config` over the defaults of the configuration it names (`NAME`:
+    development, testing or production). The environment is never read here: entry points
+    pass `config.from_environment()` (server/wsgi.py), tests build theirs explicitly."""
     app = Flask(__name__, instance_relative_config=False)
-    config = dict(config or {})
+    config = dict(config)
     settings = load_config(config.get("NAME"), config.get("INSTANCE_DIR"))
     settings.update(config)
     app.config.from_mapping(finalise(settings))
+    from .accounts.delivery import channel_from_config
+    channel_from_config(app.config)  # an unknown or half-configured OTP channel stops here
     app.config["INSTANCE_DIR"] = Path(app.config["INSTANCE_DIR"])
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
     app.json.sort_keys = False
@@ -34,13 +40,14 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     api = extensions.init_app(app)
 
-    from . import accounts, applications, catalog, devtools, push, review, uploads
+    from . import accounts, applications, catalog, devtools, push, review, uploads, visits
     catalog.init_app(app, api)
     accounts.init_app(app, api)
     applications.init_app(app, api)
     uploads.init_app(app, api)
     push.init_app(app, api)
     review.init_app(app, api)
+    visits.init_app(app, api)
     devtools.init_app(app)  # `flask dev`; the benchmarks' no-op route only when configured
     access.init_app(app)
 

@@ -1,20 +1,19 @@
-"""Configuration classes. Every setting comes from the environment with a safe default.
+"""Configuration classes: every setting has a safe default, and may come from the environment.
 
-`load_config(name)` picks a class by name (`FLASK_CONFIG` or the argument) and reads the
-environment once; `create_app` receives the result and never reads globals afterwards.
+Only an entry point reads the environment: `server/wsgi.py` (gunicorn, the Procfile, the
+`flask` command) calls `from_environment()` and hands the result to `create_app`. The app
+factory itself builds its settings from the class defaults and the dict it is given, so a
+test's app never sees the developer's shell (a `STORAGE_BACKEND=s3` there stays there).
 """
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _env(name: str, default: str | None = None) -> str | None:
-    value = os.environ.get(name)
-    return value if value not in (None, "") else default
+NO_ENVIRONMENT: Mapping[str, str] = {}
 
 
 def _secret_key_from_instance(instance_dir: Path) -> str:
@@ -44,8 +43,13 @@ def normalise_database_url(url: str) -> str:
 
 class Config:
     NAME = "base"
+    # How sign-in codes reach phones (accounts/delivery.py): "log" writes them to the server
+    # log (development, tests); production has no default and refuses "log".
+    DEFAULT_OTP_CHANNEL: str | None = "log"
     TESTING = False
     DEBUG = False
+    # Officer passwords: the argon2.profiles parameters new hashes get (accounts/operations).
+    ARGON2_PROFILE = "RFC_9106_LOW_MEMORY"
     JSON_SORT_KEYS = False
 
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -75,6 +79,7 @@ class Config:
     OTP_VERIFY_LIMIT_PER_PHONE = "10 per 15 minutes"
     OTP_VERIFY_LIMIT_PER_IP = "60 per 15 minutes"
     OFFICER_LOGIN_LIMIT_PER_IP = "30 per 15 minutes"
+    PROFILE_LIMIT_PER_CITIZEN = "30 per minute"  # PATCH /api/me
     CITIZEN_SESSION_DAYS = 90  # sliding: a phone may be offline for weeks
     OFFICER_SESSION_HOURS = 12  # one working day at the counter
     # Our 429 handler writes Retry-After itself; the library would overwrite it on every 429.
@@ -101,14 +106,19 @@ class Config:
     # push rate is divided by. Never a product route; ignored in production.
     BENCH_NOOP_ROUTE = False
 
-    def __init__(self, instance_dir: Path | None = None):
+    def __init__(self, instance_dir: Path | None = None,
+                 environ: Mapping[str, str] = NO_ENVIRONMENT):
+        def _env(name: str, default: str | None = None) -> str | None:
+            value = environ.get(name)
+            return value if value not in (None, "") else default
+
         self.INSTANCE_DIR = Path(instance_dir or _env("INSTANCE_DIR") or PROJECT_ROOT / "instance")
         default_db = f"sqlite:///{self.INSTANCE_DIR / 'sekali-datang.db'}"
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(_env("DATABASE_URL", default_db))
         self.STORAGE_DIR = Path(_env("STORAGE_DIR") or self.INSTANCE_DIR / "storage")
         self.PWA_DIST_DIR = Path(_env("PWA_DIST_DIR") or PROJECT_ROOT / "pwa" / "dist")
-        self.SECRET_KEY = _env("SECRET_KEY") or self._default_secret_key()
-        self.OTP_CHANNEL = _env("OTP_CHANNEL", "log")
+        self.SECRET_KEY = _env("SECRET_KEY")  # unset: default_secret_key(), in finalise()
+        self.OTP_CHANNEL = _env("OTP_CHANNEL", self.DEFAULT_OTP_CHANNEL)
         self.OTP_WEBHOOK_URL = _env("OTP_WEBHOOK_URL")
         self.OTP_WEBHOOK_SECRET = _env("OTP_WEBHOOK_SECRET")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
@@ -128,27 +138,34 @@ class Config:
         self.VAPID_PUBLIC_KEY = _env("VAPID_PUBLIC_KEY")  # checked against the private key
         self.VAPID_SUBJECT = _env("VAPID_SUBJECT", type(self).VAPID_SUBJECT)
         self.PUSH_ALLOW_INSECURE = _env("PUSH_ALLOW_INSECURE", "") in ("1", "true", "yes")
-        if _env("PUSH_ENDPOINT_HOSTS"):
-            self.PUSH_ENDPOINT_HOSTS = tuple(
-                h.strip() for h in _env("PUSH_ENDPOINT_HOSTS").split(",") if h.strip())
+        hosts = _env("PUSH_ENDPOINT_HOSTS")
+        if hosts:
+            self.PUSH_ENDPOINT_HOSTS = tuple(h.strip() for h in hosts.split(",") if h.strip())
         for name in ("PUSH_TIMEOUT_SECONDS", "PUSH_BACKOFF_BASE_SECONDS",
                      "PUSH_BACKOFF_MAX_SECONDS", "PUSH_POLL_SECONDS"):
             setattr(self, name, float(_env(name, str(getattr(type(self), name)))))
         for name in ("PUSH_MAX_ATTEMPTS", "PUSH_MAX_AGE_HOURS", "PUSH_REMINDER_HOUR"):
             setattr(self, name, int(_env(name, str(getattr(type(self), name)))))
 
-    def _default_secret_key(self) -> str:
-        return _secret_key_from_instance(self.INSTANCE_DIR)
+    @classmethod
+    def default_secret_key(cls, instance_dir: Path) -> str:
+        return _secret_key_from_instance(instance_dir)
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        """Refuse settings this configuration must not run with (production only)."""
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in dir(self) if k.isupper()}
 
 
 def engine_options(url: str) -> dict:
+    # hide_parameters: a failed statement's error (and so its logged traceback) never
+    # carries the values bound to it: phone numbers, NIKs, names.
     if url.startswith("sqlite"):
         # A busy timeout so concurrent writers wait instead of failing at once.
-        return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
+        return {"connect_args": {"timeout": 15}, "hide_parameters": True}
+    return {"pool_pre_ping": True, "hide_parameters": True}
 
 
 class DevelopmentConfig(Config):
@@ -158,37 +175,68 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     NAME = "testing"
     TESTING = True
+    # argon2-cffi's cheapest parameters (0.05 ms a hash instead of 0.2 s): tests make many
+    # officers; what is tested is that passwords are argon2id hashes checked by the library.
+    ARGON2_PROFILE = "CHEAPEST"
 
-    def _default_secret_key(self) -> str:
+    @classmethod
+    def default_secret_key(cls, instance_dir: Path) -> str:
         return "test-secret-key-not-for-production"
 
 
 class ProductionConfig(Config):
     NAME = "production"
+    DEFAULT_OTP_CHANNEL = None
 
-    def _default_secret_key(self) -> str:
+    @classmethod
+    def default_secret_key(cls, instance_dir: Path) -> str:
         raise RuntimeError(
             "SECRET_KEY must be set in the environment for the production configuration"
         )
+
+    @classmethod
+    def check(cls, config: dict) -> None:
+        if config.get("OTP_CHANNEL") in (None, "", "log"):
+            raise RuntimeError(
+                "OTP_CHANNEL must name a real channel (webhook, with OTP_WEBHOOK_URL and "
+                "OTP_WEBHOOK_SECRET) for the production configuration: the log channel would "
+                "write every sign-in code to the server log")
 
 
 CONFIGS = {c.NAME: c for c in (DevelopmentConfig, TestingConfig, ProductionConfig)}
 
 
-def load_config(name: str | None = None, instance_dir: Path | None = None,
-                **overrides) -> dict:
-    name = name or _env("FLASK_CONFIG", "development")
+def config_class(name: str | None) -> type[Config]:
     try:
-        cls = CONFIGS[name]
+        return CONFIGS[name or "development"]
     except KeyError:
         raise RuntimeError(f"unknown FLASK_CONFIG {name!r}; one of {sorted(CONFIGS)}") from None
-    config = cls(instance_dir).as_dict()
+
+
+def load_config(name: str | None = None, instance_dir: Path | None = None,
+                environ: Mapping[str, str] = NO_ENVIRONMENT, **overrides) -> dict:
+    """The settings of configuration `name` (default: development): the class defaults, then
+    what `environ` names (nothing unless an entry point passes the environment), then
+    `overrides`."""
+    config = config_class(name)(instance_dir, environ).as_dict()
     config.update(overrides)
     return config
 
 
+def from_environment(environ: Mapping[str, str] | None = None) -> dict:
+    """The settings an entry point serves with: FLASK_CONFIG picks the class, the other
+    variables (README, "Configuration") fill it in. Only server/wsgi.py calls this."""
+    environ = os.environ if environ is None else environ
+    return load_config(environ.get("FLASK_CONFIG") or None, environ=environ)
+
+
 def finalise(config: dict) -> dict:
-    """Settings that follow from others, computed after overrides are applied."""
+    """Settings that follow from others, computed after overrides are applied; refuses a
+    configuration that must not run (production without a secret or a real OTP channel)."""
+    cls = config_class(config.get("NAME"))
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = cls.default_secret_key(Path(config["INSTANCE_DIR"]))
+    cls.check(config)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS",
                       engine_options(config["SQLALCHEMY_DATABASE_URI"]))

@@ -61,10 +61,12 @@ def test_seed_command_adds_applications_in_valid_states(databases, tmp_path):
         databases.drop(url)
 
 
-def test_seed_is_refused_in_production(sqlite_databases, tmp_path, monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)  # production refuses to start without one
+def test_seed_is_refused_in_production(sqlite_databases, tmp_path):
     url = sqlite_databases.new()
-    app = make_app(url, tmp_path / "instance", NAME="production")
+    # production refuses to start without a secret key and a real sign-in code channel
+    app = make_app(url, tmp_path / "instance", NAME="production", SECRET_KEY="x" * 40,
+                   OTP_CHANNEL="webhook", OTP_WEBHOOK_URL="https://sms.example/send",
+                   OTP_WEBHOOK_SECRET="shared-secret")
     try:
         result = app.test_cli_runner().invoke(args=["dev", "seed", "--applications", "5"])
         assert result.exit_code == 1
