@@ -1,9 +1,11 @@
 """Shared fixtures: an isolated app and database per test, on SQLite and on PostgreSQL.
 
 Database-facing tests take the `app` (or `client`, `runner`) fixture and run once per
-backend. PostgreSQL comes from TEST_DATABASE_URL; where it is unset or the server does not
-answer, those runs skip and say why. Each test gets its own database, copied from a template
-that was migrated and loaded with the demo catalog once per session.
+backend. PostgreSQL comes from TEST_DATABASE_URL; where it is unset those runs skip and say
+why, where it is set and the server does not answer they fail. Each test starts from the template's rows: a template is
+migrated and loaded with the demo catalog once per session; on SQLite each test gets a copy of
+its file, on PostgreSQL one database per test process is put back to the template's rows after
+each test (PostgresDatabases says how, and proves it).
 """
 from __future__ import annotations
 
@@ -78,6 +80,26 @@ class SqliteDatabases:
 
 
 class PostgresDatabases:
+    """PostgreSQL databases for one test process (one pytest-xdist worker, or the only one).
+
+    A database is made once from the template (migrated, demo catalog loaded) and then reused:
+    `drop` does not drop it but puts it back as the template had it, so the next test gets
+    the template's exact rows again. Creating a database per test cost 0.03-0.6 s (more under
+    load); putting one back costs a few milliseconds, and nothing when the test only read.
+
+    How a database is put back (`_restore`), each step checked:
+    - other sessions on it (a test's leftover engine) are terminated, as DROP ... FORCE did;
+    - a snapshot of every table's rows, copied into the schema SNAPSHOT of the template when
+      it was built, says what each table held; one query finds the tables whose rows differ
+      now (any row for an empty table, an md5 of all rows for the others);
+    - those tables, and every table whose foreign keys reach them, are emptied (DELETE,
+      children first) and refilled from the snapshot (parents first), and every sequence is
+      set back to its value in the template;
+    - the same query must then find no difference, and the schema (tables, columns,
+      constraints, indexes, triggers, functions of `public`) must be the template's;
+      otherwise the database is dropped for real and the next test gets a new copy.
+    """
+
     name = "postgresql"
 
     def __init__(self, admin_url: str, base: Path):
@@ -90,6 +112,10 @@ class PostgresDatabases:
         self.template_name = f"{self.prefix}_tmpl"
         self._create(self.template_name)
         build_database(self.url(self.template_name), base / "instance-template-pg")
+        self._free: list[str] = []          # put back, ready for the next test
+        self._reusable: set[str] = set()    # copies of the template (not the empty ones)
+        self._engines: dict[str, sa.Engine] = {}
+        self._snapshot()
 
     def url(self, name: str) -> str:
         return self.admin.url.set(database=name).render_as_string(hide_password=False)
@@ -109,19 +135,153 @@ class PostgresDatabases:
         with self.admin.connect() as conn:
             conn.execute(sa.text(f'CREATE DATABASE "{name}"{extra}'))
 
+    def _snapshot(self) -> None:
+        """Copy every table of the template into SNAPSHOT and prepare the restore statements."""
+        engine = sa.create_engine(normalise_database_url(self.url(self.template_name)),
+                                  poolclass=sa.pool.NullPool)
+        try:
+            with engine.begin() as conn:
+                metadata = sa.MetaData()
+                metadata.reflect(conn)
+                tables = [t.name for t in metadata.sorted_tables]  # parents first
+                conn.execute(sa.text(f'CREATE SCHEMA "{SNAPSHOT}"'))
+                self._rows_md5: dict[str, str | None] = {}
+                for name in tables:
+                    conn.execute(sa.text(
+                        f'CREATE TABLE "{SNAPSHOT}"."{name}" AS TABLE public."{name}"'))
+                    self._rows_md5[name] = conn.execute(sa.text(_rows_md5(SNAPSHOT, name))).scalar()
+                self._columns = {name: conn.execute(sa.text(
+                    "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) "
+                    "FROM pg_attribute WHERE attrelid = CAST(:t AS regclass) AND attnum > 0 "
+                    "AND NOT attisdropped AND attgenerated = ''"), {"t": f'public."{name}"'}
+                ).scalar() for name in tables}
+                sequences = conn.execute(sa.text(
+                    "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), "
+                    "last_value FROM pg_sequences WHERE schemaname = 'public'")).all()
+                self._schema = conn.execute(sa.text(_SCHEMA_FINGERPRINT)).scalar()
+        finally:
+            engine.dispose()
+        self._tables = tables
+        # Tables whose foreign keys reach each table (directly or through others).
+        referrers: dict[str, set[str]] = {name: set() for name in tables}
+        for table in metadata.tables.values():
+            for fk in table.foreign_keys:
+                referrers[fk.column.table.name].add(table.name)
+        self._reach: dict[str, set[str]] = {}
+        for name in tables:
+            seen, todo = {name}, [name]
+            while todo:
+                for child in referrers[todo.pop()] - seen:
+                    seen.add(child)
+                    todo.append(child)
+            self._reach[name] = seen
+        differs = []
+        for name in tables:
+            if self._rows_md5[name] is None:
+                differs.append(f"""CASE WHEN EXISTS (SELECT FROM public."{name}")
+                                   THEN '{name}' END""")
+            else:
+                differs.append(f"""CASE WHEN ({_rows_md5('public', name)})
+                                   IS DISTINCT FROM '{self._rows_md5[name]}' THEN '{name}' END""")
+        self._differs_sql = sa.text(
+            f"SELECT array_remove(ARRAY[{', '.join(differs)}]::text[], NULL)")
+        # nextval after setval(seq, v, true) gives v + 1, as in the template; a sequence
+        # never used there (last_value NULL) starts again at its start value.
+        self._sequences_sql = sa.text("SELECT " + ", ".join(
+            f"setval('{seq}', {value}, true)" if value is not None
+            else f"setval('{seq}', (SELECT start_value FROM pg_sequences WHERE "
+                 f"quote_ident(schemaname) || '.' || quote_ident(sequencename) = '{seq}'), false)"
+            for seq, value in sequences) if sequences else "SELECT 1")
+
     def new(self, empty: bool = False) -> str:
+        if not empty and self._free:
+            return self.url(self._free.pop())
         name = f"{self.prefix}_{uuid.uuid4().hex[:8]}"
         self._create(name, None if empty else self.template_name)
+        if not empty:
+            self._reusable.add(name)
         return self.url(name)
 
     def drop(self, url: str) -> None:
         name = sa.engine.make_url(url).database
+        if name in self._reusable and self._restore(name):
+            self._free.append(name)
+            return
+        self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        self._reusable.discard(name)
+        engine = self._engines.pop(name, None)
+        if engine is not None:
+            engine.dispose()
         with self.admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
+    def _restore(self, name: str) -> bool:
+        """Put the database back as the template had it; False where that cannot be shown."""
+        if name not in self._engines:
+            self._engines[name] = sa.create_engine(
+                normalise_database_url(self.url(name)), pool_size=1, max_overflow=0)
+        try:
+            with self._engines[name].begin() as conn:
+                conn.execute(sa.text(
+                    "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+                if conn.execute(sa.text(_SCHEMA_FINGERPRINT)).scalar() != self._schema:
+                    return False
+                differs = set(conn.execute(self._differs_sql).scalar())
+                if differs:
+                    redo = set().union(*(self._reach[name] for name in differs))
+                    for table in reversed(self._tables):
+                        if table in redo:
+                            conn.execute(sa.text(f'DELETE FROM public."{table}"'))
+                    for table in self._tables:
+                        if table in redo and self._rows_md5[table] is not None:
+                            columns = self._columns[table]
+                            conn.execute(sa.text(
+                                f'INSERT INTO public."{table}" ({columns}) OVERRIDING SYSTEM '
+                                f'VALUE SELECT {columns} FROM "{SNAPSHOT}"."{table}"'))
+                conn.execute(self._sequences_sql)
+                if differs and conn.execute(self._differs_sql).scalar():
+                    return False
+            return True
+        except sa.exc.DBAPIError:
+            return False
+
     def close(self) -> None:
-        self.drop(self.url(self.template_name))
+        for name in list(self._reusable):
+            self._drop(name)
+        self._drop(self.template_name)
         self.admin.dispose()
+
+
+SNAPSHOT = "sd_test_template_rows"
+
+# What `public` is made of; a test that changed it (DDL) leaves a database that is dropped.
+_SCHEMA_FINGERPRINT = """
+SELECT md5(concat_ws('|',
+  (SELECT string_agg(concat_ws(':', c.oid, c.relname, c.relkind, c.relnatts), ','
+                     ORDER BY c.oid)
+     FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace),
+  (SELECT string_agg(concat_ws(':', a.attrelid, a.attnum, a.atttypid, a.attnotnull,
+                               a.attisdropped, a.atthasdef), ',' ORDER BY a.attrelid, a.attnum)
+     FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    WHERE c.relnamespace = 'public'::regnamespace AND a.attnum > 0),
+  (SELECT string_agg(oid::text, ',' ORDER BY oid) FROM pg_constraint
+    WHERE connamespace = 'public'::regnamespace),
+  (SELECT string_agg(t.oid::text, ',' ORDER BY t.oid) FROM pg_trigger t
+     JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = 'public'::regnamespace),
+  (SELECT string_agg(oid::text, ',' ORDER BY oid) FROM pg_proc
+    WHERE pronamespace = 'public'::regnamespace),
+  (SELECT string_agg(oid::text, ',' ORDER BY oid) FROM pg_type
+    WHERE typnamespace = 'public'::regnamespace)))
+"""
+
+
+def _rows_md5(schema: str, table: str) -> str:
+    """An md5 of all the rows of a table, in an order that does not depend on storage."""
+    return (f"""SELECT md5(string_agg(r::text, E'\\n' ORDER BY r::text))
+                FROM "{schema}"."{table}" r""")
 
 
 @pytest.fixture(scope="session")

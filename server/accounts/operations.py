@@ -15,7 +15,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import false, select, update
 from sqlalchemy.orm import Session
@@ -35,9 +35,20 @@ MAX_PASSWORD_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 
-_hasher = PasswordHasher()
+_profile = "RFC_9106_LOW_MEMORY"
+_hasher = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
 # Verifying against this keeps a login for an unknown username as slow as for a known one.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def use_password_profile(name: str) -> None:
+    """Hash new passwords with argon2.profiles.<name> (config ARGON2_PROFILE: RFC 9106's
+    low-memory profile, CHEAPEST in tests). A stored hash carries its own parameters, so old
+    ones still verify, and a login rehashes them to the current profile."""
+    global _profile, _hasher, _DUMMY_HASH
+    if name != _profile:
+        _profile, _hasher = name, PasswordHasher.from_parameters(getattr(profiles, name))
+        _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 def _rule_error(err: RuleError) -> dict:
