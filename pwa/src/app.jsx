@@ -7,6 +7,7 @@ import { CHOSEN_MPP_KEY, getStorage, readItem, writeItem } from './storage.js';
 import { registerServiceWorker } from './sw-register.js';
 import { forgetPush } from './push.js';
 import { isSyncNowMessage } from '../service-worker/push.js';
+import { AppContext } from './app-context.js';
 import { Loading } from './views/common.jsx';
 import { MppDetail } from './views/mpp-detail.jsx';
 import { MppList } from './views/mpp-list.jsx';
@@ -151,7 +152,11 @@ export function App() {
       setStarting(false);
     }
   };
-  const syncNow = () => engine.sync();
+  const syncNow = useCallback(() => engine.sync(), [engine]);
+  const context = useMemo(
+    () => ({ t, lang, engine, api, sync, states, navigate, onSyncNow: syncNow }),
+    [t, lang, engine, api, sync, states, navigate, syncNow],
+  );
 
   const signedIn = async (result) => {
     await setToken(result.token);
@@ -202,22 +207,9 @@ export function App() {
   } else if (route.name === 'service') {
     view = <ServiceDetail key={route.code} t={t} lang={lang} code={route.code} onStart={startApplication} starting={starting} />;
   } else if (route.name === 'applications') {
-    view = <Applications t={t} lang={lang} sync={sync} states={states} onSyncNow={syncNow} engine={engine} />;
+    view = <Applications />;
   } else if (route.name === 'application') {
-    view = (
-      <ApplicationView
-        key={route.id}
-        t={t}
-        lang={lang}
-        route={route}
-        sync={sync}
-        engine={engine}
-        states={states}
-        navigate={navigate}
-        onSyncNow={syncNow}
-        api={api}
-      />
-    );
+    view = <ApplicationView key={route.id} route={route} />;
   } else if (route.name === 'signin' || route.name === 'profile') {
     // Either address shows whichever of the two fits: the profile needs a session, and
     // signing in again with one is pointless.
@@ -232,7 +224,7 @@ export function App() {
   const accountRoute = route.name === 'signin' || route.name === 'profile';
 
   return (
-    <>
+    <AppContext.Provider value={context}>
       <header class="site-header">
         <a class="brand" href={hrefFor({ name: 'list' })}>
           <img class="brand-icon" src="/icons/icon.svg" alt="" width="40" height="40" />
@@ -291,7 +283,7 @@ export function App() {
           </button>
         </div>
       )}
-    </>
+    </AppContext.Provider>
   );
 }
 

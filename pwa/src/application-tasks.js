@@ -4,9 +4,8 @@
 //
 // The server decides what is complete (submit answers `incomplete` with the details); this
 // only tells the citizen where they stand, using the catalog's own data (required flags,
-// requirement list) and the server's verdicts (review status, invalid reasons).
-
-export const EDITABLE_STATES = new Set(['draft', 'revision_requested']);
+// requirement list), the published state machine (which states the citizen may edit: see
+// states.js) and the server's verdicts (review status, invalid reasons).
 
 function blank(value) {
   return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
@@ -62,15 +61,18 @@ export function requirementStatus(requirement, app, documents) {
 
 const BLOCKING = new Set(['missing', 'failed', 'invalid', 'rejected']);
 
-/** Everything the task list shows, and whether submitting makes sense now. */
-export function taskList(service, app, documents) {
+/**
+ * Everything the task list shows, and whether submitting makes sense now. `states` is
+ * stateRules(published) from states.js (the server's state machine).
+ */
+export function taskList(service, app, documents, states) {
   const requirements = (Array.isArray(service?.requirements) ? service.requirements : []).map((r) => ({
     spec: r,
     ...requirementStatus(r, app, documents),
   }));
   const data = dataStatus(service, app);
   const blocking = requirements.filter((r) => BLOCKING.has(r.state) && (r.required || r.state !== 'missing'));
-  const editable = EDITABLE_STATES.has(app?.state || 'draft');
+  const editable = states.editable(app?.state || 'draft');
   const submitted = Boolean(app?.pending?.submit);
   return {
     data,

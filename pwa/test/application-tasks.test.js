@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { stateRules } from '../src/states.js';
 import { dataStatus, missingFields, requirementStatus, sortedApplications, taskList, todayWib, walletMatches } from '../src/application-tasks.js';
+
+// The state machine as the server publishes it (held equal to sync/states.describe() by
+// tests/unit/test_rule_vectors.py).
+const published = JSON.parse(readFileSync(new URL('../../tests/vectors/states.json', import.meta.url), 'utf8'));
+const states = stateRules(published);
 
 const service = {
   code: 'langsa.imigrasi.paspor-baru',
@@ -68,14 +75,21 @@ describe('the task list', () => {
   it('allows submitting only when the data and every required document are there', () => {
     const docs = { d1: { id: 'd1', status: 'ready' }, d2: { id: 'd2', status: 'local' } };
     const partial = app({ fields: { full_name: 'Siti', nik: '1174011205900003' }, requirements: [{ code: 'ktp', document_id: 'd1' }] });
-    let list = taskList(service, partial, docs);
+    let list = taskList(service, partial, docs, states);
     assert.equal(list.canSubmit, false);
     assert.deepEqual(list.blocking, ['kk']); // the optional akta does not block
     const full = app({ fields: partial.fields, requirements: [{ code: 'ktp', document_id: 'd1' }, { code: 'kk', document_id: 'd2' }] });
-    list = taskList(service, full, docs);
+    list = taskList(service, full, docs, states);
     assert.equal(list.canSubmit, true); // a queued photo is sent before the submit
-    assert.equal(taskList(service, { ...full, state: 'submitted' }, docs).canSubmit, false);
-    assert.equal(taskList(service, { ...full, pending: { submit: true } }, docs).canSubmit, false);
+    assert.equal(taskList(service, { ...full, state: 'submitted' }, docs, states).canSubmit, false);
+    assert.equal(taskList(service, { ...full, pending: { submit: true } }, docs, states).canSubmit, false);
+  });
+  it('lets the citizen edit in the states the published machine says, and no other', () => {
+    const editable = published.states.filter((s) => s.citizen_editable).map((s) => s.name);
+    assert.deepEqual(editable.sort(), ['draft', 'revision_requested']);
+    for (const s of published.states) {
+      assert.equal(taskList(service, app({ state: s.name }), {}, states).editable, s.citizen_editable, s.name);
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { useApp } from '../app-context.js';
 import { sortedApplications } from '../application-tasks.js';
 import { formatDateTime, pick } from '../format.js';
 import { hrefFor } from '../router.js';
@@ -9,7 +10,8 @@ import { SyncStatus } from './sync-status.jsx';
  * #/permohonan: the citizen's applications on this phone and from the MPP, newest first,
  * with the notifications inbox above (what needs them first).
  */
-export function Applications({ t, lang, sync, states, onSyncNow, engine }) {
+export function Applications() {
+  const { t, lang, sync, states, onSyncNow, engine } = useApp();
   const { view, status } = sync;
   const list = sortedApplications(view.applications);
   const services = useServices(list.map((a) => a.service_id));

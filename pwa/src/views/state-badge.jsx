@@ -1,23 +1,15 @@
 import { useMemo } from 'preact/hooks';
+import { stateRules } from '../states.js';
 import { useJson } from '../use-json.js';
 
 /**
- * The state machine's labels come from the server (GET /api/sync/states, cached by the
- * service worker); the app keeps no copy. Until it arrives, the raw name is shown.
+ * The state machine comes from the server (GET /api/sync/states, cached by the service
+ * worker); the app keeps no copy (see ../states.js). Until it arrives, the raw name is shown
+ * and `ready` is false.
  */
 export function useStates(lang) {
   const { data } = useJson('/api/sync/states');
-  return useMemo(() => {
-    const byName = new Map((data?.states || []).map((s) => [s.name, s]));
-    return {
-      label: (name) => {
-        const s = byName.get(name);
-        if (!s) return name || '';
-        return lang === 'en' ? s.label_en : s.label_id;
-      },
-      editable: (name) => Boolean(byName.get(name)?.citizen_editable),
-    };
-  }, [data, lang]);
+  return useMemo(() => stateRules(data, lang), [data, lang]);
 }
 
 const TONES = {
