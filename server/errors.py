@@ -7,6 +7,7 @@ shape here, so no route has its own error format.
 from __future__ import annotations
 
 import logging
+import traceback
 
 import marshmallow as ma
 from flask import Flask, jsonify, request
@@ -126,8 +127,17 @@ def handle_rate_limited(err):
 
 
 def handle_unexpected(err: Exception):
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    log.error("unhandled error on %s %s\n%s", request.method, request.path, safe_traceback(err))
     return error_response(500, "internal_error", translate("internal_error"))
+
+
+def safe_traceback(err: BaseException) -> str:
+    """The traceback of `err` (and of its causes) with every NIK and phone number masked.
+    The engines hide a failed statement's bound values (hide_parameters), but a driver's
+    own message may still quote one (PostgreSQL's "Key (phone)=(...) already exists")."""
+    from .logging_setup import mask_personal_data
+
+    return mask_personal_data("".join(traceback.format_exception(err)).rstrip())
 
 
 def _unknown_fields(messages) -> list[str]:
