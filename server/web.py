@@ -14,6 +14,7 @@ from swagger_ui_bundle import swagger_ui_path
 from .access import allow
 from .errors import ApiError
 from .extensions import db
+from .json_input import JsonRequest
 
 log = logging.getLogger(__name__)
 
@@ -137,5 +138,6 @@ def security_headers(response):
 
 
 def init_app(app: Flask) -> None:
+    app.request_class = JsonRequest  # every get_json() survives a body nested too deeply
     app.register_blueprint(bp)
     app.after_request(security_headers)

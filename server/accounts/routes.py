@@ -13,6 +13,7 @@ from ..audit.operations import record
 from ..errors import ApiError, ErrorSchema
 from ..extensions import Blueprint, db, limiter
 from ..i18n import translate
+from ..json_input import json_body
 from . import operations as ops
 from .delivery import channel_from_config
 from .models import Officer, utcnow
@@ -30,7 +31,7 @@ BEARER = [{"bearerAuth": []}]
 
 def _phone_key() -> str:
     """Rate-limit key: the phone number as normalised, so spellings share one budget."""
-    body = request.get_json(silent=True) or {}
+    body = json_body(silent=True) or {}
     raw = body.get("phone") if isinstance(body, dict) else None
     return "phone:" + (normalise_phone(raw) or str(raw)[:32] if isinstance(raw, str) else "-")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
 
 from sync import states
 from sync.errors import SyncError
@@ -12,7 +12,8 @@ from sync.push import push
 
 from ..access import allow, current_principal
 from ..errors import ApiError, ErrorSchema
-from ..extensions import Blueprint, db, refuse_unstorable_text, too_deep
+from ..extensions import Blueprint, db
+from ..json_input import json_body
 from ..i18n import current_language
 from .schemas import (
     PullRequestSchema, PullResponseSchema, PushRequestSchema, PushResponseSchema, StatesSchema,
@@ -32,19 +33,6 @@ def unit_of_work() -> SqlUnitOfWork:
     return uow
 
 
-def _body():
-    if request.content_length and not request.is_json:
-        raise ApiError(415, "unsupported_media_type")
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:
-        raise too_deep() from None
-    if body is None:
-        raise ApiError(400, "invalid_json")
-    refuse_unstorable_text(body, "json")
-    return body
-
-
 def _sync_error(err: SyncError) -> ApiError:
     error = ApiError(err.status, err.code, err.details)
     error.message_override = err.message(current_language())
@@ -61,7 +49,7 @@ def _sync_error(err: SyncError) -> ApiError:
 @blp.alt_response(413, schema=ErrorSchema, description="batch over the limit")
 def sync_push():
     """Kirim perubahan / Push mutations: each applied once, in order, or stored as rejected."""
-    body = _body()
+    body = json_body()
     db.session.close()  # the engine uses its own connection; hold no other open transaction
     try:
         result = push(unit_of_work(), str(current_principal().citizen.id), body,
@@ -79,7 +67,7 @@ def sync_push():
 @blp.alt_response(403, schema=ErrorSchema, description="client group of another citizen")
 def sync_pull():
     """Ambil perubahan / Pull what changed in my space since the cookie."""
-    body = _body()
+    body = json_body()
     db.session.close()
     try:
         result = pull(unit_of_work(), str(current_principal().citizen.id), body)
