@@ -20,7 +20,7 @@ from server.audit.models import AuditEvent
 from server.catalog.models import CatalogMeta, Service
 from server.extensions import db
 from sync import documents, reconcile, tickets
-from tests.api.test_sync_api import Device
+from tests.api.devices import Device
 from tests.helpers import assert_error
 
 PASPOR = "langsa.imigrasi.paspor-baru"

@@ -6,22 +6,13 @@ database and that the stored file is gone (invalid) or present and private (read
 """
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from tests.uploads.conftest import (
     document, image_bytes, pdf_bytes, png_header_only, sha256, stored_files, stored,
     upload_row,
 )
-
-
-def finish(app, tus, data: bytes, content_type: str, **create):
-    """Upload `data` declared as `content_type`; the document and the upload row."""
-    document_id = str(uuid.uuid4())
-    url = tus.upload(data, chunk=256 * 1024, content_type=content_type,
-                     document_id=document_id, **create)
-    return document(app, document_id), upload_row(app, url)
+from tests.uploads.helpers import finish, jpeg_with_location
 
 
 def assert_invalid(app, doc, row, words_id: str, words_en: str):
@@ -137,26 +128,6 @@ def test_the_reason_follows_no_request_language(app, client, citizen):
     tus = Tus(client, {**citizen["headers"], "Accept-Language": "en"})
     doc, row = finish(app, tus, b"plain text", "image/jpeg")
     assert doc.reason.startswith("Berkas bukan") and "/ The file is not" in doc.reason
-
-
-def jpeg_with_location(xmp: bool = False) -> bytes:
-    import io
-
-    from PIL import Image
-
-    image = Image.open(io.BytesIO(image_bytes("JPEG", size=(120, 90))))
-    exif = Image.Exif()
-    exif[0x0112] = 6  # orientation: must survive
-    exif[0x010F] = "Samsung"
-    exif[0x8825] = {1: "S", 2: (6.0, 10.0, 30.5), 3: "E", 4: (106.0, 49.0, 0.0)}
-    exif.get_ifd(0x8769)[0x9003] = "2026:11:23 10:00:00"
-    buffer = io.BytesIO()
-    extra = {}
-    if xmp:
-        extra["xmp"] = (b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><rdf:Description '
-                        b'exif:GPSLatitude="6,10.5S"/></rdf:RDF></x:xmpmeta>')
-    image.save(buffer, "JPEG", exif=exif, quality=90, **extra)
-    return buffer.getvalue()
 
 
 @pytest.mark.parametrize("xmp", [False, True], ids=["exif", "exif+xmp"])

@@ -13,7 +13,7 @@ from server.audit.models import AuditEvent
 from server.extensions import db
 from server.uploads.models import Upload
 from tests.uploads.conftest import image_bytes, stored_files
-from tests.uploads.test_content_checks import finish
+from tests.uploads.helpers import finish
 
 PASPOR = "langsa.imigrasi.paspor-baru"
 

@@ -20,7 +20,7 @@ from tests.helpers import assert_error
 from tests.uploads.conftest import (
     Tus, document, image_bytes, pdf_bytes, png_header_only, sha256, upload_row,
 )
-from tests.uploads.test_content_checks import finish, jpeg_with_location
+from tests.uploads.helpers import finish, jpeg_with_location
 
 PASPOR = "langsa.imigrasi.paspor-baru"  # MPP Langsa, agency imigrasi
 
