@@ -2,10 +2,10 @@
 
 Database-facing tests take the `app` (or `client`, `runner`) fixture and run once per
 backend. PostgreSQL comes from TEST_DATABASE_URL; where it is unset those runs skip and say
-why, where it is set and the server does not answer they fail. Each test starts from the template's rows: a template is
-migrated and loaded with the demo catalog once per session; on SQLite each test gets a copy of
-its file, on PostgreSQL one database per test process is put back to the template's rows after
-each test (PostgresDatabases says how, and proves it).
+why, where it is set and the server does not answer they fail. Each test starts from the
+template's rows: a template is migrated and loaded with the demo catalog once per session; on
+SQLite each test gets a copy of its file, on PostgreSQL one database per test process is put
+back to the template's rows after each test (PostgresDatabases says how, and proves it).
 """
 from __future__ import annotations
 
@@ -17,11 +17,25 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, Phase, settings
 
 from server import create_app
 from server.catalog.loader import load_catalog
 from server.config import normalise_database_url
 from server.extensions import db
+
+# Hypothesis profiles, chosen with `pytest --hypothesis-profile NAME`: "ci" (the default, what
+# `make test` runs), "dev" (a quick look while editing: a tenth of the examples) and "debug"
+# (dev, and the first failure reported unshrunk). Tests that need a fixed budget (the OpenAPI
+# fuzz) say so in their own @settings.
+settings.register_profile(
+    "ci", max_examples=100, stateful_step_count=80, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+settings.register_profile("dev", parent=settings.get_profile("ci"), max_examples=10,
+                          stateful_step_count=30)
+settings.register_profile("debug", parent=settings.get_profile("dev"),
+                          phases=(Phase.explicit, Phase.reuse, Phase.generate))
+settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CATALOG = ROOT / "data" / "catalog"

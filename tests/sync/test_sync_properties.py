@@ -29,14 +29,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import os
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
@@ -48,18 +47,6 @@ from sync.push import push
 
 from .backends import BACKENDS
 from .factories import KK_CHANGE, NIK_BUDI, NIK_SITI, NOW, PASPOR, PROFILE_BUDI
-
-# SYNC_PROPERTY_EXAMPLES / _STEPS scale the run; SYNC_PROPERTY_SHRINK=0 reports the first
-# failure unshrunk (fast, for trying out a suspected bug).
-SETTINGS = settings(
-    max_examples=int(os.environ.get("SYNC_PROPERTY_EXAMPLES", "100")),
-    stateful_step_count=int(os.environ.get("SYNC_PROPERTY_STEPS", "80")),
-    deadline=None,
-    print_blob=True,  # a failure prints the blob that replays it exactly
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-    phases=(tuple(Phase) if os.environ.get("SYNC_PROPERTY_SHRINK", "1") != "0"
-            else (Phase.explicit, Phase.reuse, Phase.generate)),
-)
 
 CITIZEN_A = "5da00000-0000-4000-8000-00000000000a"
 CITIZEN_B = "5da00000-0000-4000-8000-00000000000b"
@@ -740,7 +727,8 @@ class SyncMachine(RuleBasedStateMachine):
 
 @pytest.mark.parametrize("backend", sorted(BACKENDS))
 def test_sync_converges_exactly_once_under_faults(backend: str) -> None:
-    run_state_machine_as_test(lambda: SyncMachine(BACKENDS[backend]), settings=SETTINGS)
+    # Examples and steps come from the Hypothesis profile (tests/conftest.py: ci, dev, debug).
+    run_state_machine_as_test(lambda: SyncMachine(BACKENDS[backend]), settings=settings())
 
 
 def test_the_machine_reaches_the_interesting_paths() -> None:
