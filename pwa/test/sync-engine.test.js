@@ -4,7 +4,8 @@ import { describe, it } from 'node:test';
 import { createEngine } from '../src/sync/engine/engine.js';
 import { idbStore } from '../src/sync/adapters/idb-store.js';
 import { FakeServer } from './fakes/fake-server.js';
-import { FaultTransport, FaultUploader, memoryLocks, seeded } from './fakes/fault-transport.js';
+import { FaultTransport, FaultUploader, seeded } from './fakes/fault-transport.js';
+import { webLocks } from '../src/sync/adapters/web-locks.js';
 
 let dbCounter = 0;
 const noTimers = { setTimeout: () => 0, clearTimeout: () => {} }; // tests drive sync() themselves
@@ -15,7 +16,7 @@ function setup({ faults, seed = 1, citizen = 'citizen-1' } = {}) {
   const random = seeded(seed);
   const transport = new FaultTransport(server, { citizen, random, faults });
   const uploader = new FaultUploader(transport);
-  const lock = memoryLocks();
+  const lock = webLocks(null); // the page-only fallback (no Web Locks API), shared by the "tabs"
   let ids = 0;
   const newId = () => `00000000-0000-4000-8000-${String(++ids + seed * 1000).padStart(12, '0')}`;
   const make = (overrides = {}) =>

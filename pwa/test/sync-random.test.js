@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { createEngine } from '../src/sync/engine/engine.js';
 import { idbStore } from '../src/sync/adapters/idb-store.js';
 import { FakeServer } from './fakes/fake-server.js';
-import { FaultTransport, FaultUploader, memoryChannelHub, memoryLocks, seeded } from './fakes/fault-transport.js';
+import { FaultTransport, FaultUploader, memoryChannelHub, seeded } from './fakes/fault-transport.js';
+import { webLocks } from '../src/sync/adapters/web-locks.js';
 
 const RUNS = Number(process.env.SYNC_RUNS || 25);
 const noTimers = { setTimeout: () => 0, clearTimeout: () => {} };
@@ -22,7 +23,7 @@ async function run(seed) {
     faults: { dropBefore: 0.15, dropAfter: 0.15, serverError: 0.1, duplicate: 0.15 },
   });
   const uploader = new FaultUploader(transport);
-  const lock = memoryLocks();
+  const lock = webLocks(null); // the page-only fallback (no Web Locks API), shared by the "tabs"
   const name = `random-${seed}`;
   let counter = 0;
   const newId = () => `00000000-0000-4000-8000-${String(++counter).padStart(12, '0')}`;
@@ -72,7 +73,7 @@ async function run(seed) {
     await Promise.all(tabs.map((t) => t.sync()));
   }
   await Promise.all(tabs.map((t) => t.sync()));
-  await new Promise((resolve) => setTimeout(resolve, 20)); // the last "changed" messages arrive
+  await channel.settled(); // every tab got the last "changed" message and refreshed its view
 
   const where = `seed ${seed}`;
   assert.equal(transport.maxInFlight, 1, `${where}: two pushes of one client at once`);

@@ -101,37 +101,21 @@ export class FaultUploader {
   }
 }
 
-/** The Web Locks API's request(name, {ifAvailable}, fn), in memory (shared by "tabs"). */
-export function memoryLocks() {
-  const tails = new Map();
-  const held = new Set();
-  return {
-    held,
-    async request(name, options, fn) {
-      if (options.ifAvailable && held.has(name)) return fn(null);
-      const previous = tails.get(name) ?? Promise.resolve();
-      let release;
-      const mine = new Promise((resolve) => (release = resolve));
-      tails.set(name, previous.then(() => mine));
-      await previous;
-      held.add(name);
-      try {
-        return await fn({ name });
-      } finally {
-        held.delete(name);
-        release();
-      }
-    },
-  };
-}
-
-/** BroadcastChannel between "tabs" in one process: a message reaches every other subscriber. */
+/** BroadcastChannel between "tabs" in one process: a message reaches every other subscriber.
+ * `hub.settled()` resolves once every message posted so far was delivered and each
+ * subscriber's handler (a promise, e.g. the engine's refresh) finished. */
 export function memoryChannelHub() {
   const subscribers = new Set();
-  return () => {
+  const pending = new Set();
+  const hub = () => {
     let mine = null;
     return {
-      post: (message) => setImmediate(() => subscribers.forEach((fn) => fn !== mine && fn(message))),
+      post(message) {
+        const delivery = new Promise((resolve) => setImmediate(resolve)).then(() =>
+          Promise.allSettled([...subscribers].filter((fn) => fn !== mine).map(async (fn) => fn(message))));
+        pending.add(delivery);
+        delivery.finally(() => pending.delete(delivery));
+      },
       subscribe(fn) {
         mine = fn;
         subscribers.add(fn);
@@ -139,4 +123,8 @@ export function memoryChannelHub() {
       },
     };
   };
+  hub.settled = async () => {
+    while (pending.size) await Promise.allSettled([...pending]);
+  };
+  return hub;
 }
