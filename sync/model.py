@@ -73,6 +73,7 @@ class ServiceSpec:
     agency_code: str = ""
     active: bool = True
     sla_days: int | None = None  # working days from submission (0: finished in the visit)
+    holidays: frozenset[dt.date] = frozenset()  # its MPP's, skipped by SLA working days
 
     def field(self, key: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.key == key), None)

@@ -40,6 +40,7 @@ from sync.space import local_date
 
 from ..accounts.models import Citizen
 from ..audit.models import AuditEvent
+from ..catalog.calendar import holidays_of
 from ..catalog.models import (
     Agency, CatalogMeta, DocumentType, Mpp, Requirement, Service, ServiceField,
 )
@@ -318,7 +319,7 @@ class SqlUnitOfWork:
             spec = ServiceSpec(code=row.code, ref_prefix=row.ref_prefix, fields=fields,
                                requirements=requirements, mpp_code=row.mpp,
                                agency_code=row.agency, active=row.active,
-                               sla_days=row.sla_days)
+                               sla_days=row.sla_days, holidays=holidays_of(conn, row.mpp))
         return spec
 
     def document_type(self, code: str) -> DocumentTypeSpec | None:
@@ -546,7 +547,7 @@ class SqlUnitOfWork:
         if service is not None:
             if application.submitted_at is not None and service.sla_days is not None:
                 due_on = workdays.due_date(local_date(application.submitted_at),
-                                           service.sla_days)
+                                           service.sla_days, service.holidays)
             field = service.field_with_profile_key("nik")
             value = application.fields.get(field.key) if field is not None else None
             nik = value if isinstance(value, str) and len(value) <= 16 else None

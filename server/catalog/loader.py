@@ -22,8 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from .models import (
-    DELIVERY_KINDS, DOCUMENT_FORMATS, FIELD_TYPES, MPP_STATUSES, PROFILE_KEYS, Agency,
-    CatalogMeta, DocumentType, Mpp, Requirement, Service, ServiceField,
+    DELIVERY_KINDS, DOCUMENT_FORMATS, FIELD_TYPES, MPP_STATUSES, PROFILE_KEYS, VISIT_AFTER,
+    Agency, CatalogMeta, Counter, CounterService, DocumentType, Holiday, Mpp, Requirement, Service,
+    ServiceField, VisitPolicy,
 )
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
@@ -59,6 +60,8 @@ class LoadSummary:
     agencies: int = 0
     services: int = 0
     deactivated: int = 0
+    holidays: int = 0
+    counters: int = 0
     changed: bool = False
     version: int = 0
 
@@ -134,6 +137,8 @@ class StandardSchema(_Strict):
     product_en = _text()
     delivery = ma.fields.String(required=True, validate=v.OneOf(DELIVERY_KINDS))
     legal_basis = _text(required=False)
+    visit_minutes = ma.fields.Integer(strict=True, validate=v.Range(min=5, max=480))
+    visit_after = ma.fields.String(validate=v.OneOf(VISIT_AFTER))
     fields = ma.fields.List(ma.fields.Nested(FieldSchema), required=True)
     requirements = ma.fields.List(ma.fields.Nested(RequirementSchema), required=True)
 
@@ -152,6 +157,7 @@ class OfferingSchema(_Strict):
     fee = ma.fields.Integer(strict=True, validate=v.Range(min=0))
     fee_note_id = _text(required=False)
     fee_note_en = _text(required=False)
+    visit_minutes = ma.fields.Integer(strict=True, validate=v.Range(min=5, max=480))
 
 
 class AgencySchema(_Strict):
@@ -175,18 +181,103 @@ class MppSchema(_Strict):
     hours_id = _text(required=False)
     hours_en = _text(required=False)
     agencies = ma.fields.List(ma.fields.Nested(AgencySchema), required=True)
+    holidays = ma.fields.List(ma.fields.Nested(lambda: LocalHolidaySchema()),
+                              load_default=list)
+    visits = ma.fields.Nested(lambda: VisitsSchema())
+
+
+# The one visit: opening hours, holidays, counters (docs/catalog-format.md).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
+DEFAULT_VISIT_MINUTES = 15
+DEFAULT_VISIT_AFTER = "ready"
+
+
+class ClockTime(ma.fields.Field):
+    """"HH:MM" as minutes after midnight. YAML reads an unquoted 12:00 as the number 720
+    (base 60), so a number is refused with a hint instead of being taken for minutes."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, str):
+            raise ma.ValidationError("write the time as text in quotes, e.g. '08:00'")
+        match = re.fullmatch(r"([01][0-9]|2[0-3]):([0-5][0-9])", value)
+        if not match:
+            raise ma.ValidationError("must be a time HH:MM between 00:00 and 23:59")
+        return int(match.group(1)) * 60 + int(match.group(2))
+
+
+class HolidaySchema(_Strict):
+    date = ma.fields.Date(required=True)
+    kind = ma.fields.String(required=True, validate=v.OneOf(("national", "cuti_bersama")))
+    name_id = _text()
+    name_en = _text()
+
+
+class LocalHolidaySchema(_Strict):
+    date = ma.fields.Date(required=True)
+    name_id = _text()
+    name_en = _text()
+
+
+class BreakSchema(_Strict):
+    start = ClockTime(required=True)
+    end = ClockTime(required=True)
+
+
+class HoursSchema(_Strict):
+    days = ma.fields.List(ma.fields.String(validate=v.OneOf(WEEKDAYS)), required=True,
+                          validate=v.Length(min=1))
+    open = ClockTime(required=True)
+    close = ClockTime(required=True)
+    breaks = ma.fields.List(ma.fields.Nested(BreakSchema), load_default=list)
+
+
+class WindowSchema(_Strict):
+    min_days = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=0, max=365))
+    max_days = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=0, max=365))
+
+
+class ShareSchema(_Strict):
+    online = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=0, max=100))
+    walk_in = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=0, max=100))
+    assisted = ma.fields.Integer(required=True, strict=True, validate=v.Range(min=0, max=100))
+
+
+class CounterSchema(_Strict):
+    code = ma.fields.String(required=True, validate=[v.Length(max=40), CODE])
+    name = _text(max_len=100)
+    agency = ma.fields.String(required=True, validate=v.Length(min=1, max=40))
+    desks = ma.fields.Integer(strict=True, load_default=1, validate=v.Range(min=1, max=50))
+    share = ma.fields.Nested(ShareSchema, required=True)
+    services = ma.fields.List(ma.fields.String(validate=v.Length(min=1, max=80)),
+                              validate=v.Length(min=1))
+
+
+class VisitsSchema(_Strict):
+    slot_minutes = ma.fields.Integer(strict=True, load_default=30,
+                                     validate=v.Range(min=5, max=240))
+    booking_window = ma.fields.Nested(WindowSchema,
+                                      load_default=lambda: {"min_days": 1, "max_days": 30})
+    max_open_bookings = ma.fields.Integer(strict=True, load_default=3,
+                                          validate=v.Range(min=1, max=50))
+    cancel_hold_minutes = ma.fields.Integer(strict=True, load_default=30,
+                                            validate=v.Range(min=0, max=1440))
+    hours = ma.fields.List(ma.fields.Nested(HoursSchema), required=True,
+                           validate=v.Length(min=1))
+    counters = ma.fields.List(ma.fields.Nested(CounterSchema), required=True,
+                              validate=v.Length(min=1))
 
 
 class CatalogFileSchema(_Strict):
     document_types = ma.fields.List(ma.fields.Nested(DocumentTypeSchema))
     service_standards = ma.fields.List(ma.fields.Nested(StandardSchema))
     mpp = ma.fields.Nested(MppSchema)
+    holidays = ma.fields.List(ma.fields.Nested(HolidaySchema))
 
     @ma.validates_schema
     def _not_empty(self, data, **_):
         if not data:
             raise ma.ValidationError(
-                "a catalog file needs document_types, service_standards or mpp")
+                "a catalog file needs document_types, service_standards, holidays or mpp")
 
 
 # ---------------------------------------------------------------------------------------
@@ -267,6 +358,8 @@ class _Parsed:
     document_types: dict[str, dict] = field(default_factory=dict)
     standards: dict[str, dict] = field(default_factory=dict)
     mpps: list[tuple[str, dict]] = field(default_factory=list)  # (file, data)
+    # None: no file of this load has `holidays` (the national calendar stays as it is).
+    holidays: dict[dt.date, dict] | None = None
 
 
 def _check_standard(std: dict, where: str, file: str, known_types: set[str]) -> list[CatalogError]:
@@ -401,8 +494,135 @@ def _validate(files: list[Path], session: Session) -> tuple[_Parsed, list[Catalo
                     errors.append(CatalogError(
                         file, spath, f"standard of agency kind '{std['agency_kind']}' cannot "
                                      f"be offered by agency kind '{agency['kind']}'"))
+        seen_local: set[dt.date] = set()
+        for i, day in enumerate(mpp["holidays"]):
+            if day["date"] in seen_local:
+                errors.append(CatalogError(file, f"mpp.holidays[{i}].date",
+                                           f"duplicate date {day['date'].isoformat()}"))
+            seen_local.add(day["date"])
+        if mpp.get("visits"):
+            errors.extend(_check_visits(mpp, parsed.standards, file))
         parsed.mpps.append((file, mpp))
+
+    holiday_origin: dict[dt.date, str] = {}
+    for file, data in loaded:
+        if "holidays" not in data:
+            continue
+        if parsed.holidays is None:
+            parsed.holidays = {}
+        for i, day in enumerate(data["holidays"]):
+            if day["date"] in parsed.holidays:
+                errors.append(CatalogError(
+                    file, f"holidays[{i}].date", f"duplicate date {day['date'].isoformat()} "
+                                                  f"(also in {holiday_origin[day['date']]})"))
+                continue
+            parsed.holidays[day["date"]] = day
+            holiday_origin[day["date"]] = file
     return parsed, errors
+
+
+def _check_visits(mpp: dict, standards: dict[str, dict], file: str) -> list[CatalogError]:
+    """Opening hours that make sense, counters of this MPP's agencies serving what those
+    agencies offer, and every offered service served by some counter."""
+    errs = []
+    visits = mpp["visits"]
+    window = visits["booking_window"]
+    if window["min_days"] > window["max_days"]:
+        errs.append(CatalogError(file, "mpp.visits.booking_window",
+                                 "min_days must not be after max_days"))
+    seen_days: set[str] = set()
+    for h, hours in enumerate(visits["hours"]):
+        where = f"mpp.visits.hours[{h}]"
+        for day in hours["days"]:
+            if day in seen_days:
+                errs.append(CatalogError(file, f"{where}.days",
+                                         f"'{day}' already has opening hours"))
+            seen_days.add(day)
+        if hours["open"] >= hours["close"]:
+            errs.append(CatalogError(file, f"{where}.close", "must be after open"))
+        last_end = hours["open"]
+        for b, pause in enumerate(sorted(hours["breaks"], key=lambda x: x["start"])):
+            if not hours["open"] < pause["start"] < pause["end"] < hours["close"]:
+                errs.append(CatalogError(file, f"{where}.breaks[{b}]",
+                                         "a break must start after opening, end after it "
+                                         "starts and before closing"))
+            elif pause["start"] < last_end:
+                errs.append(CatalogError(file, f"{where}.breaks[{b}]",
+                                         "breaks must not overlap"))
+            last_end = max(last_end, pause["end"])
+
+    offered = {a["code"]: {o["standard"]: o for o in a["services"]} for a in mpp["agencies"]}
+    served: set[tuple[str, str]] = set()
+    online_minutes: dict[tuple[str, str], int] = {}
+    codes: set[str] = set()
+    for c, counter in enumerate(visits["counters"]):
+        where = f"mpp.visits.counters[{c}]"
+        if counter["code"] in codes:
+            errs.append(CatalogError(file, f"{where}.code",
+                                     f"duplicate code '{counter['code']}'"))
+        codes.add(counter["code"])
+        share = counter["share"]
+        if share["online"] + share["walk_in"] + share["assisted"] != 100:
+            errs.append(CatalogError(file, f"{where}.share",
+                                     "online + walk_in + assisted must be 100 (percent)"))
+        if counter["agency"] not in offered:
+            errs.append(CatalogError(file, f"{where}.agency",
+                                     f"no agency '{counter['agency']}' in this MPP"))
+            continue
+        agency_offers = offered[counter["agency"]]
+        minutes = counter_minutes(counter["desks"], visits["slot_minutes"], share["online"])
+        for s, code in enumerate(counter.get("services", list(agency_offers))):
+            if code not in agency_offers:
+                errs.append(CatalogError(file, f"{where}.services[{s}]",
+                                         f"agency '{counter['agency']}' does not offer "
+                                         f"'{code}' in this MPP"))
+                continue
+            key = (counter["agency"], code)
+            served.add(key)
+            online_minutes[key] = max(online_minutes.get(key, 0), minutes)
+    for a, agency in enumerate(mpp["agencies"]):
+        for s, offer in enumerate(agency["services"]):
+            std = standards.get(offer["standard"])
+            key = (agency["code"], offer["standard"])
+            where = f"mpp.agencies[{a}].services[{s}]"
+            if key not in served:
+                errs.append(CatalogError(file, where, f"'{offer['standard']}' is served at no "
+                                                      "counter of mpp.visits.counters"))
+            elif std is not None:
+                need = visit_minutes(std, offer)
+                if need > online_minutes[key]:
+                    errs.append(CatalogError(
+                        file, where, f"a visit of {need} minutes fits in no counter's online "
+                                     f"time of one slot ({online_minutes[key]} minutes at most)"))
+    return errs
+
+
+def counter_minutes(desks: int, slot_minutes: int, share_percent: int) -> int:
+    """A channel's minutes of counter time in one slot: its share of desks x slot length."""
+    return desks * slot_minutes * share_percent // 100
+
+
+def visit_minutes(std: dict, offer: dict) -> int:
+    return offer.get("visit_minutes", std.get("visit_minutes", DEFAULT_VISIT_MINUTES))
+
+
+def opening_intervals(hours: list[dict]) -> dict[str, list[list[str]]]:
+    """{"0": [["08:00", "12:00"], ["13:00", "16:00"]], ...}: each weekday's open intervals
+    with the breaks taken out (Monday "0"), as stored in visit_policy.week."""
+    week: dict[str, list[list[str]]] = {}
+    for hours_ in hours:
+        intervals, start = [], hours_["open"]
+        for pause in sorted(hours_["breaks"], key=lambda x: x["start"]):
+            intervals.append([start, pause["start"]])
+            start = pause["end"]
+        intervals.append([start, hours_["close"]])
+        for day in hours_["days"]:
+            week[str(WEEKDAYS.index(day))] = [[_clock(a), _clock(b)] for a, b in intervals]
+    return dict(sorted(week.items()))
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -438,6 +658,8 @@ def _service_values(std: dict, offer: dict, agency: Agency, position: int) -> di
         "product_id": std["product_id"], "product_en": std["product_en"],
         "delivery": std["delivery"],
         "legal_basis": std.get("legal_basis", ""),
+        "visit_minutes": visit_minutes(std, offer),
+        "visit_after": std.get("visit_after", DEFAULT_VISIT_AFTER),
     }
     words = [std["code"], std["name_id"], std["name_en"], std["description_id"],
              std["description_en"], std["product_id"], std["product_en"], agency.name,
@@ -461,6 +683,67 @@ def _sync_children(existing: list, items: list[dict], key: str, make, values) ->
     return out
 
 
+def _upsert_holidays(session: Session, mpp_id: int | None, days: dict[dt.date, dict],
+                     kind: str | None = None) -> int:
+    """Make the holidays of one scope (national: mpp_id None) exactly `days`."""
+    scope = Holiday.mpp_id.is_(None) if mpp_id is None else Holiday.mpp_id == mpp_id
+    existing = {h.day: h for h in session.scalars(select(Holiday).where(scope))}
+    for day, data in days.items():
+        row = existing.pop(day, None) or Holiday(mpp_id=mpp_id, day=day)
+        _set(row, {"kind": kind or data["kind"], "name_id": data["name_id"],
+                   "name_en": data["name_en"]})
+        session.add(row)
+    for row in existing.values():
+        session.delete(row)
+    return len(days)
+
+
+def _upsert_visits(session: Session, mpp: Mpp, data: dict | None, summary: LoadSummary
+                   ) -> None:
+    """The MPP's visit policy and counters (None: it takes no bookings)."""
+    policy = session.get(VisitPolicy, mpp.id)
+    counters = {c.code: c for c in session.scalars(select(Counter).where(
+        Counter.mpp_id == mpp.id).options(selectinload(Counter.services)))}
+    if data is None:
+        if policy is not None:
+            session.delete(policy)
+        for counter in counters.values():
+            counter.active = False
+        return
+    if policy is None:
+        policy = VisitPolicy(mpp_id=mpp.id)
+        session.add(policy)
+    _set(policy, {"slot_minutes": data["slot_minutes"],
+                  "window_min_days": data["booking_window"]["min_days"],
+                  "window_max_days": data["booking_window"]["max_days"],
+                  "max_open_bookings": data["max_open_bookings"],
+                  "cancel_hold_minutes": data["cancel_hold_minutes"],
+                  "week": opening_intervals(data["hours"])})
+    agencies = {a.code: a for a in mpp.agencies}
+    services = {(s.agency_id, s.standard_code): s for s in session.scalars(
+        select(Service).join(Agency).where(Agency.mpp_id == mpp.id, Service.active.is_(True)))}
+    listed = set()
+    for position, c in enumerate(data["counters"]):
+        agency = agencies[c["agency"]]
+        counter = counters.get(c["code"]) or Counter(code=c["code"], mpp_id=mpp.id)
+        _set(counter, {"agency_id": agency.id, "name": c["name"], "desks": c["desks"],
+                       "share_online": c["share"]["online"],
+                       "share_walk_in": c["share"]["walk_in"],
+                       "share_assisted": c["share"]["assisted"], "position": position,
+                       "active": True})
+        standards = c.get("services") or [s.standard_code for s in agency.services
+                                          if s.active]
+        wanted = [services[(agency.id, code)] for code in standards]
+        if [s.id for s in counter.services] != [s.id for s in wanted]:
+            counter.services = wanted
+        session.add(counter)
+        listed.add(c["code"])
+        summary.counters += 1
+    for code, counter in counters.items():
+        if code not in listed:
+            counter.active = False
+
+
 def _upsert_service(service: Service, std: dict) -> None:
     service.fields = _sync_children(
         service.fields, std["fields"], "key", lambda k: ServiceField(key=k),
@@ -480,7 +763,7 @@ def _upsert_service(service: Service, std: dict) -> None:
 
 
 def _upsert_mpp(session: Session, data: dict, standards: dict[str, dict],
-                summary: LoadSummary) -> None:
+                summary: LoadSummary) -> Mpp:
     mpp = session.scalars(select(Mpp).where(Mpp.code == data["code"]).options(
         selectinload(Mpp.agencies).selectinload(Agency.services))).one_or_none()
     if mpp is None:
@@ -524,6 +807,7 @@ def _upsert_mpp(session: Session, data: dict, standards: dict[str, dict],
             kept_agencies.append(agency)
     mpp.agencies = kept_agencies
     summary.mpps += 1
+    return mpp
 
 
 def catalog_digest(session: Session) -> str:
@@ -539,7 +823,14 @@ def catalog_digest(session: Session) -> str:
          ("code", "name_id", "name_en", "validity_days"))
     mpp_cols = [c.key for c in Mpp.__table__.columns]
     feed(session.scalars(select(Mpp).order_by(Mpp.code)), mpp_cols)
-    for model in (Agency, Service, ServiceField, Requirement):
+    feed(session.scalars(select(Holiday).order_by(Holiday.mpp_id.nulls_first(), Holiday.day)),
+         [c.key for c in Holiday.__table__.columns if c.key != "id"])
+    feed(session.scalars(select(VisitPolicy).order_by(VisitPolicy.mpp_id)),
+         [c.key for c in VisitPolicy.__table__.columns])
+    feed(session.scalars(select(CounterService).order_by(CounterService.counter_id,
+                                                         CounterService.service_id)),
+         ("counter_id", "service_id"))
+    for model in (Agency, Service, ServiceField, Requirement, Counter):
         cols = [c.key for c in model.__table__.columns]
         feed(session.scalars(select(model).order_by(model.id)), cols)
     return h.hexdigest()
@@ -576,8 +867,14 @@ def load_catalog(paths: Iterable[str | Path], session: Session) -> LoadSummary:
     with session.no_autoflush:
         _upsert_document_types(session, parsed.document_types)
         session.flush()
+        if parsed.holidays is not None:
+            summary.holidays += _upsert_holidays(session, None, parsed.holidays)
         for _file, mpp in parsed.mpps:
-            _upsert_mpp(session, mpp, parsed.standards, summary)
+            row = _upsert_mpp(session, mpp, parsed.standards, summary)
+            session.flush()
+            summary.holidays += _upsert_holidays(
+                session, row.id, {d["date"]: d for d in mpp["holidays"]}, kind="local")
+            _upsert_visits(session, row, mpp.get("visits"), summary)
             session.flush()
     meta = get_meta(session)
     digest = catalog_digest(session)

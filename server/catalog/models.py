@@ -99,6 +99,10 @@ class Service(db.Model):
     product_en: Mapped[str] = mapped_column(String(200), default="")
     delivery: Mapped[str] = mapped_column(String(20))
     legal_basis: Mapped[str] = mapped_column(String(200), default="")
+    # The one visit (migration 0012): minutes at the counter, and when booking opens
+    # ("ready", or "accepted": as soon as the requirements are accepted, e.g. biometrics).
+    visit_minutes: Mapped[int] = mapped_column(default=15)
+    visit_after: Mapped[str] = mapped_column(String(20), default="ready")
     position: Mapped[int] = mapped_column(default=0)
     # False once a load of its MPP no longer offers it; kept for applications that cite it.
     active: Mapped[bool] = mapped_column(default=True)
@@ -156,3 +160,75 @@ class Requirement(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     service: Mapped[Service] = relationship(back_populates="requirements")
+
+
+# ---------------------------------------------------------------------------------------
+# The one visit (migration 0012): opening hours, holidays, counters. Catalog data, loaded
+# with the rest of the catalog (docs/catalog-format.md, "visits" and "holidays").
+
+VISIT_AFTER = ("ready", "accepted")  # when a citizen may book: ready, or requirements accepted
+HOLIDAY_KINDS = ("national", "cuti_bersama", "local")
+CHANNELS = ("online", "walk_in", "assisted")
+
+
+class Holiday(db.Model):
+    """A day with no service: national (mpp_id NULL) or one MPP's local closure. Counted
+    out of SLA working days and of bookable days."""
+
+    __tablename__ = "holiday"
+    __table_args__ = (UniqueConstraint("mpp_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mpp_id: Mapped[int | None] = mapped_column(ForeignKey("mpp.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name_id: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+
+
+class VisitPolicy(db.Model):
+    """How an MPP takes booked visits. An MPP without one takes no bookings."""
+
+    __tablename__ = "visit_policy"
+
+    mpp_id: Mapped[int] = mapped_column(ForeignKey("mpp.id"), primary_key=True)
+    slot_minutes: Mapped[int]
+    window_min_days: Mapped[int]
+    window_max_days: Mapped[int]
+    max_open_bookings: Mapped[int]
+    cancel_hold_minutes: Mapped[int]
+    # {"0": [["08:00", "12:00"], ["13:00", "16:00"]], ...}: open intervals per weekday
+    # (Monday "0"), breaks already taken out; a weekday not in it is closed.
+    week: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Counter(db.Model):
+    """A counter (loket) of one agency, with the services it serves and how its time is
+    split between channels (percentages of desks x slot_minutes in each slot)."""
+
+    __tablename__ = "mpp_counter"
+    __table_args__ = (UniqueConstraint("mpp_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mpp_id: Mapped[int] = mapped_column(ForeignKey("mpp.id"), index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(100))
+    desks: Mapped[int] = mapped_column(default=1)
+    share_online: Mapped[int]
+    share_walk_in: Mapped[int]
+    share_assisted: Mapped[int]
+    position: Mapped[int] = mapped_column(default=0)
+    # False once a load no longer lists it (booked slots still point at it).
+    active: Mapped[bool] = mapped_column(default=True)
+
+    services: Mapped[list[Service]] = relationship(secondary="mpp_counter_service",
+                                                   order_by="Service.position")
+
+
+class CounterService(db.Model):
+    __tablename__ = "mpp_counter_service"
+
+    counter_id: Mapped[int] = mapped_column(ForeignKey("mpp_counter.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), primary_key=True,
+                                            index=True)

@@ -30,6 +30,7 @@ from ..applications.models import Application as AppRow
 from ..applications.store import SqlUnitOfWork
 from ..audit.models import AuditEvent
 from ..audit.operations import record
+from ..catalog.calendar import holidays_of
 from ..catalog.models import Agency, DocumentType, Mpp, Requirement, Service, ServiceField
 from ..errors import ApiError
 from ..extensions import db
@@ -154,14 +155,16 @@ def queue(officer: Officer, *, state: str | None, service: str | None, q: str | 
             .order_by(AppRow.due_on, AppRow.submitted_at, AppRow.id)
             .limit(limit).offset(offset)).all()
     today = local_date(now)
+    holidays = {m: holidays_of(db.session, m) for m in {scope[r.service_code].mpp_code
+                                                         for r in rows}}
     names = _applicant_names(rows)
     reviewers = _officer_names({r.reviewer_id for r in rows})
     items = [{
         "id": r.id, "reference": r.reference, "service": scope[r.service_code].summary(),
         "state": r.state, "submitted_at": timestamp(_aware(r.submitted_at)),
         "due_on": r.due_on.isoformat() if r.due_on else None,
-        "working_days_left": (workdays.working_days_left(today, r.due_on)
-                              if r.due_on else None),
+        "working_days_left": (workdays.working_days_left(
+            today, r.due_on, holidays[scope[r.service_code].mpp_code]) if r.due_on else None),
         "applicant": {"name": names.get(r.id), "nik_masked":
                       mask_nik(r.applicant_nik) if r.applicant_nik else None},
         "reviewer": _reviewer(r.reviewer_id, r.review_started_at, reviewers),
@@ -270,7 +273,8 @@ def describe(uow: SqlUnitOfWork, a: Application, service: ServiceInfo, now: dt.d
             "officer_note": row.officer_note if row else "",
             "document": _document_value(documents.get(row.document_id)) if row else None})
 
-    due_on = (workdays.due_date(local_date(a.submitted_at), service.sla_days)
+    holidays = holidays_of(db.session, service.mpp_code)
+    due_on = (workdays.due_date(local_date(a.submitted_at), service.sla_days, holidays)
               if a.submitted_at else None)
     applicant_nik = _form_value(a, form, "nik")
     applicant_name = _form_value(a, form, "full_name")
@@ -284,7 +288,7 @@ def describe(uow: SqlUnitOfWork, a: Application, service: ServiceInfo, now: dt.d
         "created_at": timestamp(a.created_at), "updated_at": timestamp(a.updated_at),
         "submitted_at": timestamp(a.submitted_at),
         "due_on": due_on.isoformat() if due_on else None,
-        "working_days_left": (workdays.working_days_left(local_date(now), due_on)
+        "working_days_left": (workdays.working_days_left(local_date(now), due_on, holidays)
                               if due_on else None),
         "applicant": {"name": applicant_name,
                       "nik_masked": mask_nik(applicant_nik) if applicant_nik else None},
