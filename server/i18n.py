@@ -334,6 +334,74 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Tidak ada pratinjau untuk dokumen ini (misalnya PDF). Buka berkasnya.",
         "en": "This document has no preview (e.g. a PDF). Open the file itself.",
     },
+    # The one visit (server/visits)
+    "visits_not_offered": {
+        "id": "{name} belum menerima pemesanan jadwal kunjungan.",
+        "en": "{name} does not take booked visits yet.",
+    },
+    "slot_full": {
+        "id": "Slot {time} untuk {service} sudah penuh. Pilih waktu lain.",
+        "en": "The {time} slot for {service} is full. Choose another time.",
+    },
+    "slot_in_past": {
+        "id": "Waktu {time} sudah lewat. Pilih waktu yang akan datang.",
+        "en": "{time} has passed. Choose a time ahead.",
+    },
+    "slot_outside_window": {
+        "id": "Kunjungan hanya dapat dipesan untuk tanggal {first} sampai {last}.",
+        "en": "Visits can only be booked from {first} to {last}.",
+    },
+    "slot_on_holiday": {
+        "id": "MPP tutup pada {date} ({name}). Pilih hari lain.",
+        "en": "The MPP is closed on {date} ({name}). Choose another day.",
+    },
+    "slot_closed_day": {
+        "id": "MPP tidak buka pada {date}. Pilih hari lain.",
+        "en": "The MPP is not open on {date}. Choose another day.",
+    },
+    "slot_outside_hours": {
+        "id": "{time} di luar jam layanan atau bukan awal sebuah slot. Pilih salah satu slot "
+              "yang tersedia.",
+        "en": "{time} is outside the service hours or not the start of a slot. Choose one of "
+              "the slots offered.",
+    },
+    "visit_does_not_fit": {
+        "id": "Semua urusan tidak selesai sebelum istirahat atau jam tutup jika datang {time}. "
+              "Pilih waktu yang lebih awal.",
+        "en": "Arriving at {time}, the errands do not all fit before the break or closing. "
+              "Choose an earlier time.",
+    },
+    "application_not_ready": {
+        "id": "Permohonan {reference} belum dapat dijadwalkan kunjungannya.",
+        "en": "A visit cannot be booked for application {reference} yet.",
+    },
+    "application_already_booked": {
+        "id": "Permohonan {reference} sudah punya jadwal kunjungan. Ubah atau batalkan jadwal "
+              "itu.",
+        "en": "Application {reference} already has a booked visit. Reschedule or cancel it.",
+    },
+    "applications_in_different_mpps": {
+        "id": "Satu kunjungan hanya untuk permohonan di MPP yang sama.",
+        "en": "One visit is for applications at the same MPP only.",
+    },
+    "duplicate_applications": {
+        "id": "Permohonan yang sama disebut lebih dari sekali.",
+        "en": "The same application is listed more than once.",
+    },
+    "too_many_bookings": {
+        "id": "Anda sudah punya {count} jadwal kunjungan aktif (batas {limit}). Batalkan salah "
+              "satu terlebih dahulu.",
+        "en": "You already have {count} open bookings (the limit is {limit}). Cancel one "
+              "first.",
+    },
+    "booking_not_found": {
+        "id": "Jadwal kunjungan tidak ditemukan.",
+        "en": "Booking not found.",
+    },
+    "booking_not_open": {
+        "id": "Jadwal kunjungan ini sudah dibatalkan atau waktunya sudah lewat.",
+        "en": "This booking was cancelled or its time has passed.",
+    },
     # Why an uploaded file is invalid (stored on the document in both languages)
     "upload_invalid_empty": {
         "id": "Berkas kosong.",

@@ -4,4 +4,6 @@ from flask import Flask
 
 
 def init_app(app: Flask, api) -> None:
-    from . import models  # noqa: F401  (tables)
+    from . import models, routes  # noqa: F401  (models: tables)
+
+    api.register_blueprint(routes.blp)

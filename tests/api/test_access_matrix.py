@@ -68,6 +68,13 @@ POLICY = {
     ("POST", "/api/officer/applications/<uuid:application_id>/complete"): OFFICERS,
     ("POST", "/api/officer/tickets/lookup"): OFFICERS,
     ("GET", "/api/officer/reasons"): OFFICERS,
+    ("GET", "/api/visits/slots"): ANYONE,
+    # A citizen's own bookings; another citizen's answer 404 (tests/api/test_visits.py).
+    ("GET", "/api/visits/bookings"): CITIZENS,
+    ("POST", "/api/visits/bookings"): CITIZENS,
+    ("GET", "/api/visits/bookings/<uuid:booking_id>"): CITIZENS,
+    ("POST", "/api/visits/bookings/<uuid:booking_id>/reschedule"): CITIZENS,
+    ("POST", "/api/visits/bookings/<uuid:booking_id>/cancel"): CITIZENS,
     # Record-level rules (owner; officers of an agency it was submitted to) answer 404:
     # tests/uploads/test_reading_documents.py
     ("GET", "/api/documents/<uuid:document_id>/file"): SIGNED_IN,
@@ -78,7 +85,7 @@ SAMPLE_ARGS = {"code": "langsa", "filename": "index.html", "session_id": str(uui
                "officer_id": "999999", "upload_id": "no-such-upload",
                "subscription_id": str(uuid.uuid4()),
                "application_id": str(uuid.uuid4()),
-               "document_id": str(uuid.uuid4())}
+               "document_id": str(uuid.uuid4()), "booking_id": str(uuid.uuid4())}
 
 
 def routes(app):
