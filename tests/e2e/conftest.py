@@ -5,6 +5,7 @@ import logging
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -117,14 +118,22 @@ def take_rejections(page, status: int, count: int = 1, at_most: int | None = Non
     as planned. Exactly those lines are removed, so that the final `console_errors == []`
     still catches anything else (a CSP violation, an exception, an unexpected 4xx/5xx).
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     marker = f"the server responded with a status of {status}"
     at_most = count if at_most is None else at_most
-    found = []
-    for _ in range(20):
-        found = [e for e in page.console_errors if marker in e]
-        if len(found) >= count:
+    deadline = time.monotonic() + 5
+    # Wait for each missing line as it is logged (Playwright delivers console events while
+    # it waits), rather than polling on a clock.
+    while len(found := [e for e in page.console_errors if marker in e]) < count:
+        left = deadline - time.monotonic()
+        if left <= 0:
             break
-        page.wait_for_timeout(100)
+        try:
+            page.wait_for_event("console", predicate=lambda m: marker in m.text,
+                                timeout=left * 1000)
+        except PlaywrightTimeout:
+            break
     assert count <= len(found) <= at_most, page.console_errors
     for line in found:
         page.console_errors.remove(line)

@@ -76,7 +76,8 @@ def test_an_upload_on_a_weak_link_survives_three_disconnects(live_server, tmp_pa
     def offset():
         with live_server.app.app_context():
             db.session.expire_all()
-            row = db.session.scalars(select(Upload).where(Upload.document_id == document_id)).first()
+            row = db.session.scalars(
+                select(Upload).where(Upload.document_id == document_id)).first()
             return row.offset if row else None
 
     # Cut the link three times while bytes are flowing, each time after the server holds
@@ -201,10 +202,16 @@ def test_a_new_version_waits_while_a_form_is_open(own_dist_server, phone_page, o
     (server.dist / "sw.js.br").unlink(missing_ok=True)
     (server.dist / "sw.js.gz").write_bytes(gzip.compress(sw.read_bytes()))
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    page.evaluate("window.beforeTheUpdate = true")  # a reload would take this marker away
     banner = page.locator(".update-banner")
     banner.wait_for(timeout=20_000)
     assert "Versi baru tersedia" in banner.inner_text()
-    page.wait_for_timeout(1500)
+    # The new version is installed and waits: nothing switches (or reloads) until the tap.
+    assert page.evaluate("""async () => {
+        const registration = await navigator.serviceWorker.getRegistration();
+        return registration.waiting?.state === 'installed' && window.beforeTheUpdate === true
+            && navigator.serviceWorker.controller !== null;
+    }""")
     # Nothing reloaded under the citizen: the half-typed text is still in the field.
     assert page.locator("#field-full_name").input_value() == "Siti Ami"
     assert f"#/permohonan/{application_id}/data" in page.url
