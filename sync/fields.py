@@ -51,6 +51,22 @@ PROBLEMS: dict[str, tuple[str, str]] = {
 }
 
 
+def published_validation(kind: str, validation: Mapping[str, Any]) -> dict[str, Any]:
+    """The rules `normalise` applies to a field of this type, as data for the client to check
+    the same on the phone (the service's form schema carries it as `validation`): the
+    catalog's own (min_length, max_length, pattern, min, max, choices) with the defaults
+    filled in (a text type's max_length, a date's min_date and max_date). The rules that are
+    code (NIK, phone, email) follow from the type; sync.rules has them, the PWA its own copy,
+    held equal by tests/vectors/*.json."""
+    out = {k: validation[k] for k in ("min_length", "max_length", "pattern", "min", "max",
+                                      "choices") if k in validation}
+    if kind in DEFAULT_MAX_LENGTH:
+        out.setdefault("max_length", DEFAULT_MAX_LENGTH[kind])
+    if kind == "date":
+        out["min_date"], out["max_date"] = f"{MIN_YEAR}-01-01", f"{MAX_YEAR}-12-31"
+    return out
+
+
 class FieldProblem(Exception):
     def __init__(self, code: str, message_id: str, message_en: str):
         super().__init__(code)
@@ -180,8 +196,10 @@ def validate_updates(service: ServiceSpec, current: Mapping[str, Any],
     normalised: dict[str, Any] = {}
     problems: dict[str, dict[str, str]] = {}
     for key, value in updates.items():
+        spec = service.field(key)
+        assert spec is not None  # unknown keys were refused above
         try:
-            normalised[key] = normalise(service.field(key), value)
+            normalised[key] = normalise(spec, value)
         except FieldProblem as problem:
             problems[key] = problem.to_dict()
     nik_field = service.field_with_profile_key("nik")
@@ -221,11 +239,11 @@ def submit_problems(service: ServiceSpec, application: Application,
     missing_requirements = []
     for spec in service.requirements:
         row = application.requirements.get(spec.code)
-        document_id = row.document_id if row else None
-        if document_id is None:
+        if row is None or row.document_id is None:
             if spec.required:
                 missing_requirements.append({"code": spec.code, "reason": "no_document"})
             continue
+        document_id = row.document_id
         if row.review_status == REJECTED:
             missing_requirements.append({"code": spec.code, "reason": "document_rejected"})
             continue

@@ -7,6 +7,8 @@
 // requirement list), the published state machine (which states the citizen may edit: see
 // states.js) and the server's verdicts (review status, invalid reasons).
 
+import { formProblems, isMissing } from './form-rules.js';
+
 function blank(value) {
   return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
 }
@@ -18,13 +20,69 @@ export function missingFields(service, app) {
   return fields.filter((f) => f.required && blank(values[f.key])).map((f) => f.key);
 }
 
-/** 'not_started' | 'in_progress' | 'complete' for the form as a whole. */
-export function dataStatus(service, app) {
+/**
+ * 'not_started' | 'in_progress' | 'complete' | 'needs_fix' for the form as a whole. With
+ * `issues` (fieldIssues: what the phone's rules or the server found), any issue makes it
+ * 'needs_fix' however much is filled in.
+ */
+export function dataStatus(service, app, issues = {}) {
   const fields = Array.isArray(service?.fields) ? service.fields : [];
   const values = app?.fields || {};
+  if (Object.keys(issues).length > 0) return 'needs_fix';
   const filled = fields.filter((f) => !blank(values[f.key])).length;
   if (missingFields(service, app).length === 0 && (filled > 0 || fields.length === 0)) return 'complete';
   return filled === 0 ? 'not_started' : 'in_progress';
+}
+
+/**
+ * Fields the server refused, {key: {value, problem, rejection}}: the value the citizen typed
+ * (from the refused set_fields; for a refused submit, the value stored), the server's
+ * problem {code, message, message_en}, and the rejection's key (to dismiss it once fixed).
+ */
+export function refusedFields(rejections, app) {
+  const out = {};
+  for (const r of rejections || []) {
+    if (r.application_id !== app.id) continue;
+    const found = { ...(r.details?.fields || {}), ...(r.details?.invalid_fields || {}) };
+    for (const [key, problem] of Object.entries(found)) {
+      if (key in out) continue; // newest first: the latest word stands
+      const typed = r.fields && key in r.fields ? r.fields[key] : app.fields?.[key];
+      out[key] = { value: typed === null || typed === undefined ? '' : String(typed), problem, rejection: r.key };
+    }
+  }
+  return out;
+}
+
+/**
+ * The form's text per field as the citizen sees it: what they typed and the engine does
+ * not hold yet (drafts), else the value the server refused, else the stored value.
+ */
+export function formTexts(service, app, drafts = {}, refused = {}) {
+  const out = {};
+  for (const field of service?.fields || []) {
+    const key = field.key;
+    if (key in drafts) out[key] = drafts[key];
+    else if (key in refused) out[key] = refused[key].value;
+    else out[key] = app?.fields?.[key] === null || app?.fields?.[key] === undefined ? '' : String(app.fields[key]);
+  }
+  return out;
+}
+
+/**
+ * What is wrong with each field now, {key: {code, params} | server problem}: the server's
+ * word while the text is still the one it refused, else the phone's own rules.
+ */
+export function fieldIssues(service, texts, refused = {}) {
+  const out = formProblems(service, texts);
+  for (const [key, r] of Object.entries(refused)) {
+    if (texts[key] === r.value) out[key] = { server: true, ...r.problem };
+  }
+  return out;
+}
+
+/** Required fields with no text, as keys (the texts of formTexts). */
+export function missingTexts(service, texts) {
+  return (service?.fields || []).filter((f) => isMissing(f, texts[f.key])).map((f) => f.key);
 }
 
 /**
@@ -65,18 +123,19 @@ const BLOCKING = new Set(['missing', 'failed', 'invalid', 'rejected']);
  * Everything the task list shows, and whether submitting makes sense now. `states` is
  * stateRules(published) from states.js (the server's state machine).
  */
-export function taskList(service, app, documents, states) {
+export function taskList(service, app, documents, states, { texts = null, issues = {} } = {}) {
   const requirements = (Array.isArray(service?.requirements) ? service.requirements : []).map((r) => ({
     spec: r,
     ...requirementStatus(r, app, documents),
   }));
-  const data = dataStatus(service, app);
+  const data = dataStatus(service, app, issues);
   const blocking = requirements.filter((r) => BLOCKING.has(r.state) && (r.required || r.state !== 'missing'));
   const editable = states.editable(app?.state || 'draft');
   const submitted = Boolean(app?.pending?.submit);
   return {
     data,
-    missing: missingFields(service, app),
+    missing: texts ? missingTexts(service, texts) : missingFields(service, app),
+    issues: Object.keys(issues),
     requirements,
     blocking: blocking.map((r) => r.code),
     editable,
@@ -114,4 +173,14 @@ export function sortedApplications(applications) {
   return Object.values(applications || {}).sort((a, b) =>
     String(b.updated_at || b.created_at || '9999').localeCompare(String(a.updated_at || a.created_at || '9999')),
   );
+}
+
+/**
+ * The form as the citizen sees it, from the application, the unsent drafts (field-drafts.js)
+ * and the rejections of the merged view: {refused, texts, issues, missing}.
+ */
+export function formState(service, app, drafts, rejections) {
+  const refused = refusedFields(rejections, app);
+  const texts = formTexts(service, app, drafts, refused);
+  return { refused, texts, issues: fieldIssues(service, texts, refused), missing: missingTexts(service, texts) };
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate as v
 
+from sync.fields import published_validation
+
 from ..fields import UtcDateTime
 
 
@@ -96,6 +98,8 @@ class FieldValidationSchema(ma.Schema):
     min = ma.fields.Float()
     max = ma.fields.Float()
     choices = ma.fields.List(ma.fields.Nested(ChoiceSchema))
+    min_date = ma.fields.String(metadata={"description": "earliest date allowed (YYYY-MM-DD)"})
+    max_date = ma.fields.String(metadata={"description": "latest date allowed (YYYY-MM-DD)"})
 
 
 class FormFieldSchema(ma.Schema):
@@ -107,7 +111,16 @@ class FormFieldSchema(ma.Schema):
     profile_key = ma.fields.String(allow_none=True)
     help_id = ma.fields.String()
     help_en = ma.fields.String()
-    validation = ma.fields.Nested(FieldValidationSchema)
+    validation = ma.fields.Nested(FieldValidationSchema, metadata={
+        "description": "every rule the server checks a value against, defaults filled in"})
+
+    @ma.pre_dump
+    def _published_rules(self, field, **kwargs):
+        # The rules as the server applies them (sync.fields.published_validation), so the
+        # phone checks the same before anything is sent.
+        out = {name: getattr(field, name, None) for name in self.fields}
+        out["validation"] = published_validation(field.type, field.validation or {})
+        return out
 
 
 class RequirementSchema(ma.Schema):

@@ -152,3 +152,20 @@ def test_messages_follow_accept_language(client):
     assert en == "No MPP with code 'x'."
     fallback = assert_error(client.get("/api/mpps/x", headers={"Accept-Language": "fr"}), 404)
     assert fallback["message"] == id_
+
+
+def test_a_service_publishes_every_rule_its_form_is_checked_against(client):
+    """The phone checks a form with what the service publishes (issue #14): the defaults the
+    server applies are there too, not only what the catalog file spells out."""
+    body = client.get("/api/services/langsa.dukcapil.kk-baru").get_json()
+    fields = {f["key"]: f for f in body["fields"]}
+    assert fields["full_name"]["validation"]["max_length"] == 100  # the catalog's own
+    assert fields["address"]["validation"]["max_length"] == 500  # the address default
+    assert fields["old_kk_number"]["validation"]["pattern"] == "^[0-9]{16}$"
+    assert fields["member_count"]["validation"] == {"min": 1, "max": 20}
+    assert [c["value"] for c in fields["reason"]["validation"]["choices"]] == [
+        "keluarga-baru", "pisah-kk"]
+    ktp = client.get("/api/services/langsa.dukcapil.ktp-el-baru").get_json()
+    dates = [f for f in ktp["fields"] if f["type"] == "date"]
+    assert dates and all(f["validation"]["min_date"] == "1900-01-01"
+                         and f["validation"]["max_date"] == "2100-12-31" for f in dates)

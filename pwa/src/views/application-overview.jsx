@@ -1,9 +1,11 @@
 import { useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
-import { taskList } from '../application-tasks.js';
+import { formState, taskList } from '../application-tasks.js';
+import { readDrafts, writeDrafts } from '../field-drafts.js';
 import { formatDate, formatDateTime, pick } from '../format.js';
 import { enablePush, pushEnabled, pushPermission } from '../push.js';
 import { hrefFor } from '../router.js';
+import { getStorage } from '../storage.js';
 import { notificationText } from './applications.jsx';
 import { BackLink, fieldLabel, Header, TaskTag } from './application-parts.jsx';
 import { SyncStatus } from './sync-status.jsx';
@@ -11,7 +13,8 @@ import { SyncStatus } from './sync-status.jsx';
 /** The application's task list, with what the MPP said and the history. */
 export function Overview({ app, service }) {
   const { t, lang, sync, engine, states, navigate, onSyncNow, api } = useApp();
-  const tasks = taskList(service, app, sync.view.documents, states);
+  const form = formState(service, app, readDrafts(getStorage(), app.id), sync.view.rejections);
+  const tasks = taskList(service, app, sync.view.documents, states, form);
   const notes = tasks.requirements.filter((r) => r.state === 'rejected');
   const timeline = (sync.view.notifications || []).filter((n) => n.application_id === app.id);
   const [confirming, setConfirming] = useState(null);
@@ -20,6 +23,7 @@ export function Overview({ app, service }) {
 
   const discard = async () => {
     await engine.discardApplication(app.id);
+    writeDrafts(getStorage(), app.id, {}); // the form's unsent text goes with the draft
     navigate({ name: 'applications' });
   };
   const withdraw = async () => {

@@ -68,3 +68,13 @@ export function fieldLabel(lang, service, key) {
   const field = (service.fields || []).find((f) => f.key === key);
   return field ? pick(lang, field, 'label') : key;
 }
+
+/** A problem in the citizen's language: ours by code, else the server's own words. */
+export function issueText(t, lang, issue) {
+  if (!issue) return '';
+  if (issue.server) {
+    const own = lang === 'en' ? issue.message_en : issue.message;
+    if (own) return own;
+  }
+  return t(`problem.${issue.code}`, issue.params || {});
+}

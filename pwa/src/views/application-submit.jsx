@@ -1,15 +1,18 @@
 import { useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
-import { taskList } from '../application-tasks.js';
+import { formState, taskList } from '../application-tasks.js';
+import { readDrafts } from '../field-drafts.js';
+import { getStorage } from '../storage.js';
 import { pick } from '../format.js';
 import { hrefFor } from '../router.js';
-import { BackLink, TaskTag } from './application-parts.jsx';
+import { BackLink, issueText, TaskTag } from './application-parts.jsx';
 import { SyncStatus } from './sync-status.jsx';
 
 /** Check and submit: everything given, what still blocks, and the submit button. */
 export function SubmitStep({ app, service }) {
   const { t, lang, sync, engine, states, navigate, onSyncNow } = useApp();
-  const tasks = taskList(service, app, sync.view.documents, states);
+  const form = formState(service, app, readDrafts(getStorage(), app.id), sync.view.rejections);
+  const tasks = taskList(service, app, sync.view.documents, states, form);
   const [sending, setSending] = useState(false);
   const submit = async () => {
     setSending(true);
@@ -29,11 +32,17 @@ export function SubmitStep({ app, service }) {
         {(service.fields || []).map((f) => (
           <div key={f.key}>
             <dt>{pick(lang, f, 'label')}</dt>
-            <dd>
-              {app.fields[f.key] === undefined || app.fields[f.key] === null ? (
+            <dd data-summary-field={f.key}>
+              {form.texts[f.key] === '' ? (
                 <span class="missing">{f.required ? t('app.missingValue') : '—'}</span>
               ) : (
-                String(displayChoice(lang, f, app.fields[f.key]))
+                String(displayChoice(lang, f, form.texts[f.key]))
+              )}
+              {form.issues[f.key] && (
+                <span class="field-error summary-issue">
+                  {' '}
+                  {t('task.needs_fix')}: {issueText(t, lang, form.issues[f.key])}
+                </span>
               )}
             </dd>
           </div>
@@ -55,6 +64,11 @@ export function SubmitStep({ app, service }) {
             {tasks.missing.length > 0 && (
               <li>
                 <a href={hrefFor({ name: 'application', id: app.id, step: 'data' })}>{t('app.missingFields', { n: tasks.missing.length })}</a>
+              </li>
+            )}
+            {tasks.issues.length > 0 && (
+              <li>
+                <a href={hrefFor({ name: 'application', id: app.id, step: 'data' })}>{t('app.fieldsToFix', { n: tasks.issues.length })}</a>
               </li>
             )}
             {tasks.blocking.map((code) => {

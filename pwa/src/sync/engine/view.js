@@ -82,7 +82,7 @@ export function applyMutation(applications, { name, args }) {
  *   photo not yet uploaded, with `upload` = its upload record);
  * - rejections: stored rejections not dismissed, newest first, each
  *   {key, name, code, message, message_en, details, application_id (null when it came from
- *   another device and this one never had the mutation)};
+ *   another device and this one never had the mutation), fields (a refused set_fields' values)};
  * - queue: the outbox in order, for a "not yet sent" list ({seq, name, args, sent}).
  */
 export function mergeView({ view, outbox, uploads, rejections }) {
@@ -138,6 +138,8 @@ function describeRejection(key, name, error, local) {
     message_en: error?.message_en ?? '',
     details: error?.details ?? {},
     application_id: local?.args?.application_id ?? null,
+    // What the refused set_fields wrote (the citizen's text, kept on screen with the reason).
+    fields: local?.name === 'application.set_fields' ? local.args?.fields ?? null : null,
   };
 }
 
