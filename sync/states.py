@@ -39,6 +39,9 @@ ACTORS = (CITIZEN, OFFICER, SYSTEM)
 # The citizen writes form fields and attaches documents only in these states.
 CITIZEN_EDITABLE = frozenset({DRAFT, REVISION_REQUESTED})
 TERMINAL = frozenset({COMPLETED, REJECTED, WITHDRAWN})
+# The officer queue, in the order of its tabs: the states with an officer's work pending or
+# a visit to come (the queue's default filter and its partial index, the console's tabs).
+OFFICER_QUEUE = (SUBMITTED, IN_REVIEW, REVISION_REQUESTED, APPROVED, READY)
 
 LABELS: dict[str, tuple[str, str]] = {
     DRAFT: ("Draf", "Draft"),
@@ -103,7 +106,8 @@ def describe() -> dict[str, Any]:
     """The state machine as JSON, for the server to publish."""
     return {
         "states": [{"name": s, "label_id": LABELS[s][0], "label_en": LABELS[s][1],
-                    "citizen_editable": s in CITIZEN_EDITABLE, "terminal": s in TERMINAL}
+                    "citizen_editable": s in CITIZEN_EDITABLE, "terminal": s in TERMINAL,
+                    "officer_queue": s in OFFICER_QUEUE}
                    for s in STATES],
         "transitions": [{"action": t.action, "from": t.from_state, "to": t.to_state,
                          "actors": sorted(t.actors)} for t in TRANSITIONS],

@@ -85,6 +85,8 @@ class OfficerSchema(ma.Schema):
     role = ma.fields.String(metadata={"enum": list(OFFICER_ROLES)})
     mpp = ma.fields.Function(lambda o: o.mpp.code if o.mpp else None)
     agency = ma.fields.Function(lambda o: o.agency.code if o.agency else None)
+    agency_name = ma.fields.Function(lambda o: o.agency.name if o.agency else None,
+                                     metadata={"description": "For people; `agency` is the code"})
     disabled = ma.fields.Boolean()
 
 

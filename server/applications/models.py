@@ -19,10 +19,9 @@ from sync import states
 
 from ..extensions import db
 
-# The states of the officer queue (server/review/operations.py QUEUE_STATES; a unit test
-# keeps the two equal): the partial index ix_application_queue_order holds only these rows.
-QUEUE_INDEX_STATES = (states.SUBMITTED, states.IN_REVIEW, states.REVISION_REQUESTED,
-                      states.APPROVED, states.READY)
+# The states of the officer queue (sync/states.py, the one definition): the partial index
+# ix_application_queue_order holds only these rows.
+QUEUE_INDEX_STATES = states.OFFICER_QUEUE
 _QUEUE_PREDICATE = text("state IN ({})".format(", ".join(f"'{s}'" for s in QUEUE_INDEX_STATES)))
 
 ID = String(36)  # client-made UUIDs, canonical lower-case text

@@ -63,6 +63,7 @@ class StateSchema(ma.Schema):
     label_en = ma.fields.String()
     citizen_editable = ma.fields.Boolean()
     terminal = ma.fields.Boolean()
+    officer_queue = ma.fields.Boolean(metadata={"description": "Listed in the officer queue"})
 
 
 class TransitionSchema(ma.Schema):

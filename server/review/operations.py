@@ -35,12 +35,12 @@ from ..catalog.models import Agency, DocumentType, Mpp, Requirement, Service, Se
 from ..errors import ApiError
 from ..extensions import db
 from ..i18n import current_language, translate
+from ..uploads.reading import superseded_reviews
 from . import reasons
 
 # What an officer may ever see (a draft is the citizen's), and what the queue shows.
 VISIBLE_STATES = tuple(s for s in states.STATES if s != states.DRAFT)
-QUEUE_STATES = (states.SUBMITTED, states.IN_REVIEW, states.REVISION_REQUESTED,
-                states.APPROVED, states.READY)
+QUEUE_STATES = states.OFFICER_QUEUE
 
 # HTTP status of each refusal from sync/officer.py; every other code is a 409 (the state of
 # the application does not allow it now).
@@ -221,6 +221,12 @@ def _document_value(document) -> dict[str, Any] | None:
             "expires_on": document.expires_on.isoformat() if document.expires_on else None}
 
 
+def _previous_document(document, review) -> dict[str, Any]:
+    """A replaced document as it was reviewed, for the old-vs-new comparison."""
+    return {**_document_value(document), "review_status": review.review_status,
+            "officer_note": review.officer_note, "reviewed_at": timestamp(_aware(review.at))}
+
+
 def detail(uow: SqlUnitOfWork, officer: Officer, application_id: str, now: dt.datetime,
            action: str = "view") -> dict[str, Any]:
     application, service = _visible(uow, officer, application_id, action)
@@ -229,9 +235,13 @@ def detail(uow: SqlUnitOfWork, officer: Officer, application_id: str, now: dt.da
 
 def describe(uow: SqlUnitOfWork, a: Application, service: ServiceInfo, now: dt.datetime
              ) -> dict[str, Any]:
+    superseded = superseded_reviews(db.session, a.id, {c: row.document_id
+                                                       for c, row in a.requirements.items()})
     with uow.snapshot():
         documents = {row.document_id: uow.get_document(row.document_id)
                      for row in a.requirements.values() if row.document_id}
+        documents.update({r.document_id: uow.get_document(r.document_id)
+                          for reviews in superseded.values() for r in reviews})
     form = db.session.scalars(select(ServiceField).where(ServiceField.service_id == service.id)
                               .order_by(ServiceField.position)).all()
     specs = db.session.scalars(select(Requirement).where(Requirement.service_id == service.id)
@@ -271,7 +281,10 @@ def describe(uow: SqlUnitOfWork, a: Application, service: ServiceInfo, now: dt.d
             "document_type_name_en": type_row.name_en if type_row else None,
             "review_status": row.review_status if row else "pending",
             "officer_note": row.officer_note if row else "",
-            "document": _document_value(documents.get(row.document_id)) if row else None})
+            "document": _document_value(documents.get(row.document_id)) if row else None,
+            "previous_documents": [_previous_document(documents.get(r.document_id), r)
+                                   for r in superseded.get(code, ())
+                                   if documents.get(r.document_id) is not None]})
 
     holidays = holidays_of(db.session, service.mpp_code)
     due_on = (workdays.due_date(local_date(a.submitted_at), service.sla_days, holidays)

@@ -1,12 +1,19 @@
 """Officer console API: a routing table over review.operations (who may call: any officer;
-which applications: their agency's, see operations.py)."""
+which applications: their agency's, see operations.py).
+
+The views return data; flask-smorest dumps it through the @blp.response schema
+(schemas.py), so what an officer receives is exactly what the OpenAPI document lists. Each
+detail also says where to POST each of its allowed actions (`action_paths`, from this
+routing table), so the console keeps no copy of the paths."""
 from __future__ import annotations
 
-from flask import current_app, jsonify
+import functools
+
+from flask import current_app, url_for
 
 from ..access import allow, current_principal
 from ..applications.routes import unit_of_work
-from ..errors import ErrorSchema
+from ..errors import ApiError, ErrorSchema
 from ..extensions import Blueprint
 from . import operations as ops
 from . import reasons
@@ -20,6 +27,12 @@ blp = Blueprint("review", __name__, url_prefix="/api/officer",
                 description="Konsol petugas / Officer console: queue, review, visit tickets")
 BEARER = [{"bearerAuth": []}]
 APPLICATION = "/applications/<uuid:application_id>"
+# Personal data: never kept by a shared or a browser cache.
+NO_STORE = {"Cache-Control": "no-store"}
+
+# The action a detail lists in allowed_actions -> the endpoint that runs it (filled by
+# @_action below): the one place an action's path is known.
+ACTION_ENDPOINTS: dict[str, str] = {}
 
 
 def _officer():
@@ -30,10 +43,39 @@ def _secret() -> bytes:
     return current_app.config["SECRET_KEY"].encode()
 
 
+def _with_paths(detail: dict) -> dict:
+    detail["action_paths"] = {
+        action: url_for(ACTION_ENDPOINTS[action], application_id=detail["id"])
+        for action in detail.get("allowed_actions", ()) if action in ACTION_ENDPOINTS}
+    return detail
+
+
 def _answer(body):
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-store"  # personal data: never kept by caches
-    return response
+    """A detail-bearing answer, dumped by the view's schema, never cached."""
+    if "allowed_actions" in body:
+        _with_paths(body)
+    elif isinstance(body.get("application"), dict):
+        _with_paths(body["application"])
+    return body, NO_STORE
+
+
+def _action(name: str):
+    """Register the view as the one that runs `name`; a stale refusal's fresh application
+    (details.application) goes out through DetailSchema too, with its paths."""
+    def register(view):
+        ACTION_ENDPOINTS[name] = f"{blp.name}.{view.__name__}"
+
+        @functools.wraps(view)
+        def run(*args, **kwargs):
+            try:
+                return view(*args, **kwargs)
+            except ApiError as error:
+                fresh = (error.details or {}).get("application")
+                if isinstance(fresh, dict):
+                    error.details["application"] = DetailSchema().dump(_with_paths(fresh))
+                raise
+        return run
+    return register
 
 
 def _action_doc(view):
@@ -92,6 +134,7 @@ def _simple(action: str):
 @blp.response(200, DetailSchema)
 @_action_doc
 @blp.doc(security=BEARER)
+@_action("start_review")
 def start_review(data, application_id):
     """Mulai verifikasi / Start the review (others see who is reviewing)."""
     return _simple("start_review")(data, application_id)
@@ -103,6 +146,7 @@ def start_review(data, application_id):
 @blp.response(200, DetailSchema)
 @_action_doc
 @blp.doc(security=BEARER)
+@_action("review_requirement")
 def review_requirement(data, application_id):
     """Periksa persyaratan / Accept or reject one requirement's document (reject: a reason
     code from /api/officer/reasons and/or a note)."""
@@ -116,6 +160,7 @@ def review_requirement(data, application_id):
 @blp.response(200, DetailSchema)
 @_action_doc
 @blp.doc(security=BEARER)
+@_action("request_revision")
 def request_revision(data, application_id):
     """Minta perbaikan / Send back to the applicant with the rejected requirements."""
     return _simple("request_revision")(data, application_id)
@@ -127,6 +172,7 @@ def request_revision(data, application_id):
 @blp.response(200, DetailSchema)
 @_action_doc
 @blp.doc(security=BEARER)
+@_action("approve")
 def approve(data, application_id):
     """Setujui / Approve (every required requirement accepted)."""
     return _simple("approve")(data, application_id)
@@ -138,6 +184,7 @@ def approve(data, application_id):
 @blp.response(200, DetailSchema)
 @_action_doc
 @blp.doc(security=BEARER)
+@_action("reject")
 def reject(data, application_id):
     """Tolak permohonan / Reject the application, with the reason."""
     return _answer(ops.act(unit_of_work(), _officer(), str(application_id),
@@ -151,6 +198,7 @@ def reject(data, application_id):
 @blp.response(200, DetailSchema)
 @_action_doc
 @blp.doc(security=BEARER)
+@_action("mark_ready")
 def mark_ready(data, application_id):
     """Siap diambil / Ready for pickup: pickup details, and the citizen gets a QR ticket."""
     return _answer(ops.mark_ready(unit_of_work(), _officer(), str(application_id), data,
@@ -163,6 +211,7 @@ def mark_ready(data, application_id):
 @blp.response(200, DetailSchema)
 @_action_doc
 @blp.doc(security=BEARER)
+@_action("accept_discrepancy")
 def accept_discrepancy(data, application_id):
     """Terima perubahan data / Accept the form's value into the applicant's record."""
     return _answer(ops.act(unit_of_work(), _officer(), str(application_id),
@@ -176,6 +225,7 @@ def accept_discrepancy(data, application_id):
 @blp.response(200, DetailSchema)
 @_action_doc
 @blp.doc(security=BEARER)
+@_action("complete")
 def complete(data, application_id):
     """Selesai / Hand over at the counter with the applicant's ticket code (used up)."""
     return _answer(ops.complete(unit_of_work(), _officer(), str(application_id), data,

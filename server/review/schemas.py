@@ -1,13 +1,16 @@
 """Marshmallow schemas of the officer console API: what each action accepts (explicit
-allow-lists; any other key is a 400 naming it) and, for the OpenAPI document, what it
-answers. Action rules (which state allows what, that a rejection needs a reason) are not
-here: they live in sync/officer.py and come back as its refusal codes."""
+allow-lists; any other key is a 400 naming it) and what it answers: the views return data
+and flask-smorest dumps it through these, so a key not listed here never leaves the server
+(the answers carry personal data) and the OpenAPI document is what is sent. Action rules
+(which state allows what, that a rejection needs a reason) are not here: they live in
+sync/officer.py and come back as its refusal codes."""
 from __future__ import annotations
 
 import marshmallow as ma
 from marshmallow import validate as v
 
 from sync import states
+from sync.model import REVIEW_STATUSES
 
 from .operations import VISIBLE_STATES
 
@@ -81,99 +84,233 @@ class TicketLookupSchema(ma.Schema):
     code = Text(required=True, validate=v.Length(1, 100))
 
 
-# ---- responses (documentation; the views return these shapes as JSON) -------------------
+# ---- answers: every officer answer is dumped through these (an allow-list of fields) ------
 
-def _nullable(field):
-    field.allow_none = True
-    return field
+class Answer(ma.Schema):
+    """An answer is a dict made by operations.py: a key it lacks is missing, never an
+    attribute of dict (`keys`, `items` are journal detail names)."""
+
+    def get_attribute(self, obj, attr, default):
+        return obj.get(attr, default)
 
 
-class ServiceRefSchema(ma.Schema):
+def Nullable(*args, **kwargs):  # noqa: N802 (a field factory)
+    return Text(*args, allow_none=True, **kwargs)
+
+
+class ServiceRefSchema(Answer):
     code = Text()
     name_id = Text()
     name_en = Text()
 
 
-class ApplicantSchema(ma.Schema):
-    name = _nullable(Text())
-    nik_masked = _nullable(Text())
+class OfficeAgencySchema(Answer):
+    code = Text()
+    name = Text(metadata={"description": "The agency's name, shown instead of its code"})
+    counter = Nullable()
 
 
-class ReviewerSchema(ma.Schema):
+class MppRefSchema(Answer):
+    code = Text()
+    name = Text()
+
+
+class DetailServiceSchema(ServiceRefSchema):
+    sla_days = ma.fields.Integer()
+    agency = ma.fields.Nested(OfficeAgencySchema)
+    mpp = ma.fields.Nested(MppRefSchema)
+
+
+class ApplicantSchema(Answer):
+    name = Nullable()
+    nik_masked = Nullable(metadata={"description": "Only ever masked: 1174********0001"})
+
+
+class ReviewerSchema(Answer):
     id = Text()
-    name = _nullable(Text())
-    since = _nullable(Text())
+    name = Nullable()
+    since = Nullable()
 
 
-class QueueItemSchema(ma.Schema):
+class QueueItemSchema(Answer):
     id = Text()
-    reference = _nullable(Text())
+    reference = Nullable()
     service = ma.fields.Nested(ServiceRefSchema)
     state = Text(metadata={"enum": list(states.STATES)})
-    submitted_at = _nullable(Text())
-    due_on = _nullable(Text())
-    working_days_left = _nullable(ma.fields.Integer())
+    submitted_at = Nullable()
+    due_on = Nullable()
+    working_days_left = ma.fields.Integer(allow_none=True)
     applicant = ma.fields.Nested(ApplicantSchema)
     reviewer = ma.fields.Nested(ReviewerSchema, allow_none=True)
     version = ma.fields.Integer()
 
 
-class QueueSchema(ma.Schema):
+class QueueSchema(Answer):
     items = ma.fields.List(ma.fields.Nested(QueueItemSchema))
     total = ma.fields.Integer()
     limit = ma.fields.Integer()
     offset = ma.fields.Integer()
-    counts = ma.fields.Dict(keys=Text(), values=ma.fields.Integer())
+    counts = ma.fields.Dict(keys=Text(validate=v.OneOf(VISIBLE_STATES)),
+                            values=ma.fields.Integer(),
+                            metadata={"description": "Applications per state"})
 
 
-class DetailSchema(ma.Schema):
-    """An application as the console shows it (see docs in README / the report)."""
+class FieldDiscrepancySchema(Answer):
+    record_value = ma.fields.Raw(allow_none=True)
+    profile_key = Text()
+
+
+class ReviewFieldSchema(Answer):
+    key = Text()
+    type = Nullable()
+    label_id = Text()
+    label_en = Text()
+    required = ma.fields.Boolean()
+    profile_key = Nullable()
+    value = ma.fields.Raw(allow_none=True, metadata={"description": "As the applicant typed it"})
+    value_label_id = Nullable()
+    value_label_en = Nullable()
+    discrepancy = ma.fields.Nested(FieldDiscrepancySchema, allow_none=True)
+
+
+class DocumentRefSchema(Answer):
+    id = Text()
+    status = Text()
+    document_type = Nullable()
+    content_type = Text()
+    size = ma.fields.Integer()
+    source = Text()
+    verified_at = Nullable()
+    expires_on = Nullable()
+
+
+class PreviousDocumentSchema(DocumentRefSchema):
+    """A document this requirement had before the applicant replaced it, as it was reviewed."""
+
+    review_status = Text(metadata={"enum": list(REVIEW_STATUSES)})
+    officer_note = Text()
+    reviewed_at = Text()
+
+
+class ReviewRequirementSchema(Answer):
+    code = Text()
+    title_id = Text()
+    title_en = Text()
+    required = ma.fields.Boolean()
+    document_type = Nullable()
+    document_type_name_id = Nullable()
+    document_type_name_en = Nullable()
+    review_status = Text(metadata={"enum": list(REVIEW_STATUSES)})
+    officer_note = Text()
+    document = ma.fields.Nested(DocumentRefSchema, allow_none=True)
+    previous_documents = ma.fields.List(
+        ma.fields.Nested(PreviousDocumentSchema), dump_default=list,
+        metadata={"description": "Documents reviewed on this requirement before the applicant "
+                                 "replaced them, newest first (still readable by officers)"})
+
+
+class DiscrepancyItemSchema(Answer):
+    field = Text()
+    profile_key = Text()
+    draft_value = ma.fields.Raw(allow_none=True)
+    record_value = ma.fields.Raw(allow_none=True)
+
+
+class PickupOutSchema(Answer):
+    counter = Text()
+    hours = Text()
+    bring = ma.fields.List(Text())
+    visit_date = Nullable()
+
+
+class TicketStateSchema(Answer):
+    issued = ma.fields.Boolean()
+    used = ma.fields.Boolean()
+
+
+class DetailSchema(Answer):
+    """An application as the console shows it."""
 
     id = Text()
-    reference = _nullable(Text())
-    state = Text()
+    reference = Nullable()
+    state = Text(metadata={"enum": list(states.STATES)})
     version = ma.fields.Integer()
-    service = ma.fields.Dict()
+    service = ma.fields.Nested(DetailServiceSchema)
     created_at = Text()
     updated_at = Text()
-    submitted_at = _nullable(Text())
-    due_on = _nullable(Text())
-    working_days_left = _nullable(ma.fields.Integer())
+    submitted_at = Nullable()
+    due_on = Nullable()
+    working_days_left = ma.fields.Integer(allow_none=True)
     applicant = ma.fields.Nested(ApplicantSchema)
-    fields = ma.fields.List(ma.fields.Dict())
-    requirements = ma.fields.List(ma.fields.Dict())
-    discrepancies = ma.fields.List(ma.fields.Dict())
+    fields = ma.fields.List(ma.fields.Nested(ReviewFieldSchema))
+    requirements = ma.fields.List(ma.fields.Nested(ReviewRequirementSchema))
+    discrepancies = ma.fields.List(ma.fields.Nested(DiscrepancyItemSchema))
     officer_note = Text()
     reviewer = ma.fields.Nested(ReviewerSchema, allow_none=True)
-    pickup = _nullable(ma.fields.Dict())
-    ticket = _nullable(ma.fields.Dict())
-    allowed_actions = ma.fields.List(Text())
-    pickup_suggestion = _nullable(ma.fields.Dict())
+    pickup = ma.fields.Nested(PickupOutSchema, allow_none=True)
+    ticket = ma.fields.Nested(TicketStateSchema, allow_none=True,
+                              metadata={"description": "Whether a ticket was given and used "
+                                                       "(its code is the applicant's)"})
+    allowed_actions = ma.fields.List(Text(), metadata={
+        "description": "The actions the state machine allows now (sync/officer.py)"})
+    action_paths = ma.fields.Dict(keys=Text(), values=Text(), metadata={
+        "description": "Where to POST each allowed action (action -> path)"})
+    pickup_suggestion = ma.fields.Nested(PickupOutSchema, allow_none=True)
 
 
-class TicketCheckSchema(ma.Schema):
+class TicketCheckItemSchema(Answer):
+    reference = Nullable()
+    applicant = ma.fields.Nested(ApplicantSchema)
+    bring = ma.fields.List(Text())
+    version = ma.fields.Integer()
+
+
+class TicketCheckSchema(Answer):
     application = ma.fields.Nested(DetailSchema)
-    check = ma.fields.Dict()
+    check = ma.fields.Nested(TicketCheckItemSchema)
 
 
-class ReasonSchema(ma.Schema):
+class ReasonSchema(Answer):
     code = Text()
     label_id = Text()
     label_en = Text()
 
 
-class ReasonListSchema(ma.Schema):
-    document_type = _nullable(Text())
+class ReasonListSchema(Answer):
+    document_type = Nullable()
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema))
 
 
-class ActivityItemSchema(ma.Schema):
+class ActorSchema(Answer):
+    kind = Text()
+    id = Nullable()
+    name = Nullable()
+
+
+class ActivityDetailsSchema(Answer):
+    """What the engine journals with each action (sync/*.py `journal(...)`); an action
+    carries only some of these."""
+
+    previous = Text()
+    state = Text()
+    note = Text()
+    requirement_code = Text()
+    document_id = Text()
+    review_status = Text()
+    reason = Text()
+    field = Text()
+    keys = ma.fields.List(Text())
+    service_id = Text()
+    visit_date = Text()
+
+
+class ActivityItemSchema(Answer):
     at = Text()
     action = Text()
-    actor = ma.fields.Dict()
-    version = _nullable(ma.fields.Integer())
-    details = ma.fields.Dict()
+    actor = ma.fields.Nested(ActorSchema)
+    version = ma.fields.Integer(allow_none=True)
+    details = ma.fields.Nested(ActivityDetailsSchema)
 
 
-class ActivitySchema(ma.Schema):
+class ActivitySchema(Answer):
     items = ma.fields.List(ma.fields.Nested(ActivityItemSchema))

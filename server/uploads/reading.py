@@ -7,6 +7,13 @@
   every agency of every MPP (README: "admin: everything"; admins answer escalations across
   MPPs, and each of their views is audited like any officer's). A draft is the citizen's
   own business: no officer sees what it references until it is submitted.
+- The same officers, for a document an officer REVIEWED on such an application and the
+  applicant has since replaced (a superseded version): the reviewer's decision is in the
+  audit log (`sync.review_requirement` with its document_id), and the officers who made it,
+  or take the review over, compare the old photo with the new one. Replacing a document
+  deletes nothing: its row and file stay as long as the application's audit trail does
+  (erasure of the citizen's data is what removes them). A document attached and replaced
+  before any review (a draft's first try) stays the citizen's alone.
 - Anyone else gets exactly the answer a missing document gets (404 `document_not_found`),
   so a document id reveals nothing about whether it exists.
 
@@ -19,7 +26,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from sync.model import INVALID, READY
@@ -28,11 +37,13 @@ from sync.states import DRAFT
 from ..access import Principal
 from ..accounts.operations import within_reach
 from ..applications.models import Application, ApplicationRequirement, Document
+from ..audit.models import AuditEvent
 from ..catalog.models import Agency, Service
 from ..errors import ApiError
 from .models import Upload
 
 FILE, PREVIEW = "file", "preview"
+REVIEWED = "sync.review_requirement"  # the engine's journal of an officer's decision
 EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp",
               "application/pdf": "pdf"}
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -68,6 +79,59 @@ def officer_application(session: Session, principal: Principal, document_id: str
     return session.scalar(query.order_by(Application.id).limit(1))
 
 
+def officer_reviewed_application(session: Session, principal: Principal,
+                                 document: Document) -> str | None:
+    """The id of a submitted application of the officer's reach on which an officer reviewed
+    the document (it may have been replaced since), or None. Looked up through the owner's
+    applications (few), then their journal (indexed by application)."""
+    query = (select(Application.id)
+             .join(AuditEvent, and_(AuditEvent.target_kind == "application",
+                                    AuditEvent.target_id == Application.id))
+             .join(Service, Service.code == Application.service_code)
+             .join(Agency, Agency.id == Service.agency_id)
+             .where(Application.citizen_id == document.citizen_id,
+                    Application.state != DRAFT, AuditEvent.action == REVIEWED,
+                    AuditEvent.details["document_id"].as_string() == document.id))
+    query = within_reach(query, principal.officer)
+    return session.scalar(query.order_by(Application.id).limit(1))
+
+
+@dataclass(frozen=True)
+class Review:
+    """The last decision an officer made on one document of one requirement."""
+
+    requirement_code: str
+    document_id: str
+    review_status: str
+    officer_note: str
+    at: dt.datetime
+
+
+def superseded_reviews(session: Session, application_id: str,
+                       current: dict[str, str | None]) -> dict[str, list[Review]]:
+    """For each requirement code, the documents officers reviewed on it that it no longer
+    holds (`current`: code -> the document it holds now), newest first, each with the last
+    decision made on it."""
+    rows = session.execute(
+        select(AuditEvent.details, AuditEvent.at)
+        .where(AuditEvent.target_kind == "application", AuditEvent.target_id == application_id,
+               AuditEvent.action == REVIEWED)
+        .order_by(AuditEvent.id)).all()
+    last: dict[tuple[str, str], Review] = {}
+    for details, at in rows:
+        code, document_id = details.get("requirement_code"), details.get("document_id")
+        if not code or not document_id:
+            continue
+        last.pop((code, document_id), None)  # re-inserted: the order is the latest decision's
+        last[(code, document_id)] = Review(code, document_id, details.get("review_status", ""),
+                                           details.get("note") or "", at)
+    out: dict[str, list[Review]] = {}
+    for review in reversed(last.values()):
+        if current.get(review.requirement_code) != review.document_id:
+            out.setdefault(review.requirement_code, []).append(review)
+    return out
+
+
 def find_readable(session: Session, principal: Principal, document_id: str,
                   part: str) -> Readable:
     """The document and its finished upload, if `principal` may read `part` of it now."""
@@ -79,7 +143,8 @@ def find_readable(session: Session, principal: Principal, document_id: str,
         if document.citizen_id != principal.citizen.id:
             raise NotVisible()
     elif principal.kind == "officer":
-        application_id = officer_application(session, principal, document_id)
+        application_id = (officer_application(session, principal, document_id)
+                          or officer_reviewed_application(session, principal, document))
         if application_id is None:
             raise NotVisible()
     else:

@@ -8,150 +8,26 @@ documents by the engine functions the upload endpoint calls when a file has arri
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
-from server.applications.models import Application, ApplicationRequirement, Notification
-from server.applications.store import SqlUnitOfWork
-from server.audit.models import AuditEvent
+from server.applications.models import QUEUE_INDEX_STATES, Application
 from server.catalog.models import CatalogMeta, Service
 from server.extensions import db
-from sync import documents, reconcile, tickets
+from server.review import operations as review_ops
+from server.review.schemas import (
+    ActivityItemSchema,
+    DetailSchema,
+    DocumentRefSchema,
+    ReviewRequirementSchema,
+)
+from sync import tickets
 from tests.api.devices import Device
+from tests.api.officer_world import BASE, PASPOR, PICKUP, World
+from tests.conftest import ROOT
 from tests.helpers import assert_error
-
-PASPOR = "langsa.imigrasi.paspor-baru"
-NIK_PREFIX = "117401170590"  # Kota Langsa, a man born 17 May 1990; the serial varies
-_serial = iter(range(1, 9999))
-BASE = "/api/officer/applications"
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-class World:
-    """Officers of MPP Langsa (imigrasi: owns the passport service; dukcapil: does not), a
-    supervisor of Langsa and one of Payakumbuh, and helpers to make citizens' applications."""
-
-    def __init__(self, app, client, callers):
-        self.app, self.client, self.callers = app, client, callers
-        self.imigrasi = callers.officer("verifier", "langsa", "imigrasi")
-        self.imigrasi_2 = callers.officer("verifier", "langsa", "imigrasi")
-        self.dukcapil = callers.officer("verifier", "langsa", "dukcapil")
-        self.supervisor = callers.officer("supervisor", "langsa")
-        self.elsewhere = callers.officer("supervisor", "payakumbuh")
-
-    # ---- citizens ---------------------------------------------------------------------
-    def _uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(db.engine)
-
-    def document(self, citizen_id, doc_type: str) -> str:
-        document_id = str(uuid.uuid4())
-        with self.app.app_context():
-            uow = self._uow()
-            with uow.transaction():
-                documents.register_upload(uow, str(citizen_id), document_id, now(),
-                                          content_type="image/jpeg", size=123_456,
-                                          sha256=hashlib.sha256(document_id.encode()).hexdigest(),
-                                          document_type=doc_type)
-            with uow.transaction():
-                documents.finish_upload(uow, document_id, now(), ok=True)
-        return document_id
-
-    def submitted(self, *, birth_place: str = "Langsa", nik: str | None = None):
-        """A citizen with a verified record and a submitted passport application."""
-        citizen = self.callers.citizen()
-        nik = nik or f"{NIK_PREFIX}{next(_serial):04d}"
-        record = {"nik": nik, "full_name": "BUDI SANTOSO", "birth_place": "Langsa",
-                  "birth_date": "1990-05-17", "sex": "L", "address": "Jl. Ahmad Yani No. 5",
-                  "email": "budi@example.id"}
-        with self.app.app_context():
-            uow = self._uow()
-            with uow.transaction():
-                reconcile.update_profile(uow, str(citizen["id"]), record, set(record), now(),
-                                         actor="system", actor_id="dukcapil")
-        phone = Device(self.client, citizen["headers"])
-        app_id = str(uuid.uuid4())
-        ktp, kk = self.document(citizen["id"], "ktp"), self.document(citizen["id"], "kk")
-        response = phone.push(
-            phone.mutation("application.create", application_id=app_id, service_id=PASPOR),
-            phone.mutation("application.set_fields", application_id=app_id, fields={
-                "passport_type": "elektronik", "purpose": "wisata",
-                "birth_place": birth_place}),
-            phone.mutation("application.attach", application_id=app_id,
-                           requirement_code="ktp", document_id=ktp),
-            phone.mutation("application.attach", application_id=app_id,
-                           requirement_code="kk", document_id=kk),
-            phone.mutation("application.submit", application_id=app_id))
-        results = response.get_json()["results"]
-        assert all(r["status"] == "applied" for r in results), results
-        return {"citizen": citizen, "phone": phone, "id": app_id, "ktp": ktp, "kk": kk,
-                "nik": nik}
-
-    # ---- officers ---------------------------------------------------------------------
-    def get(self, who, path, **kwargs):
-        return self.client.get(path, headers=who["headers"], **kwargs)
-
-    def post(self, who, path, body, lang=None):
-        headers = dict(who["headers"])
-        if lang:
-            headers["Accept-Language"] = lang
-        return self.client.post(path, json=body, headers=headers)
-
-    def detail(self, who, app_id) -> dict:
-        response = self.get(who, f"{BASE}/{app_id}")
-        assert response.status_code == 200, response.get_data(True)
-        return response.get_json()
-
-    def act(self, who, app_id, action, status=200, **body):
-        if "version" not in body:
-            body["version"] = self.detail(who, app_id)["version"]
-        response = self.post(who, f"{BASE}/{app_id}/{action}", body)
-        assert response.status_code == status, response.get_data(True)
-        return response.get_json()
-
-    def stored(self, app_id) -> dict:
-        """Everything an action could change, read straight from the database."""
-        with self.app.app_context():
-            a = db.session.get(Application, app_id)
-            rows = db.session.scalars(select(ApplicationRequirement).where(
-                ApplicationRequirement.application_id == app_id)).all()
-            notes = db.session.scalar(select(func.count()).select_from(Notification).where(
-                Notification.application_id == app_id))
-            return {"state": a.state, "version": a.version, "note": a.officer_note,
-                    "pickup": a.pickup, "ticket": a.ticket_code, "reviewer": a.reviewer_id,
-                    "requirements": {r.code: (r.review_status, r.officer_note, r.document_id)
-                                     for r in rows},
-                    "notifications": notes}
-
-    def audit(self, action) -> list[AuditEvent]:
-        with self.app.app_context():
-            return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
-                                      .order_by(AuditEvent.id)).all()
-
-    def to_approved(self, app_id, who=None):
-        who = who or self.imigrasi
-        self.act(who, app_id, "start-review")
-        for code in ("ktp", "kk"):
-            self.act(who, app_id, "review", requirement=code, decision="accept")
-        return self.act(who, app_id, "approve")
-
-    def to_ready(self, app_id, who=None):
-        who = who or self.imigrasi
-        self.to_approved(app_id, who)
-        return self.act(who, app_id, "mark-ready", pickup=PICKUP)
-
-    def pulled(self, made) -> dict:
-        patch = made["phone"].pull(cookie=None).get_json()["patch"]
-        return {op["key"]: op.get("value") for op in patch}
-
-
-PICKUP = {"counter": "Loket 5", "hours": "Senin-Jumat 08.00-16.00",
-          "bring": ["KTP-el asli", "Kartu Keluarga asli"]}
 
 
 @pytest.fixture
@@ -556,29 +432,146 @@ def test_only_officers_use_the_console(world, callers):
     assert_error(world.client.get(BASE), 401, "unauthorized")
 
 
-def test_generated_requests_from_an_officer_find_no_server_error(app, world):
-    """Schemathesis over the console's operations as an officer of the owning agency (the
-    suite-wide fuzz test calls them as a citizen, which only reaches the 403)."""
-    import schemathesis
-    from hypothesis import HealthCheck, given, settings
-    from schemathesis.checks import not_a_server_error, response_schema_conformance
+# ------------------------------------------------------------------------------ answers
 
-    world.submitted()
-    schema = schemathesis.openapi.from_wsgi("/api/openapi.json", app)
-    tested = []
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        if not operation.path.startswith("/api/officer/") or operation.path in (
-                "/api/officer/login", "/api/officer/me"):
-            continue
+def keys_of(schema) -> set[str]:
+    return set(schema().fields)
 
-        @given(case=operation.as_strategy())
-        @settings(max_examples=10, deadline=None, database=None, derandomize=True,
-                  suppress_health_check=list(HealthCheck))
-        def run(case):
-            case.call_and_validate(headers=world.imigrasi["headers"],
-                                   checks=[not_a_server_error, response_schema_conformance])
 
-        run()
-        tested.append(operation.path)
-    assert len(tested) == 13, tested
+def test_answers_are_dumped_through_their_schemas(world, monkeypatch):
+    """Issue #15: a key operations.py puts in an answer goes out only if the schema lists
+    it (the answers carry personal data): the detail, an action's answer and a stale
+    refusal's fresh application alike; and no answer is cached."""
+    made = world.submitted()
+    response = world.get(world.imigrasi, f"{BASE}/{made['id']}")
+    assert response.headers["Cache-Control"] == "no-store"
+    d = response.get_json()
+    assert set(d) == keys_of(DetailSchema)
+    for r in d["requirements"]:
+        assert set(r) == keys_of(ReviewRequirementSchema)
+        assert r["document"] is None or set(r["document"]) == keys_of(DocumentRefSchema)
+
+    describe = review_ops.describe
+
+    def leaky(*args, **kwargs):
+        out = describe(*args, **kwargs)
+        out["citizen_phone"] = "+6281200000000"
+        out["requirements"][0]["storage_name"] = "uploads/secret.jpg"
+        out["service"]["agency"]["internal_id"] = 7
+        return out
+
+    monkeypatch.setattr(review_ops, "describe", leaky)
+    seen = world.detail(world.imigrasi, made["id"])
+    acted = world.act(world.imigrasi, made["id"], "start-review", version=seen["version"])
+    stale = world.post(world.imigrasi, f"{BASE}/{made['id']}/approve",
+                       {"version": seen["version"]})
+    fresh = assert_error(stale, 409, "stale")["details"]["application"]
+    for answer in (seen, acted, fresh):
+        assert "citizen_phone" not in answer
+        assert "storage_name" not in answer["requirements"][0]
+        assert "internal_id" not in answer["service"]["agency"]
+        assert set(answer) == keys_of(DetailSchema)
+    activity = world.get(world.imigrasi, f"{BASE}/{made['id']}/activity")
+    assert activity.headers["Cache-Control"] == "no-store"
+    for item in activity.get_json()["items"]:
+        assert set(item) <= keys_of(ActivityItemSchema)
+        assert "citizen_id" not in item["details"] and "client_id" not in item["details"]
+
+
+def test_each_detail_says_where_its_actions_go(world):
+    """The console keeps no table of action paths: every detail (and the stale refusal's
+    fresh one, and a ticket's application) publishes one path per allowed action, and the
+    whole review runs on those paths alone."""
+    made = world.submitted()
+    d = world.detail(world.imigrasi, made["id"])
+    assert set(d["action_paths"]) == set(d["allowed_actions"]) == {"start_review"}
+
+    def follow(detail, action, **body):
+        response = world.post(world.imigrasi, detail["action_paths"][action],
+                              {"version": detail["version"], **body})
+        assert response.status_code == 200, response.get_json()
+        out = response.get_json()
+        assert set(out["action_paths"]) == set(out["allowed_actions"])
+        return out
+
+    d = follow(d, "start_review")
+    assert d["action_paths"]["approve"] == f"{BASE}/{made['id']}/approve"
+    for code in ("ktp", "kk"):
+        d = follow(d, "review_requirement", requirement=code, decision="accept")
+    stale = world.post(world.imigrasi, d["action_paths"]["approve"], {"version": d["version"] - 1})
+    fresh = assert_error(stale, 409, "stale")["details"]["application"]
+    assert fresh["action_paths"] == d["action_paths"]
+    d = follow(d, "approve")
+    assert set(d["action_paths"]) == {"mark_ready"}
+    d = follow(d, "mark_ready", pickup=PICKUP)
+    with world.app.app_context():
+        code = db.session.get(Application, made["id"]).ticket_code
+    found = world.post(world.imigrasi, "/api/officer/tickets/lookup", {"code": code}).get_json()
+    assert set(found["application"]["action_paths"]) == {"complete"}
+    d = follow(found["application"], "complete", code=code)
+    assert d["state"] == "completed" and d["action_paths"] == {}
+
+
+def test_the_queue_states_are_defined_once_and_published(world):
+    """One definition (sync/states.py): the queue's default, its partial index, and what
+    /api/sync/states publishes for the console's tabs."""
+    published = world.client.get("/api/sync/states").get_json()["states"]
+    tabs = [s["name"] for s in published if s["officer_queue"]]
+    queue = world.get(world.imigrasi, BASE).get_json()
+    assert list(queue["counts"]) == tabs == list(QUEUE_INDEX_STATES)
+    assert tabs == list(review_ops.QUEUE_STATES)
+    assert "draft" not in tabs and "completed" not in tabs
+
+
+def test_the_console_names_every_state_and_review_status_in_both_languages():
+    """A raw key (`review.status.resubmitted`) on screen is a label missing here."""
+    from sync.model import REVIEW_STATUSES
+    from sync.states import STATES
+
+    text = (ROOT / "pwa" / "src" / "officer" / "i18n.js").read_text(encoding="utf-8")
+    id_part, en_part = text.split("\n  en: {", 1) if "\n  en: {" in text else (None, None)
+    assert id_part and en_part, "officer i18n.js: expected the id and en dictionaries"
+    for part in (id_part, en_part):
+        for status in REVIEW_STATUSES:
+            assert f"'review.status.{status}':" in part, status
+        for state in STATES:
+            if state != "draft":
+                assert f"'state.{state}':" in part, state
+
+
+def test_a_replaced_document_is_shown_beside_its_replacement(world):
+    """Issue #14: the detail lists the document the officer rejected next to the new one,
+    with the decision and note it had (the file stays readable: see
+    tests/uploads/test_reading_documents.py)."""
+    made = world.submitted()
+    world.act(world.imigrasi, made["id"], "start-review")
+    world.act(world.imigrasi, made["id"], "review", requirement="kk", decision="reject",
+              note="Halaman belakang tidak ada")
+    world.act(world.imigrasi, made["id"], "review", requirement="ktp", decision="accept")
+    world.act(world.imigrasi, made["id"], "request-revision", note="")
+    phone = made["phone"]
+    new_kk = world.document(made["citizen"]["id"], "kk")
+    results = phone.push(
+        phone.mutation("application.attach", application_id=made["id"], requirement_code="kk",
+                       document_id=new_kk),
+        phone.mutation("application.submit", application_id=made["id"])).get_json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied"], results
+    d = world.act(world.imigrasi_2, made["id"], "start-review")
+    reqs = {r["code"]: r for r in d["requirements"]}
+    assert reqs["kk"]["review_status"] == "resubmitted" and reqs["kk"]["document"]["id"] == new_kk
+    [previous] = reqs["kk"]["previous_documents"]
+    assert previous["id"] == made["kk"] and previous["review_status"] == "rejected"
+    assert previous["officer_note"] == "Halaman belakang tidak ada" and previous["reviewed_at"]
+    assert reqs["ktp"]["previous_documents"] == []  # accepted, never replaced
+    # Rejected again, replaced again: newest first, each with its own decision.
+    world.act(world.imigrasi_2, made["id"], "review", requirement="kk", decision="reject",
+              note="Masih buram")
+    world.act(world.imigrasi_2, made["id"], "request-revision", note="")
+    third = world.document(made["citizen"]["id"], "kk")
+    phone.push(phone.mutation("application.attach", application_id=made["id"],
+                              requirement_code="kk", document_id=third),
+               phone.mutation("application.submit", application_id=made["id"]))
+    d = world.act(world.imigrasi, made["id"], "start-review")
+    kk = next(r for r in d["requirements"] if r["code"] == "kk")
+    assert [(p["id"], p["officer_note"]) for p in kk["previous_documents"]] == [
+        (new_kk, "Masih buram"), (made["kk"], "Halaman belakang tidak ada")]

@@ -52,7 +52,9 @@ def test_describe_is_json_and_says_everything_the_client_needs() -> None:
     assert [s["name"] for s in described["states"]] == list(states.STATES)
     draft = described["states"][0]
     assert draft == {"name": "draft", "label_id": "Draf", "label_en": "Draft",
-                     "citizen_editable": True, "terminal": False}
+                     "citizen_editable": True, "terminal": False, "officer_queue": False}
+    assert [s["name"] for s in described["states"] if s["officer_queue"]] == [
+        "submitted", "in_review", "revision_requested", "approved", "ready"]
     published = {(t["from"], t["to"]): set(t["actors"]) for t in described["transitions"]}
     assert published == TABLE
     assert {(actor, before, after) for actor in states.ACTORS for before in states.STATES

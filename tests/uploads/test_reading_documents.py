@@ -231,3 +231,88 @@ def test_another_citizens_document_is_404_and_unchanged(app, client, callers, ci
     assert upload_row(app, f"/api/uploads/{row.id}").storage_name == row.storage_name
     assert client.get("/api/documents/not-a-uuid/file",
                       headers=citizen["headers"]).status_code == 404
+
+
+def push(client, headers, *mutations) -> None:
+    body = {"protocol": 1, "client_group_id": str(uuid.uuid4()), "client_id": str(uuid.uuid4()),
+            "mutations": [{"id": i, "name": name, "args": args}
+                          for i, (name, args) in enumerate(mutations, start=1)]}
+    results = client.post("/api/sync/push", json=body, headers=headers).get_json()["results"]
+    assert [r["status"] for r in results] == ["applied"] * len(mutations), results
+
+
+def replace_ktp(client, headers, app_id: str, document_id: str) -> None:
+    push(client, headers, ("application.attach", {"application_id": app_id,
+                                                  "requirement_code": "ktp",
+                                                  "document_id": document_id}))
+
+
+def test_a_replaced_document_stays_readable_to_the_officers_who_reviewed_it(
+        app, client, callers, citizen, tus):
+    """Issue #14: once the applicant replaces a rejected photo, the officers of the agency
+    that rejected it still read it (to compare old and new), each read audited; nobody else
+    does, and a photo replaced before any officer looked at it stays the citizen's."""
+    old_data, new_data, draft_data = (image_bytes("JPEG", size=(400, 300 + i)) for i in range(3))
+    old, _ = finish(app, tus, old_data, "image/jpeg")
+    new, _ = finish(app, tus, new_data, "image/jpeg")
+    first_try, _ = finish(app, tus, draft_data, "image/jpeg")
+    imigrasi = callers.officer("verifier", "langsa", "imigrasi")
+    imigrasi_2 = callers.officer("verifier", "langsa", "imigrasi")
+    dukcapil = callers.officer("verifier", "langsa", "dukcapil")
+    elsewhere = callers.officer("supervisor", "payakumbuh")
+
+    # The draft's first photo is replaced before submitting: never reviewed.
+    app_id = attach_to_application(app, client, citizen["headers"], first_try.id, state="draft")
+    replace_ktp(client, citizen["headers"], app_id, old.id)
+    set_state(app, app_id, "submitted")
+
+    # The officer rejects the photo; the applicant sends a new one in the revision.
+    base = f"/api/officer/applications/{app_id}"
+
+    def act(action, **body):
+        version = client.get(base, headers=imigrasi["headers"]).get_json()["version"]
+        response = client.post(f"{base}/{action}", json={"version": version, **body},
+                               headers=imigrasi["headers"])
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    act("start-review")
+    act("review", requirement="ktp", decision="reject", note="Foto buram")
+    set_state(app, app_id, "revision_requested")
+    replace_ktp(client, citizen["headers"], app_id, new.id)
+    set_state(app, app_id, "in_review")
+
+    detail = client.get(base, headers=imigrasi["headers"]).get_json()
+    ktp = next(r for r in detail["requirements"] if r["code"] == "ktp")
+    assert ktp["document"]["id"] == new.id and ktp["review_status"] == "resubmitted"
+    assert [(p["id"], p["review_status"], p["officer_note"]) for p in ktp["previous_documents"]] \
+        == [(old.id, "rejected", "Foto buram")]  # the unreviewed first try is not there
+
+    # The rejecting officer and a colleague who takes the review over read the old photo.
+    for officer in (imigrasi, imigrasi_2):
+        assert_served(client.get(url(old.id), headers=officer["headers"]), old_data,
+                      "image/jpeg", f"ktp-{old.id[:8]}.jpg")
+        assert client.get(url(old.id, "preview"), headers=officer["headers"]).status_code == 200
+        assert client.get(url(new.id), headers=officer["headers"]).data == new_data
+    # Another agency, another MPP: the 404 of a missing document, and nothing of the bytes.
+    for officer in (dukcapil, elsewhere):
+        response = client.get(url(old.id), headers=officer["headers"])
+        assert_error(response, 404, "document_not_found")
+        assert old_data[:64] not in response.data
+    # Never reviewed: no officer reads it, although it once sat on the same requirement.
+    for officer in (imigrasi, imigrasi_2):
+        assert_error(client.get(url(first_try.id), headers=officer["headers"]), 404,
+                     "document_not_found")
+    # The owner still reads all three; the reads of the old one are in the audit log, with
+    # the application they went through.
+    for doc, data in ((old, old_data), (first_try, draft_data)):
+        assert client.get(url(doc.id), headers=citizen["headers"]).data == data
+    trail = views(app, old.id)
+    for officer in (imigrasi, imigrasi_2):
+        assert (str(officer["id"]), "ok", "file") in trail
+    assert (str(dukcapil["id"]), "denied", "file") in trail
+    with app.app_context():
+        seen = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "document.view", AuditEvent.target_id == old.id,
+            AuditEvent.outcome == "ok")).all()
+        assert seen and {e.details["application_id"] for e in seen} == {app_id}

@@ -1,4 +1,9 @@
-"""officer console: superseded documents stay readable to their reviewers (filled by the console work)
+"""officer console: superseded documents stay readable to their reviewers (no schema change)
+
+Nothing to migrate: a replaced document keeps its row and its file, and which officer
+reviewed which document on which application is already in the audit log (the engine's
+`sync.review_requirement` entries, indexed by application). server/uploads/reading.py reads
+it from there; this revision stays in the chain as reserved, empty both ways.
 
 Revision ID: 0011_superseded_documents
 Revises: 0010_upload_safety
