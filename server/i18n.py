@@ -439,6 +439,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "PDF dilindungi kata sandi. Unggah PDF tanpa kata sandi.",
         "en": "The PDF is password-protected. Upload it without a password.",
     },
+    "upload_invalid_pdf_active": {
+        "id": "PDF berisi skrip, tindakan yang berjalan sendiri, atau berkas sisipan, dan "
+              "tidak diterima. Pindai ulang dokumen atau kirim foto halamannya.",
+        "en": "The PDF contains scripts, actions that run by themselves, or embedded files, "
+              "and is not accepted. Scan the document again or send photos of its pages.",
+    },
+    "upload_checks_busy": {
+        "id": "Server sedang memeriksa berkas lain. Unggahan dilanjutkan sebentar lagi.",
+        "en": "The server is checking other files. The upload will continue shortly.",
+    },
     "upload_invalid_cancelled": {
         "id": "Unggahan dibatalkan.",
         "en": "The upload was cancelled.",

