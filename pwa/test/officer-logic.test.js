@@ -14,6 +14,7 @@ import {
   pickupForm,
   pickupPayload,
   queuePath,
+  queueStates,
   reviewPayload,
   routeHref,
   slaLevel,
@@ -46,12 +47,36 @@ test('queue path leaves empty filters out and normalises the search', () => {
     queuePath({ state: 'in_review', service: 'langsa.dukcapil.kk-baru', q: ' lgs-2025-00001 ' }),
     '/api/officer/applications?state=in_review&service=langsa.dukcapil.kk-baru&q=LGS-2025-00001&limit=50',
   );
-  assert.equal(queuePath({ state: 'bogus', offset: 50 }), '/api/officer/applications?limit=50&offset=50');
+  // The state is the server's to check (a 400 names it); the console sends what its tabs hold.
+  assert.equal(queuePath({ state: '', offset: 50 }), '/api/officer/applications?limit=50&offset=50');
   assert.equal(normaliseSearch('1174 0145 0890 0001'), '1174014508900001');
 });
 
-test('every action posts the version the officer saw to its own path', () => {
-  const detail = { id: 'a1b2', version: 7 };
+test('queue tabs are the states the server publishes as the officer queue, in its order', () => {
+  const published = {
+    states: [
+      { name: 'draft', officer_queue: false },
+      { name: 'submitted', officer_queue: true },
+      { name: 'in_review', officer_queue: true },
+      { name: 'completed', officer_queue: false },
+      { name: 'on_hold', officer_queue: true }, // a state the console never heard of
+    ],
+  };
+  assert.deepEqual(queueStates(published), ['submitted', 'in_review', 'on_hold']);
+  assert.deepEqual(queueStates(null), []);
+});
+
+test('every action posts the version the officer saw to the path the detail publishes', () => {
+  const detail = {
+    id: 'a1b2',
+    version: 7,
+    action_paths: {
+      start_review: '/api/officer/applications/a1b2/start-review',
+      review_requirement: '/api/officer/applications/a1b2/review',
+      approve: '/api/officer/applications/a1b2/approve',
+      mark_ready: '/x/somewhere-else',
+    },
+  };
   assert.deepEqual(actionRequest(detail, 'start_review'), { path: '/api/officer/applications/a1b2/start-review', body: { version: 7 } });
   assert.deepEqual(actionRequest(detail, 'review_requirement', reviewPayload('ktp', 'reject', { reason: 'blurry', note: ' ulangi ' })), {
     path: '/api/officer/applications/a1b2/review',
@@ -59,8 +84,11 @@ test('every action posts the version the officer saw to its own path', () => {
   });
   // A payload cannot smuggle another version in.
   assert.equal(actionRequest(detail, 'approve', { version: 1 }).body.version, 7);
-  assert.equal(actionRequest(detail, 'mark_ready').path, '/api/officer/applications/a1b2/mark-ready');
-  assert.throws(() => actionRequest(detail, 'delete'));
+  // The server's path, whatever it is: the console keeps no table of its own.
+  assert.equal(actionRequest(detail, 'mark_ready').path, '/x/somewhere-else');
+  // Not published (not allowed now): refused before anything is sent.
+  assert.throws(() => actionRequest(detail, 'complete'), /not allowed/);
+  assert.throws(() => actionRequest({ id: 'a1b2', version: 7 }, 'approve'), /not allowed/);
 });
 
 test('accepting sends no reason; rejecting needs a template or words', () => {

@@ -50,7 +50,8 @@ test('sign-in stores the token; later calls send it; a 401 ends the session', as
   assert.equal(officer.username, 'rina');
   assert.equal(tokens.get(), 'sd_tok');
   assert.equal(calls[0].init.headers.Authorization, undefined);
-  await assert.rejects(client.act({ id: 'a1', version: 3 }, 'approve'), (e) => e.status === 401);
+  const detail = { id: 'a1', version: 3, action_paths: { approve: '/api/officer/applications/a1/approve' } };
+  await assert.rejects(client.act(detail, 'approve'), (e) => e.status === 401);
   assert.equal(calls[1].init.headers.Authorization, 'Bearer sd_tok');
   assert.equal(calls[1].init.headers['Accept-Language'], 'en');
   assert.deepEqual(JSON.parse(calls[1].init.body), { version: 3 });

@@ -6,6 +6,14 @@ the officer approves and marks it ready; the citizen's PWA shows the QR ticket; 
 completes the visit by typing the ticket's code. Along the way: a second officer sees who
 is reviewing, and a stale action gets the 409 message with the fresh state, the typed note
 kept. Screenshots of the queue and the review screen at 1024 and 768 wide are artifacts.
+
+Issue #14's console findings, each checked where it can fail: every requirement's buttons
+sit in a group named by the requirement and name it themselves; every review status has
+words (no raw `review.status.resubmitted`); the header names the agency, not its code; at
+1024x768 the decision panel never lies over the activity feed and is titled by what it
+shows; "Kembali ke antrian" is a 44 px target; the rejected photo stays readable beside its
+replacement. axe-core finds no serious or critical violation on any console screen (sign-in,
+queue, review, pickup form, comparison, visit).
 """
 from __future__ import annotations
 
@@ -16,7 +24,8 @@ from server.accounts import operations as ops
 from server.accounts.models import utcnow
 from server.applications.models import Application
 from server.extensions import db
-from tests.e2e.conftest import screenshot, take_rejections
+from tests.e2e.a11y import assert_accessible
+from tests.e2e.conftest import ARTIFACTS, screenshot, take_rejections
 from tests.e2e.test_citizen_journey import NIK, SERVICE, fill_kk_form, open_phone, photo_file, \
     sign_in, wait_for
 
@@ -25,6 +34,8 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "kata-sandi-loket-7"
 TABLET_LANDSCAPE = {"width": 1024, "height": 768}
 TABLET_PORTRAIT = {"width": 768, "height": 1024}
+AGENCY_NAME = "Dinas Kependudukan dan Pencatatan Sipil Kota Langsa"
+KK_TITLE = "KK asal"  # the kk_lama requirement of dukcapil.kk-baru
 
 
 def make_officer(app, username: str, full_name: str) -> int:
@@ -70,10 +81,48 @@ def console_sign_in(page, url: str, username: str):
     csp = response.headers["content-security-policy"]
     assert "script-src 'self';" in csp and "style-src 'self';" in csp, csp
     assert response.headers["x-frame-options"] == "DENY"
+    page.locator("#officer-username").wait_for(timeout=10_000)
+    assert_accessible(page, "console sign-in")
     page.locator("#officer-username").fill(username)
     page.locator("#officer-password").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
     page.locator("#queue-title").wait_for(timeout=10_000)
+    # The header names the officer's agency as people know it, never by its code.
+    who = page.locator(".bar-who")
+    if page.viewport_size["width"] > 900:  # narrower, the bar leaves the name out
+        assert AGENCY_NAME in who.inner_text() and "dukcapil" not in who.inner_text()
+
+
+def decide_buttons(page, title: str):
+    """A requirement's buttons, found the way a screen reader user finds them: inside the
+    group named by the requirement, each button naming it too."""
+    group = page.get_by_role("group", name=title)
+    return (group.get_by_role("button", name=f"Terima {title}", exact=True),
+            group.get_by_role("button", name=f"Tolak {title}", exact=True))
+
+
+def assert_side_panels_apart(page) -> None:
+    """At every scroll position the decision panel and the activity feed do not overlap,
+    and the feed's heading is what is on top where it is drawn."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    for y in (0, height // 3, height // 2, height):
+        page.evaluate(f"window.scrollTo(0, {y})")
+        boxes = page.evaluate("""() => ['.review-decide', '.review-activity'].map((s) => {
+            const r = document.querySelector(s).getBoundingClientRect();
+            return {top: r.top, bottom: r.bottom, left: r.left, right: r.right};
+        })""")
+        decide, activity = boxes
+        apart = (decide["bottom"] <= activity["top"] or activity["bottom"] <= decide["top"]
+                 or decide["right"] <= activity["left"] or activity["right"] <= decide["left"])
+        assert apart, (y, boxes)
+        on_top = page.evaluate("""() => {
+            const h = document.querySelector('#activity-title').getBoundingClientRect();
+            if (h.bottom < 0 || h.top > innerHeight) return true;  // scrolled out of view
+            const hit = document.elementFromPoint(h.left + 5, h.top + h.height / 2);
+            return Boolean(hit && hit.closest('.review-activity'));
+        }""")
+        assert on_top, f"the activity feed is covered at scroll {y}"
+    page.evaluate("window.scrollTo(0, 0)")
 
 
 def application_state(app, application_id):
@@ -135,6 +184,7 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
     assert console.locator(".rows li").count() == 1
     assert NIK not in console.locator(".rows").inner_text()
     screenshot(console, "officer-queue-1024")
+    assert_accessible(console, "console queue")
 
     # Opening it takes the review.
     row.click()
@@ -142,17 +192,26 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
     wait_for(lambda: application_state(app, application_id) == "in_review", what="in review")
     for code in ("ktp", "kk_lama"):
         console.locator(f'[data-requirement="{code}"] img[data-part]').wait_for(timeout=15_000)
-    ktp = console.locator('[data-requirement="ktp"]')
-    ktp.locator('[data-decide="accept"]').click()
+    back = console.locator('[data-action="back"]')
+    assert back.bounding_box()["height"] >= 44, back.bounding_box()
+    assert_accessible(console, "console review")
+    ktp_title = console.locator('[data-requirement="ktp"] h3').inner_text().strip()
+    decide_buttons(console, ktp_title)[0].click()
     console.locator('[data-requirement="ktp"][data-status="accepted"]').wait_for()
     kk = console.locator('[data-requirement="kk_lama"]')
-    kk.locator('[data-decide="reject"]').click()
+    old_kk = kk.locator("[data-viewer]").get_attribute("data-viewer")
+    decide_buttons(console, KK_TITLE)[1].click()
     kk.locator("select").select_option("blurry")
     kk.locator("textarea").fill("Nomor KK tidak terbaca, foto ulang di tempat terang.")
     kk.locator('[data-action="save-rejection"]').click()
     console.locator('[data-requirement="kk_lama"][data-status="rejected"]').wait_for()
     console.locator('[data-activity] [data-action="review_requirement"]').first.wait_for()
+    feed = console.locator("[data-activity]").inner_text()
+    assert KK_TITLE in feed and "kk_lama" not in feed, feed  # titles, not codes
+    assert_side_panels_apart(console)
+    assert_accessible(console, "console review, a rejection written")
     top_screenshot(console, "officer-review-1024")
+    console.screenshot(path=str(ARTIFACTS / "officer-review-1024x768.png"))  # as seen
 
     # 3. Yusuf (portrait tablet) opens the same application: he is told Rina is on it.
     yusuf_context, second = open_tablet(browser, TABLET_PORTRAIT)
@@ -214,12 +273,30 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
     console.locator(f'[data-row="{reference}"]').click()
     console.locator('[data-review] [data-state="in_review"]').wait_for(timeout=10_000)
     kk = console.locator('[data-requirement="kk_lama"]')
-    kk.locator("img[data-part]").wait_for(timeout=15_000)
-    kk.locator('[data-decide="accept"]').click()
+    # The new photo beside the rejected one (still readable: no 404), with its words.
+    new = kk.locator("[data-compare-new] img[data-part]")
+    old = kk.locator(f'[data-compare-previous="{old_kk}"] img[data-part]')
+    new.wait_for(timeout=15_000)
+    old.wait_for(timeout=15_000)
+    assert kk.locator("[data-compare-new] [data-viewer]").get_attribute("data-viewer") != old_kk
+    assert old.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert "Nomor KK tidak terbaca" in kk.locator("[data-compare-previous]").inner_text() \
+        or "buram" in kk.locator("[data-compare-previous]").inner_text().lower()
+    status = kk.locator(".requirement-head .status").inner_text()
+    assert status == "Sudah diganti, belum diperiksa", status
+    assert "review.status" not in console.locator("[data-review]").inner_text()
+    assert_accessible(console, "console review, old and new side by side")
+    top_screenshot(console, "officer-review-compare-1024")
+    decide_buttons(console, KK_TITLE)[0].click()
     console.locator('[data-requirement="kk_lama"][data-status="accepted"]').wait_for()
     console.locator('[data-action="approve"]').click()
     console.locator('[data-review] [data-state="approved"]').wait_for(timeout=10_000)
     console.locator('[data-action="mark_ready"]').click()
+    # The panel is named by what it shows: the pickup form, not the note for the applicant.
+    console.get_by_role("complementary", name="Pengambilan").locator("#pickup-counter").wait_for()
+    assert console.get_by_role("complementary", name="Catatan untuk pemohon").count() == 0
+    assert_side_panels_apart(console)
+    assert_accessible(console, "console pickup form")
     assert console.locator("#pickup-counter").input_value() != ""
     assert console.locator("#pickup-hours").input_value() != ""
     console.locator('[data-action="save-ready"]').click()
@@ -241,9 +318,11 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
     console.locator('[data-action="lookup"]').click()
     found = console.locator(f'[data-ticket-found="{reference}"]')
     found.wait_for(timeout=10_000)
+    assert_accessible(console, "console visit")
     assert found.locator("[data-bring] li").count() >= 1
     console.locator('[data-action="complete"]').click()
     console.locator(f'[data-completed="{reference}"]').wait_for(timeout=10_000)
+    assert_accessible(console, "console visit completed")
     assert application_state(app, application_id) == "completed"
     # The same ticket again: refused, clearly.
     console.locator("#ticket-code").fill(code)

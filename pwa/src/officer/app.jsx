@@ -100,7 +100,7 @@ export function OfficerApp() {
           {me && (
             <span class="bar-who" data-officer={me.username}>
               {me.full_name} · {t(`role.${me.role}`)}
-              {me.agency ? ` · ${me.agency}` : ''}
+              {me.agency_name ? ` · ${me.agency_name}` : ''}
             </span>
           )}
           <button type="button" class="btn btn-quiet" onClick={switchLang} lang={otherLang(lang)}>

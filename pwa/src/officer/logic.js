@@ -1,11 +1,16 @@
 // The console's decisions as pure functions (no DOM, no fetch), so `node --test` checks them:
 // how urgent a deadline is, the requests each action sends, which buttons an application
-// shows. Which actions are possible is never decided here: the server publishes
-// `allowed_actions` with each detail (sync/officer.py available_actions) and we only lay
-// them out.
+// shows. The rules themselves are the server's, read from what it publishes: which states
+// the queue holds (`officer_queue` in /api/sync/states), which actions are possible now
+// (`allowed_actions` of each detail, sync/officer.py available_actions) and where each is
+// sent (`action_paths`). We only lay them out.
 
-export const QUEUE_STATES = ['submitted', 'in_review', 'revision_requested', 'approved', 'ready'];
 export const QUEUE_PAGE = 50;
+
+/** The queue's states, in the server's order, from the published state machine. */
+export function queueStates(published) {
+  return (published?.states || []).filter((s) => s.officer_queue).map((s) => s.name);
+}
 
 /** 'overdue' (past the due date), 'due' (today or tomorrow), 'ok', or 'none' (no SLA). */
 export function slaLevel(daysLeft) {
@@ -27,7 +32,7 @@ export function slaText(t, daysLeft) {
 /** GET path of the queue; empty filters are left out. */
 export function queuePath({ state = '', service = '', q = '', offset = 0, limit = QUEUE_PAGE } = {}) {
   const params = new URLSearchParams();
-  if (QUEUE_STATES.includes(state)) params.set('state', state);
+  if (state) params.set('state', state);
   if (service) params.set('service', service);
   const query = normaliseSearch(q);
   if (query) params.set('q', query);
@@ -44,28 +49,15 @@ export function normaliseSearch(q) {
   return text.toUpperCase();
 }
 
-const ACTION_PATHS = {
-  start_review: 'start-review',
-  review_requirement: 'review',
-  request_revision: 'request-revision',
-  approve: 'approve',
-  reject: 'reject',
-  mark_ready: 'mark-ready',
-  accept_discrepancy: 'accept-discrepancy',
-  complete: 'complete',
-};
-
 /**
- * The POST an action sends: {path, body}. Every body carries the version the officer saw,
- * so a change made meanwhile by someone else is a 409 `stale`, never overwritten.
+ * The POST an action sends: {path, body}, the path as the detail publishes it. Every body
+ * carries the version the officer saw, so a change made meanwhile by someone else is a
+ * 409 `stale`, never overwritten.
  */
 export function actionRequest(detail, action, payload = {}) {
-  const segment = ACTION_PATHS[action];
-  if (!segment) throw new Error(`unknown action ${action}`);
-  return {
-    path: `/api/officer/applications/${encodeURIComponent(detail.id)}/${segment}`,
-    body: { ...payload, version: detail.version },
-  };
+  const path = detail?.action_paths?.[action];
+  if (!path) throw new Error(`action ${action} is not allowed now`);
+  return { path, body: { ...payload, version: detail.version } };
 }
 
 /** One requirement's decision: a reason code from the templates and/or the officer's words. */

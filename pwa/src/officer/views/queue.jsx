@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { formatDateTime, pick } from '../../format.js';
 import { errorText } from '../i18n.js';
-import { QUEUE_PAGE, QUEUE_STATES, queuePath } from '../logic.js';
+import { QUEUE_PAGE, queuePath, queueStates } from '../logic.js';
 import { SlaTag, StateTag } from './common.jsx';
 
 export const REFRESH_MS = 30000;
@@ -20,6 +20,15 @@ export function Queue({ t, lang, client, navigate }) {
   // Services met so far: the filter keeps offering them while one is selected.
   const [services, setServices] = useState(() => new Map());
   const generation = useRef(0);
+  // The tabs: the states the server publishes as the queue's (the counts' keys until then).
+  const [published, setPublished] = useState(null);
+
+  useEffect(() => {
+    client
+      .states()
+      .then((body) => setPublished(queueStates(body)))
+      .catch(() => {});
+  }, [client]);
 
   const load = useCallback(async () => {
     const mine = ++generation.current;
@@ -53,7 +62,8 @@ export function Queue({ t, lang, client, navigate }) {
   }, [load]);
 
   const counts = data?.counts || {};
-  const allCount = QUEUE_STATES.reduce((sum, s) => sum + (counts[s] || 0), 0);
+  const tabStates = published || Object.keys(counts);
+  const allCount = tabStates.reduce((sum, s) => sum + (counts[s] || 0), 0);
   const search = (event) => {
     event.preventDefault();
     setFilter((f) => ({ ...f, q: typed }));
@@ -72,7 +82,7 @@ export function Queue({ t, lang, client, navigate }) {
       </div>
 
       <div class="tabs" role="tablist" aria-label={t('queue.state')}>
-        {['', ...QUEUE_STATES].map((state) => (
+        {['', ...tabStates].map((state) => (
           <button
             type="button"
             role="tab"

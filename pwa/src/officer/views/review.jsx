@@ -145,11 +145,9 @@ export function Review({ t, lang, client, me, id }) {
   return (
     <article class="review" aria-labelledby="review-title" data-review={detail.id} data-version={detail.version}>
       <header class="review-head card">
-        <p class="small">
-          <a href="#/" data-action="back">
-            ← {t('review.back')}
-          </a>
-        </p>
+        <a href="#/" class="back-link" data-action="back">
+          <span aria-hidden="true">←</span> {t('review.back')}
+        </a>
         <div class="review-title-line">
           <h1 id="review-title" class="mono">
             {detail.reference}
@@ -227,10 +225,12 @@ export function Review({ t, lang, client, me, id }) {
             const draft = draftOf(r.code);
             const options = reasons[r.document_type || ''] || [];
             const title = pick(lang, r, 'title');
+            const titleId = `req-title-${r.code}`;
+            const previous = r.previous_documents || [];
             return (
               <div key={r.code} class={`card requirement req-${r.review_status}`} data-requirement={r.code} data-status={r.review_status}>
                 <div class="requirement-head">
-                  <h3>
+                  <h3 id={titleId}>
                     {title}
                     {!r.required && <span class="muted small"> ({t('review.optional')})</span>}
                   </h3>
@@ -238,15 +238,23 @@ export function Review({ t, lang, client, me, id }) {
                 </div>
                 {r.review_status === 'rejected' && r.officer_note && <p class="small note-line">{t('review.officerNote', { note: r.officer_note })}</p>}
                 {/* documents wait for the review to be taken: the first answer is the state to act on */}
-                {starting ? <p class="muted">{t('loading')}</p> : r.document ? <DocumentViewer t={t} lang={lang} client={client} document={r.document} title={title} /> : <p class="muted">{t('review.noDocument')}</p>}
+                {starting ? (
+                  <p class="muted">{t('loading')}</p>
+                ) : r.document && previous.length > 0 ? (
+                  <Compare t={t} lang={lang} client={client} current={r.document} previous={previous} title={title} />
+                ) : r.document ? (
+                  <DocumentViewer t={t} lang={lang} client={client} document={r.document} title={title} />
+                ) : (
+                  <p class="muted">{t('review.noDocument')}</p>
+                )}
                 {deciding && r.document && (
-                  <div class="decide">
+                  <div class="decide" role="group" aria-labelledby={titleId} data-decide-group={r.code}>
                     <div class="row-actions">
-                      <button type="button" class="btn btn-ok" disabled={busy || r.review_status === 'accepted'} data-decide="accept" onClick={() => run(detail, 'review_requirement', reviewPayload(r.code, 'accept'))}>
-                        ✓ {t('review.accept')}
+                      <button type="button" class="btn btn-ok" disabled={busy || r.review_status === 'accepted'} data-decide="accept" aria-label={t('review.acceptOf', { title })} onClick={() => run(detail, 'review_requirement', reviewPayload(r.code, 'accept'))}>
+                        <span aria-hidden="true">✓</span> {t('review.accept')}
                       </button>
-                      <button type="button" class="btn btn-bad-outline" aria-expanded={draft.open} disabled={busy} data-decide="reject" onClick={() => setDraft(r.code, { open: !draft.open })}>
-                        ✗ {t('review.reject')}
+                      <button type="button" class="btn btn-bad-outline" aria-expanded={draft.open} disabled={busy} data-decide="reject" aria-label={t('review.rejectOf', { title })} onClick={() => setDraft(r.code, { open: !draft.open })}>
+                        <span aria-hidden="true">✗</span> {t('review.reject')}
                       </button>
                     </div>
                     {draft.open && (
@@ -289,9 +297,12 @@ export function Review({ t, lang, client, me, id }) {
         </section>
       </div>
 
+      {/* One column beside the application, sticky as a whole: the decision panel can never
+          slide over the activity feed. */}
+      <div class="review-side">
       {/* Another officer's review leaves this reader with nothing to decide: no empty box. */}
       {(!other || detail.ticket || detail.pickup || detail.officer_note) && (
-      <aside class="review-decide card" aria-label={t('review.note')}>
+      <aside class="review-decide card" aria-labelledby="decide-title">
         <Decision
           t={t}
           lang={lang}
@@ -313,8 +324,9 @@ export function Review({ t, lang, client, me, id }) {
 
       <aside class="review-activity card" aria-labelledby="activity-title">
         <h2 id="activity-title">{t('activity.title')}</h2>
-        <Activity t={t} lang={lang} items={activity} />
+        <Activity t={t} lang={lang} items={activity} requirements={detail.requirements} fields={detail.fields} />
       </aside>
+      </div>
     </article>
   );
 }
@@ -322,8 +334,12 @@ export function Review({ t, lang, client, me, id }) {
 function Decision({ t, lang, detail, other, busy, note, setNote, notice, onAction, pickup, setPickup, confirmReject, setConfirmReject, run }) {
   const buttons = other ? [] : applicationButtons(detail);
   const inReview = detail.state === 'in_review';
+  // The panel is named by what it shows now: the decisions, the pickup form, or the
+  // rejection being confirmed.
+  const heading = confirmReject ? t('action.reject') : pickup ? t('pickup.title') : t('review.decision');
   return (
     <div class="stack">
+      <h2 id="decide-title">{heading}</h2>
       {detail.state === 'ready' && detail.pickup && (
         <p class="alert alert-ok small" data-pickup>
           {t('pickup.current', { counter: detail.pickup.counter, hours: detail.pickup.hours })}
@@ -374,7 +390,6 @@ function Decision({ t, lang, detail, other, busy, note, setNote, notice, onActio
             if (await run(detail, 'mark_ready', pickupPayload(pickup))) setPickup(null);
           }}
         >
-          <h2>{t('pickup.title')}</h2>
           <label class="field">
             <span>{t('pickup.counter')}</span>
             <input id="pickup-counter" required maxLength={100} value={pickup.counter} onInput={(e) => setPickup({ ...pickup, counter: e.currentTarget.value })} />
@@ -422,14 +437,41 @@ function Decision({ t, lang, detail, other, busy, note, setNote, notice, onActio
   );
 }
 
-// What a line of the feed adds to its action (the reason's code is left out: its label is
-// in the note).
-const DETAIL_KEYS = ['requirement', 'field', 'note', 'to'];
-
-function Activity({ t, lang, items }) {
-  if (!items.length) return <p class="muted small">{t('activity.empty')}</p>;
+/** A replaced document beside its replacement: what the officer rejected, and the new one. */
+function Compare({ t, lang, client, current, previous, title }) {
+  const [last, ...older] = previous;
+  const status = t(`review.status.${last.review_status}`);
   return (
-    <ol class="activity" data-activity>
+    <div class="compare" data-compare>
+      <section class="compare-side" aria-label={t('review.newDocument')} data-compare-new={current.id}>
+        <h4>{t('review.newDocument')}</h4>
+        <DocumentViewer t={t} lang={lang} client={client} document={current} title={`${title} · ${t('review.newDocument')}`} />
+      </section>
+      <section class="compare-side" aria-label={t('review.previousDocument')} data-compare-previous={last.id}>
+        <h4>
+          {t('review.previousDocument')} · <span class={`status status-${last.review_status}`}>{status}</span>
+        </h4>
+        {last.officer_note && <p class="small note-line">{t('review.officerNote', { note: last.officer_note })}</p>}
+        <DocumentViewer t={t} lang={lang} client={client} document={last} title={`${title} · ${t('review.previousDocument')}`} />
+        {older.length > 0 && <p class="muted small">{t('review.olderVersions', { n: older.length, count: older.length })}</p>}
+      </section>
+    </div>
+  );
+}
+
+// What a line of the feed adds to its action (the reason's code is left out: its label is
+// in the note; a requirement and a form field are named by their titles, not their codes).
+const DETAIL_KEYS = ['requirement_code', 'field', 'note'];
+
+function Activity({ t, lang, items, requirements, fields }) {
+  if (!items.length) return <p class="muted small">{t('activity.empty')}</p>;
+  const names = {
+    requirement_code: new Map(requirements.map((r) => [r.code, pick(lang, r, 'title')])),
+    field: new Map(fields.map((f) => [f.key, pick(lang, f, 'label')])),
+  };
+  const shown = (key, value) => names[key]?.get(value) || String(value);
+  return (
+    <ol class="activity" data-activity tabIndex={0} aria-labelledby="activity-title">
       {[...items].reverse().map((item, i) => {
         const key = `act.${item.action}`;
         const label = t(key);
@@ -440,7 +482,7 @@ function Activity({ t, lang, items }) {
             <span class="muted small">
               {item.actor?.name || t('activity.system')} · {formatDateTime(lang, item.at)}
             </span>
-            {details.length > 0 && <span class="small activity-details">{details.map((k) => String(item.details[k])).join(' · ')}</span>}
+            {details.length > 0 && <span class="small activity-details">{details.map((k) => shown(k, item.details[k])).join(' · ')}</span>}
           </li>
         );
       })}

@@ -108,7 +108,7 @@ export function DocumentViewer({ t, lang, client, document: doc, title }) {
               </button>
             )}
           </div>
-          <div class="viewer-frame">
+          <div class="viewer-frame" tabIndex={zoom > 0 ? 0 : undefined}>
             {url ? (
               <img src={url} alt={t('viewer.alt', { title })} class={`doc zoom-${zoom} rot-${rotation}`} data-part={part} />
             ) : (
