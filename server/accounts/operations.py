@@ -7,17 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import io
 import json
 import secrets
 import uuid
 import zipfile
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, BinaryIO
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import false, select, update
+from sqlalchemy import delete, false, select, update
 from sqlalchemy.orm import Session
 
 from sync.rules import PHONE_ERROR, RuleError, kk_problem, mask_phone, nik_problem, \
@@ -223,7 +222,7 @@ def check_profile_changes(citizen: Citizen, changes: dict[str, Any]) -> list[str
 
 # Each domain that holds a citizen's data adds an exporter (name -> bytes for the zip) and
 # an eraser; accounts registers its own here. Applications and documents add theirs.
-Exporter = Callable[[Session, Citizen], dict[str, bytes]]
+Exporter = Callable[[Session, Citizen], dict[str, bytes | Iterable[bytes]]]
 Eraser = Callable[[Session, Citizen, dt.datetime], None]
 EXPORTERS: list[Exporter] = []
 ERASERS: list[Eraser] = []
@@ -268,6 +267,12 @@ def _erase_account(session: Session, citizen: Citizen, now: dt.datetime) -> None
     session.execute(update(DeviceSession).where(DeviceSession.citizen_id == citizen.id,
                                                 DeviceSession.revoked_at.is_(None))
                     .values(revoked_at=now))
+    # What the citizen typed ("HP Budi") and the sign-in codes sent to their number (which
+    # sign-in audit times could link back to them) go too.
+    session.execute(update(DeviceSession).where(DeviceSession.citizen_id == citizen.id)
+                    .values(device_name=""))
+    if citizen.phone is not None:
+        session.execute(delete(OtpChallenge).where(OtpChallenge.phone == citizen.phone))
     for key in ("phone", *EDITABLE_PROFILE_KEYS):
         setattr(citizen, key, None)
     citizen.verified_keys = []
@@ -278,9 +283,11 @@ EXPORTERS.append(_export_account)
 ERASERS.append(_erase_account)
 
 
-def export_citizen(session: Session, citizen: Citizen, now: dt.datetime) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+def export_citizen(session: Session, citizen: Citizen, now: dt.datetime,
+                   out: BinaryIO) -> None:
+    """Write the zip to `out` (a temporary file): an exporter's value is bytes, or chunks
+    copied in one at a time (stored files), so no file is ever held in memory whole."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", (
             "Data Anda di Sekali Datang / Your data held by Sekali Datang\n"
             f"Dibuat / Made: {now.isoformat()}Z\n"
@@ -292,8 +299,12 @@ def export_citizen(session: Session, citizen: Citizen, now: dt.datetime) -> byte
             "documents/: berkas yang Anda unggah / the files you uploaded\n"))
         for exporter in EXPORTERS:
             for name, content in exporter(session, citizen).items():
-                archive.writestr(name, content)
-    return buffer.getvalue()
+                if isinstance(content, bytes):
+                    archive.writestr(name, content)
+                    continue
+                with archive.open(name, "w") as entry:
+                    for chunk in content:
+                        entry.write(chunk)
 
 
 def erase_citizen(session: Session, citizen: Citizen, now: dt.datetime) -> None:

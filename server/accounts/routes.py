@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 
-from flask import Response, current_app, request
+from flask import current_app, request, send_file
 from sqlalchemy import select
 from sync.rules import normalise_phone
 
@@ -188,11 +189,20 @@ def export_me():
     """Unduh data saya / Export everything held about me (UU 27/2022)."""
     citizen = current_principal().citizen
     now = utcnow()
-    content = ops.export_citizen(db.session, citizen, now)
+    # The zip goes through a temporary file (deleted when closed), never memory whole.
+    out = tempfile.TemporaryFile()
+    try:
+        ops.export_citizen(db.session, citizen, now, out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
     record("citizen.exported", target_kind="citizen", target_id=citizen.id)
     db.session.commit()
-    return Response(content, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="sekali-datang-{now:%Y%m%d}.zip"'})
+    response = send_file(out, mimetype="application/zip", as_attachment=True,
+                         download_name=f"sekali-datang-{now:%Y%m%d}.zip", etag=False)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @blp.route("/me/erase", methods=["POST"])
