@@ -91,9 +91,10 @@ class Config:
     # (not in production, where push stays off until a key is configured).
     VAPID_SUBJECT = "mailto:admin@localhost"
     PUSH_ALLOW_INSECURE = False  # accept http://127.0.0.1 / localhost endpoints (dev, tests)
-    # Push services we send to (host suffixes); "*" accepts any public https host.
-    PUSH_ENDPOINT_HOSTS = ("googleapis.com", "push.services.mozilla.com", "push.apple.com",
-                           "notify.windows.com")
+    # The push services' own hosts (exact; "*.name": one label under name, as WNS's regional
+    # hosts); https on port 443 only. "*" accepts any public https host (server/push/operations).
+    PUSH_ENDPOINT_HOSTS = ("fcm.googleapis.com", "updates.push.services.mozilla.com",
+                           "web.push.apple.com", "*.notify.windows.com")
     PUSH_TIMEOUT_SECONDS = 10.0  # one POST to a push service
     PUSH_MAX_ATTEMPTS = 8  # then permanent-failure
     PUSH_BACKOFF_BASE_SECONDS = 30.0  # doubled per attempt, with jitter

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+import requests
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -45,13 +46,15 @@ def b64url_decode(text: Any) -> bytes | None:
 def endpoint_problem(endpoint: str, *, allow_insecure: bool, hosts: Iterable[str]) -> str | None:
     """Why the worker must not POST to this URL, or None. The endpoint comes from the
     browser, so the server would otherwise request any URL a caller names (SSRF): only
-    https, only known push services (PUSH_ENDPOINT_HOSTS), never an address inside our
-    network; plain http to this machine only when PUSH_ALLOW_INSECURE says so."""
+    https on port 443, only the push services' own hosts (PUSH_ENDPOINT_HOSTS: exact names;
+    `*.name` is one label under `name`, as WNS's regional hosts), never an address inside
+    our network; plain http to this machine (any port) only when PUSH_ALLOW_INSECURE says
+    so. A host suffix is not enough: `storage.googleapis.com` is Google, but not push."""
     if len(endpoint) > ENDPOINT_MAX:
         return f"longer than {ENDPOINT_MAX} characters"
     try:
         parts = urlsplit(endpoint)
-        parts.port  # noqa: B018  (raises ValueError for a bad port)
+        port = parts.port
     except ValueError:
         return "not a URL"
     host = (parts.hostname or "").lower()
@@ -61,18 +64,36 @@ def endpoint_problem(endpoint: str, *, allow_insecure: bool, hosts: Iterable[str
         return None
     if parts.scheme != "https":
         return "https only"
+    if port not in (None, 443):
+        return "port 443 only"
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         address = None
     if address is not None and not address.is_global:
         return "an address inside a private network"
-    hosts = tuple(h.lower().lstrip(".") for h in hosts)
-    if "*" in hosts:
-        return None
-    if not any(host == h or host.endswith("." + h) for h in hosts):
+    if not any(_host_matches(host, allowed.lower()) for allowed in hosts):
         return "not a known push service"
     return None
+
+
+def _host_matches(host: str, allowed: str) -> bool:
+    if allowed == "*":
+        return True
+    if allowed.startswith("*."):
+        label, _, rest = host.partition(".")
+        return bool(label) and rest == allowed[2:]
+    return host == allowed
+
+
+class NoRedirects(requests.Session):
+    """The worker's HTTP session: a push service answers a POST itself; a redirect would
+    send the message (and our VAPID signature) to a URL nobody checked, so it is never
+    followed (pywebpush then reports the 3xx as a failed send)."""
+
+    def send(self, request, **kwargs):
+        kwargs["allow_redirects"] = False
+        return super().send(request, **kwargs)
 
 
 def check_subscription(data: dict[str, Any], config) -> tuple[str, str, str]:

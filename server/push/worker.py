@@ -53,6 +53,7 @@ from .models import (
     CREATED, DELIVERED, PERMANENT_FAILURE, SENDING, TEMPORARY_FAILURE, PushDelivery,
     PushMessage, PushSubscription,
 )
+from .operations import NoRedirects
 from .texts import CatalogInfo, Push, compose, event_of
 
 log = logging.getLogger(__name__)
@@ -154,7 +155,7 @@ class PushWorker:
         self.settings = settings
         self.keys = keys  # called each pass: a rotated key is picked up
         self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
-        self.http = session or requests.Session()
+        self.http = session or NoRedirects()  # a redirect is never followed
         self.rng = rng or random.Random()
         self.uow = SqlUnitOfWork(engine)
         self._catalog: dict[str, CatalogInfo] = {}

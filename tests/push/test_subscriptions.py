@@ -210,3 +210,59 @@ def test_erasure_removes_subscriptions_and_export_lists_them(world, client):
     response = client.post("/api/me/erase", json={"confirm": "HAPUS"}, headers=citizen["headers"])
     assert response.status_code == 204
     assert world.subscriptions() == []
+
+
+# ---- only the push services' own hosts, on 443; redirects never followed ---------------
+
+@pytest.mark.parametrize("endpoint, reason", [
+    ("https://fcm.googleapis.com:22/fcm/send/abc", "port 443 only"),
+    ("https://fcm.googleapis.com:8443/fcm/send/abc", "port 443 only"),
+    ("https://storage.googleapis.com/bucket/x", "not a known push service"),
+    ("https://evil.fcm.googleapis.com/fcm/send/abc", "not a known push service"),
+    ("https://googleapis.com/fcm/send/abc", "not a known push service"),
+    ("https://push.services.mozilla.com/wpush/v2/abc", "not a known push service"),
+    ("https://api.push.apple.com/3/device/abc", "not a known push service"),
+    ("https://a.b.notify.windows.com/w/?token=abc", "not a known push service"),
+    ("https://notify.windows.com/w/?token=abc", "not a known push service"),
+    ("https://fcm.googleapis.com.evil.example/fcm/send/abc", "not a known push service"),
+])
+def test_only_push_services_on_port_443(world, endpoint, reason):
+    citizen = world.citizen()
+    response = world.client.post("/api/push/subscriptions", json=_with(endpoint=endpoint),
+                                 headers={**citizen["headers"], "Accept-Language": "en"})
+    error = assert_error(response, 400, "push_endpoint_not_allowed")
+    assert error["details"]["fields"]["endpoint"] == [reason]
+    assert world.subscriptions() == []
+
+
+@pytest.mark.parametrize("endpoint", [
+    "https://fcm.googleapis.com/fcm/send/abc",
+    "https://fcm.googleapis.com:443/fcm/send/abc",
+    "https://updates.push.services.mozilla.com/wpush/v2/abc",
+    "https://web.push.apple.com/QGx-abc",
+    "https://wns2-par02p.notify.windows.com/w/?token=abc",
+])
+def test_the_real_push_services_are_accepted(world, endpoint):
+    citizen = world.citizen()
+    response = world.client.post("/api/push/subscriptions", json=_with(endpoint=endpoint),
+                                 headers=citizen["headers"])
+    assert response.status_code == 201, response.get_json()
+    assert len(world.subscriptions()) == 1
+
+
+def test_the_worker_never_follows_a_redirect(world):
+    """A push service that answers 307 elsewhere: the message is not sent there."""
+    from sync import states
+
+    citizen = world.citizen()
+    world.subscribe(citizen, "moved")
+    world.receiver.subscription("elsewhere")
+    world.receiver.answer("moved", ("status", 307, {
+        "Location": f"{world.receiver.origin}/push/elsewhere"}))
+    app_id = world.application(citizen, states.APPROVED)
+    world.mark_ready(app_id)
+    world.drain()
+    assert world.receiver.attempts["moved"] == 1
+    assert world.receiver.attempts["elsewhere"] == 0 and world.receiver.messages() == []
+    [delivery] = world.deliveries()
+    assert delivery["status"] == "permanent-failure" and delivery["last_status_code"] == 307
