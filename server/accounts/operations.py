@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, false, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from sync.rules import PHONE_ERROR, RuleError, kk_problem, mask_phone, nik_problem, \
     normalise_phone
@@ -209,6 +209,13 @@ def check_profile_changes(citizen: Citizen, changes: dict[str, Any]) -> list[str
         problem = nik_problem(merged["nik"], merged.get("birth_date"), merged.get("sex"))
         if problem is not None:
             errors.setdefault("nik", _rule_error(problem))
+    if (changes.get("nik") and changes["nik"] != citizen.nik and "nik" not in errors
+            and _nik_verified_elsewhere(citizen, changes["nik"])):
+        errors["nik"] = {"code": "nik_verified_elsewhere",
+                         "message_id": "NIK ini sudah diverifikasi petugas untuk akun lain. "
+                                       "Jika ini NIK Anda, datang ke loket MPP.",
+                         "message_en": "An officer has verified this NIK for another "
+                                       "account. If it is yours, come to the MPP counter."}
     if changes.get("kk_number") is not None:
         problem = kk_problem(changes["kk_number"])
         if problem is not None:
@@ -216,6 +223,17 @@ def check_profile_changes(citizen: Citizen, changes: dict[str, Any]) -> list[str
     if errors:
         raise ApiError(400, "profile_invalid", {"fields": errors})
     return [key for key, value in changes.items() if getattr(citizen, key) != value]
+
+
+def _nik_verified_elsewhere(citizen: Citizen, nik: str) -> bool:
+    """Whether an officer has verified `nik` for another account. The profile is the
+    account holder's own record: a parent files for a child in the application's fields,
+    never by taking the child's NIK as their own. Two accounts may claim one NIK (one
+    person with a second number) until an officer verifies it for one of them; then no
+    other account may claim it, and the holder of a new number moves it at the counter."""
+    others = object_session(citizen).scalars(select(Citizen).where(
+        Citizen.nik == nik, Citizen.id != citizen.id))
+    return any("nik" in (other.verified_keys or []) for other in others)
 
 
 # ------------------------------------------------------------------------------ data rights
@@ -267,6 +285,12 @@ def _erase_account(session: Session, citizen: Citizen, now: dt.datetime) -> None
     session.execute(update(DeviceSession).where(DeviceSession.citizen_id == citizen.id,
                                                 DeviceSession.revoked_at.is_(None))
                     .values(revoked_at=now))
+    # What the citizen typed ("HP Budi") and the sign-in codes sent to their number (which
+    # sign-in audit times could link back to them) go too.
+    session.execute(update(DeviceSession).where(DeviceSession.citizen_id == citizen.id)
+                    .values(device_name=""))
+    if citizen.phone is not None:
+        session.execute(delete(OtpChallenge).where(OtpChallenge.phone == citizen.phone))
     # What the citizen typed ("HP Budi") and the sign-in codes sent to their number (which
     # sign-in audit times could link back to them) go too.
     session.execute(update(DeviceSession).where(DeviceSession.citizen_id == citizen.id)
