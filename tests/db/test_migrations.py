@@ -1,12 +1,32 @@
-"""Upgrading an empty database gives exactly the models: no pending autogenerate diff."""
+"""Migrations: upgrading an empty database gives exactly the models (no pending autogenerate
+diff), and every migration, up and down, keeps the rows already there.
+
+The rows test fills a database at the head revision (the demo catalog, `flask dev seed`,
+an officer and a citizen's device session through the CLI), then walks the chain down one
+revision at a time: each downgrade must keep every row of every table that survives it, and
+the upgrade back must keep them again. A new migration is covered by the walk as it is; a new
+table must get rows too: add a function to ROWS (it runs at the head revision) or, where a
+table cannot hold rows yet, name it in WITHOUT_ROWS with the reason.
+"""
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
+
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
+from server.catalog.loader import load_catalog
 from server.extensions import db
-from tests.conftest import dispose, make_app
+from tests.api.conftest import Callers
+from tests.api.devices import Device
+from tests.conftest import DEMO_CATALOG, dispose, make_app
+from tests.uploads.conftest import Tus
+
+PASPOR = "langsa.imigrasi.paspor-baru"
 
 
 def test_upgrade_from_empty_matches_the_models_and_downgrades(databases, tmp_path):
@@ -23,6 +43,125 @@ def test_upgrade_from_empty_matches_the_models_and_downgrades(databases, tmp_pat
             with db.engine.connect() as conn:
                 tables = set(db.inspect(conn).get_table_names()) - {"alembic_version"}
             assert tables == set()
+    finally:
+        dispose(app)
+        databases.drop(url)
+
+
+def _cli(app, *args: str) -> None:
+    result = app.test_cli_runner().invoke(args=list(args))
+    assert result.exit_code == 0, result.output
+
+
+def _rows_by_the_cli(app) -> None:
+    _cli(app, "dev", "seed", "--applications", "40", "--citizens", "6", "--quiet")
+    _cli(app, "accounts", "create-officer", "--username", "admin1", "--full-name", "Admin",
+         "--role", "admin", "--password", "correct horse battery")
+    _cli(app, "accounts", "citizen-token", "+6281234567890")
+
+
+def _rows_by_the_api(app) -> None:
+    """A citizen asks for a sign-in code, syncs (a draft kept, one discarded: a tombstone, and
+    a change to it refused: a stored result) and starts an upload."""
+    client = app.test_client()
+    assert client.post("/api/auth/otp", json={"phone": "+6281299990000"}).status_code == 202
+    citizen = Callers(app).citizen()
+    phone = Device(client, citizen["headers"])
+    kept, gone = str(uuid.uuid4()), str(uuid.uuid4())
+    pushed = phone.push(
+        phone.mutation("application.create", application_id=kept, service_id=PASPOR),
+        phone.mutation("application.set_fields", application_id=kept,
+                       fields={"full_name": "BUDI SANTOSO"}),
+        phone.mutation("application.create", application_id=gone, service_id=PASPOR),
+        phone.mutation("application.discard", application_id=gone),
+        phone.mutation("application.set_fields", application_id=gone,  # rejected: a result row
+                       fields={"full_name": "BUDI"}))
+    assert pushed.status_code == 200, pushed.get_data(as_text=True)
+    assert Tus(client, citizen["headers"]).create(b"half", length=8).status_code == 201
+
+
+# Functions that add rows at the head revision (app context open), for tables nothing above
+# fills. A new migration's table gets its rows here.
+ROWS: list[Callable] = [_rows_by_the_cli, _rows_by_the_api]
+# Tables allowed to stay empty in this test, with the reason.
+WITHOUT_ROWS: dict[str, str] = {
+    "application_discrepancy": "needs a verified record that differs from the form",
+    "notification": "made by an officer's decision (the review tests)",
+    "push_subscription": "needs VAPID keys in the app's config (tests/push)",
+    "push_message": "made by an officer's decision for a subscribed citizen (tests/push)",
+    "push_delivery": "made by an officer's decision for a subscribed citizen (tests/push)",
+    "visit_stop": "added this round by the visit work (0012): its rows come with it",
+    "visit_slot": "added this round by the visit work (0012): its rows come with it",
+    "visit_booking": "added this round by the visit work (0012): its rows come with it",
+}
+
+
+def _contents(conn) -> dict[str, dict]:
+    """Every table (but alembic_version): its columns, and its rows by primary key."""
+    found = {}
+    metadata = sa.MetaData()
+    metadata.reflect(conn)
+    for table in metadata.sorted_tables:
+        if table.name == "alembic_version":
+            continue
+        key = [c.name for c in table.primary_key.columns] or [c.name for c in table.columns]
+        rows = {tuple(row[k] for k in key): dict(row)
+                for row in conn.execute(sa.select(table)).mappings()}
+        found[table.name] = {"columns": set(table.columns.keys()), "rows": rows}
+    return found
+
+
+def _assert_kept(before: dict, after: dict, step: str) -> None:
+    """Every table in both keeps its rows: the same keys, the same values in shared columns."""
+    for name in before.keys() & after.keys():
+        shared = before[name]["columns"] & after[name]["columns"]
+        was, now = before[name]["rows"], after[name]["rows"]
+        assert was.keys() == now.keys(), f"{step}: rows of {name} lost or added"
+        for key, row in was.items():
+            assert {c: row[c] for c in shared} == {c: now[key][c] for c in shared}, (
+                f"{step}: {name} {key} changed")
+
+
+def _script(app) -> ScriptDirectory:
+    return ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+
+
+def test_every_migration_keeps_the_rows_up_and_down(databases, tmp_path):
+    url = databases.new(empty=True)
+    app = make_app(url, tmp_path / "instance")
+    try:
+        with app.app_context():
+            upgrade()
+            load_catalog([DEMO_CATALOG], db.session)
+            db.session.commit()
+            for add_rows in ROWS:
+                add_rows(app)
+            db.session.remove()
+            with db.engine.connect() as conn:
+                head = _contents(conn)
+            empty = {name for name, table in head.items() if not table["rows"]}
+            assert empty == set(WITHOUT_ROWS), (
+                f"tables without rows in the migration test: {sorted(empty - set(WITHOUT_ROWS))}"
+                " (add rows in ROWS, or name them in WITHOUT_ROWS with the reason)")
+
+            script = _script(app)
+            chain = list(script.walk_revisions("base", "heads"))  # head first
+            for revision in chain:
+                below = revision.down_revision or "base"
+                step = f"{revision.revision} -> {below}"
+                with db.engine.connect() as conn:
+                    before = _contents(conn)
+                downgrade(revision=below)
+                with db.engine.connect() as conn:
+                    lowered = _contents(conn)
+                _assert_kept(before, lowered, f"downgrade {step}")
+                upgrade(revision=revision.revision)
+                with db.engine.connect() as conn:
+                    raised = _contents(conn)
+                _assert_kept(lowered, raised, f"upgrade {below} -> {revision.revision}")
+                downgrade(revision=below)
+            with db.engine.connect() as conn:
+                assert set(db.inspect(conn).get_table_names()) <= {"alembic_version"}
     finally:
         dispose(app)
         databases.drop(url)
