@@ -291,12 +291,6 @@ def _erase_account(session: Session, citizen: Citizen, now: dt.datetime) -> None
                     .values(device_name=""))
     if citizen.phone is not None:
         session.execute(delete(OtpChallenge).where(OtpChallenge.phone == citizen.phone))
-    # What the citizen typed ("HP Budi") and the sign-in codes sent to their number (which
-    # sign-in audit times could link back to them) go too.
-    session.execute(update(DeviceSession).where(DeviceSession.citizen_id == citizen.id)
-                    .values(device_name=""))
-    if citizen.phone is not None:
-        session.execute(delete(OtpChallenge).where(OtpChallenge.phone == citizen.phone))
     for key in ("phone", *EDITABLE_PROFILE_KEYS):
         setattr(citizen, key, None)
     citizen.verified_keys = []
