@@ -21,6 +21,7 @@ from sqlalchemy import bindparam, select
 from .accounts.models import Citizen, DeviceSession, Officer, utcnow
 from .errors import ApiError
 from .extensions import db
+from .transactions import request_work
 
 log = logging.getLogger(__name__)
 
@@ -139,10 +140,11 @@ def authenticate(token: str, now: dt.datetime) -> Principal:
         principal = Principal("citizen", citizen=citizen, session=session)
     if now - session.last_seen_at >= SLIDE_EVERY:
         # Sliding expiry: a phone that keeps coming back stays signed in; one that
-        # stays away longer than the lifetime must sign in again.
+        # stays away longer than the lifetime must sign in again. Written with the
+        # request (a read request switches to writing here: server/transactions.py).
+        request_work().write()
         session.last_seen_at = now
         session.expires_at = now + session_lifetime(principal.kind)
-        db.session.commit()
     return principal
 
 
@@ -177,9 +179,11 @@ def check_access():
     if not principal.satisfies(callers):
         from .audit.operations import record
 
+        work = request_work()
+        work.write()
         record("access.denied", target_kind="endpoint", target_id=request.endpoint,
                outcome="denied", details={"method": request.method, "path": request.path})
-        db.session.commit()
+        work.keep()  # the refusal is audited although the request fails
         raise ApiError(403, "forbidden")
 
 

@@ -8,7 +8,9 @@ from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
+from flask.globals import _cv_app, _cv_request
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
@@ -32,11 +34,35 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class Session(FlaskSession):
+    """db.session: inside a request it joins the request's unit of work (its connection and
+    transaction; server/transactions.py), so its commit() only flushes; outside a request
+    (CLI commands, tests' own checks) it uses the engine as usual."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None:
+            from .transactions import active_work
+
+            work = active_work()
+            if work is not None:
+                return work.connection
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+def _session_scope():
+    """One ORM session per request (even when a test holds an app context around several
+    requests), else one per app context."""
+    ctx = _cv_request.get(None)
+    if ctx is not None:
+        return ("request", id(ctx))
+    return ("app", id(_cv_app.get(None)))
+
+
+db = SQLAlchemy(model_class=Base,
+                session_options={"class_": Session, "scopefunc": _session_scope})
 migrate = Migrate(directory=str(PROJECT_ROOT / "server" / "migrations"))
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     """WAL (readers never wait for the writer) and enforced foreign keys on SQLite."""
     module = type(dbapi_connection).__module__
@@ -52,18 +78,27 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def _sqlite_begin(conn):
+    """BEGIN on SQLite; BEGIN IMMEDIATE when the connection asks for it (a writer takes the
+    write lock first, so what it reads cannot go stale before it writes)."""
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def prepare_engine(engine: Engine) -> Engine:
+    """Attach our listeners to one engine (the app's, or one a tool or test made), never
+    to the global Engine class: SQLite pragmas on connect, and BEGIN said by us. Idempotent;
+    call it before the engine's first connection."""
+    if engine.dialect.name == "sqlite" and not event.contains(engine, "connect",
+                                                              _sqlite_pragmas):
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
 # Rate limits: memory storage by default, Redis when RATELIMIT_STORAGE_URI says so. Limits
 # are declared on the views that need them (sign-in), none by default.
 limiter = Limiter(key_func=get_remote_address)
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(conn):
-    """BEGIN on SQLite; BEGIN IMMEDIATE when the connection asks for it (a sync push takes
-    the write lock first, so what it reads cannot go stale before it writes)."""
-    if conn.dialect.name == "sqlite":
-        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 class ArgumentParser(FlaskParser):
@@ -139,6 +174,12 @@ class Api(SmorestApi):
 def init_app(app: Flask) -> Api:
     """Bind the extensions; the Api (and its OpenAPI spec) is made per app."""
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            prepare_engine(engine)
+    from . import transactions
+
+    transactions.init_app(app)
     migrate.init_app(app, db, compare_type=True, render_as_batch=True)
     limiter.init_app(app)
     if app.testing:

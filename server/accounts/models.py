@@ -58,12 +58,23 @@ class Officer(db.Model):
     mpp_id: Mapped[int | None] = mapped_column(ForeignKey("mpp.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     disabled: Mapped[bool] = mapped_column(default=False)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     mpp = relationship("Mpp")
     agency = relationship("Agency")
+
+
+class LoginFailure(db.Model):
+    """Wrong passwords in a row for a username (known or not: an unknown one behaves the
+    same), counted per source address and, with `source` "*", from everywhere (see
+    accounts.operations.officer_login for the two thresholds)."""
+
+    __tablename__ = "login_failure"
+
+    username: Mapped[str] = mapped_column(String(60), primary_key=True)
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
 
 
 class DeviceSession(db.Model):

@@ -16,7 +16,8 @@ from typing import Any, BinaryIO
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, false, select, update
+from sqlalchemy import delete, false, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, object_session
 
 from sync.rules import PHONE_ERROR, RuleError, kk_problem, mask_phone, nik_problem, \
@@ -26,11 +27,10 @@ from ..access import TOKEN_PREFIX, hash_token
 from ..catalog.models import Agency, Mpp
 from ..errors import ApiError
 from .delivery import Channel, DeliveryError
-from .models import OFFICER_ROLES, Citizen, DeviceSession, Officer, OtpChallenge
+from .models import OFFICER_ROLES, Citizen, DeviceSession, LoginFailure, Officer, OtpChallenge
 
 CODE_DIGITS = 6
 MAX_CODE_ATTEMPTS = 5
-MAX_PASSWORD_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
 
@@ -375,53 +375,116 @@ def create_officer(session: Session, *, username: str, password: str, full_name:
     return officer
 
 
-def update_officer(session: Session, officer: Officer, changes: dict[str, Any]) -> None:
+def update_officer(session: Session, officer: Officer, changes: dict[str, Any], *,
+                   now: dt.datetime) -> None:
+    """Apply an admin's changes (everything is checked before anything changes). A new
+    password, role, MPP or agency ends every session of the officer: who may use the
+    account, or what it may do, changed, so each device signs in again. (A disabled
+    officer's sessions are refused while disabled: authenticate checks.)"""
     if "password" in changes:
         check_password_strength(changes["password"])
-        officer.password_hash = _hasher.hash(changes["password"])
-        officer.failed_logins, officer.locked_until = 0, None
-    if {"role", "mpp", "agency"} & set(changes):
+    scope_changed = bool({"role", "mpp", "agency"} & set(changes))
+    if scope_changed:
         role = changes.get("role", officer.role)
         mpp_code = changes.get("mpp", officer.mpp.code if officer.mpp else None)
         agency_code = changes.get("agency", officer.agency.code if officer.agency else None)
-        officer.mpp, officer.agency = _scope(session, role, mpp_code, agency_code)
-        officer.role = role
+        mpp, agency = _scope(session, role, mpp_code, agency_code)
+        scope_changed = (role, mpp, agency) != (officer.role, officer.mpp, officer.agency)
+        officer.mpp, officer.agency, officer.role = mpp, agency, role
+    if "password" in changes:
+        officer.password_hash = _hasher.hash(changes["password"])
+        clear_login_failures(session, officer.username)
     if "disabled" in changes:
         officer.disabled = bool(changes["disabled"])
     if "full_name" in changes:
         officer.full_name = changes["full_name"]
+    if "password" in changes or scope_changed:
+        end_officer_sessions(session, officer, now)
 
 
-def officer_login(session: Session, username: str, password: str, *, now: dt.datetime
-                  ) -> Officer:
-    """Check a password; lock the account for LOCKOUT after MAX_PASSWORD_FAILURES in a row.
+def end_officer_sessions(session: Session, officer: Officer, now: dt.datetime) -> int:
+    """Sign the officer out everywhere; returns how many sessions ended."""
+    ids = list(session.scalars(select(DeviceSession.id).where(
+        DeviceSession.officer_id == officer.id, DeviceSession.revoked_at.is_(None))))
+    if ids:
+        session.execute(update(DeviceSession).where(DeviceSession.id.in_(ids))
+                        .values(revoked_at=now), execution_options={"synchronize_session": False})
+        for hook in SESSION_ENDED:
+            hook(session, ids, now)
+    return len(ids)
 
-    Failures are counted in the caller's transaction, which commits them even when the
-    login fails. Unknown usernames cost the same time and say the same thing.
-    """
-    officer = session.scalar(select(Officer).where(Officer.username == username)
-                             .with_for_update())
-    if officer is None:
-        try:
-            _hasher.verify(_DUMMY_HASH, password or "")
-        except (VerificationError, InvalidHashError):
-            pass
-        raise ApiError(401, "invalid_credentials")
-    if officer.locked_until is not None and officer.locked_until > now:
-        wait = int((officer.locked_until - now).total_seconds()) + 1
+
+# Lockout. Wrong passwords in a row are counted per (username, source address): five lock
+# that username for that source only, so whoever guesses locks out themselves, not the
+# officer at the counter. A slower threshold counts them from every source (source "*"),
+# so guessing spread over many addresses still ends: fifty lock the username everywhere.
+# With the per-address rate limit (OFFICER_LOGIN_LIMIT_PER_IP) and the per-source lock at
+# five, that takes at least ten addresses: a lockout is never free. Unknown usernames are
+# counted and locked exactly like known ones, and every attempt runs one argon2 verify,
+# locked or not, known or not, so neither the answer nor its time tells them apart.
+SOURCE_FAILURES = 5
+GLOBAL_FAILURES = 50
+EVERYWHERE = "*"
+
+
+def _lock_state(session: Session, username: str, source: str, now: dt.datetime
+                ) -> dt.datetime | None:
+    """When the username is locked for this source (or everywhere) until, or None."""
+    until = session.scalar(select(func.max(LoginFailure.locked_until)).where(
+        LoginFailure.username == username, LoginFailure.source.in_((source, EVERYWHERE)),
+        LoginFailure.locked_until > now))
+    return until
+
+
+def _count_failure(session: Session, username: str, source: str, threshold: int,
+                   now: dt.datetime) -> None:
+    """One more failure, atomically (INSERT ... ON CONFLICT DO UPDATE SET failures =
+    failures + 1 RETURNING): concurrent guesses are each counted on both databases. The
+    failure that reaches the threshold locks, and the count starts again."""
+    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+              else sqlite.insert)(LoginFailure)
+    failures = session.execute(
+        insert.values(username=username, source=source, failures=1)
+        .on_conflict_do_update(index_elements=["username", "source"],
+                               set_={"failures": LoginFailure.failures + 1})
+        .returning(LoginFailure.failures)).scalar_one()
+    if failures >= threshold:
+        session.execute(update(LoginFailure).where(
+            LoginFailure.username == username, LoginFailure.source == source)
+            .values(failures=0, locked_until=now + LOCKOUT))
+
+
+def clear_login_failures(session: Session, username: str) -> None:
+    """Forget every count and lock of a username (a right password, an admin's reset)."""
+    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+
+
+def officer_login(session: Session, username: str, password: str, *, source: str,
+                  now: dt.datetime) -> Officer:
+    """Check a password from `source` (the client's address). Raises 401
+    invalid_credentials (wrong password, unknown username, disabled account alike) or 429
+    account_locked; the caller keeps the failure counts although the sign-in fails.
+
+    A disabled account answers as a wrong password does, whatever the password: answering
+    `account_disabled` only to the right one would confirm it."""
+    source = source[:64]
+    officer = session.scalar(select(Officer).where(Officer.username == username))
+    locked_until = _lock_state(session, username, source, now)
+    try:
+        _hasher.verify(officer.password_hash if officer is not None else _DUMMY_HASH,
+                       password or "")
+        right = officer is not None
+    except (VerificationError, InvalidHashError):
+        right = False
+    if locked_until is not None:
+        wait = int((locked_until - now).total_seconds()) + 1
         raise ApiError(429, "account_locked", {"retry_after": wait},
                        headers={"Retry-After": str(wait)}, params={"minutes": -(-wait // 60)})
-    try:
-        _hasher.verify(officer.password_hash, password or "")
-    except (VerificationError, InvalidHashError):
-        officer.failed_logins += 1
-        if officer.failed_logins >= MAX_PASSWORD_FAILURES:
-            officer.locked_until = now + LOCKOUT
-            officer.failed_logins = 0
-        raise ApiError(401, "invalid_credentials") from None
-    if officer.disabled:
-        raise ApiError(401, "account_disabled")
-    officer.failed_logins, officer.locked_until = 0, None
+    if not right or officer.disabled:
+        _count_failure(session, username, source, SOURCE_FAILURES, now)
+        _count_failure(session, username, EVERYWHERE, GLOBAL_FAILURES, now)
+        raise ApiError(401, "invalid_credentials")
+    clear_login_failures(session, username)
     if _hasher.check_needs_rehash(officer.password_hash):
         officer.password_hash = _hasher.hash(password)
     return officer

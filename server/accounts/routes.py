@@ -14,6 +14,7 @@ from ..audit.operations import record
 from ..errors import ApiError, ErrorSchema
 from ..extensions import Blueprint, db, limiter
 from ..i18n import translate
+from ..transactions import request_work
 from ..json_input import json_body
 from . import operations as ops
 from .delivery import channel_from_config
@@ -39,6 +40,11 @@ def _phone_key() -> str:
 
 def _config_limit(name):
     return lambda: current_app.config[name]
+
+
+def _citizen_key() -> str:
+    """Rate-limit key: the signed-in citizen (access has authenticated them already)."""
+    return "citizen:" + (current_principal().actor_id or "-")
 
 
 def _device_dump(device, current_id=None) -> dict:
@@ -68,7 +74,6 @@ def request_otp(data):
         resend_after=dt.timedelta(seconds=config["OTP_RESEND_SECONDS"]),
         message=lambda code: translate("otp_sent", lang, code=code,
                                        minutes=config["OTP_TTL_SECONDS"] // 60))
-    db.session.commit()
     return {"phone": ops.masked(phone), "expires_in": config["OTP_TTL_SECONDS"],
             "resend_in": config["OTP_RESEND_SECONDS"]}
 
@@ -88,7 +93,7 @@ def verify_otp(data):
         citizen = ops.verify_code(db.session, phone, data["code"], now=now,
                                   secret=current_app.config["SECRET_KEY"])
     except ApiError:
-        db.session.commit()  # the failed attempt counts
+        request_work().keep()  # the failed attempt counts
         raise
     new_account = citizen.created_at == now
     token, device = ops.issue_session(db.session, now=now, citizen=citizen,
@@ -96,7 +101,6 @@ def verify_otp(data):
                                       device_name=data["device_name"])
     record("citizen.signed_in", target_kind="citizen", target_id=citizen.id,
            details={"session": str(device.id), "new_account": new_account})
-    db.session.commit()
     return {"token": token, "session": _device_dump(device, device.id),
             "citizen": citizen, "new_account": new_account}
 
@@ -110,7 +114,6 @@ def logout():
     principal = current_principal()
     ops.end_session(db.session, principal.session, utcnow())
     record("signed_out", target_kind="session", target_id=principal.session.id)
-    db.session.commit()
 
 
 @blp.route("/me")
@@ -124,14 +127,13 @@ def get_profile():
 
 @blp.route("/me", methods=["PATCH"])
 @allow("citizen")
+@limiter.limit(_config_limit("PROFILE_LIMIT_PER_CITIZEN"), key_func=_citizen_key)
 @blp.arguments(ProfilePatchSchema)
 @blp.response(200, ProfileSchema)
 @blp.doc(security=BEARER)
 def patch_profile(data):
     """Ubah profil / Change my profile (keys not yet verified by an officer)."""
     from sync import reconcile
-
-    from ..applications.routes import unit_of_work
 
     citizen = current_principal().citizen
     citizen_id = str(citizen.id)
@@ -142,17 +144,16 @@ def patch_profile(data):
     if changed:
         record("citizen.profile_changed", target_kind="citizen", target_id=citizen.id,
                details={"keys": changed})
-    db.session.commit()  # the engine writes on its own connection: hold no lock here
     if changed:
         values = {key: value.isoformat() if isinstance(value, dt.date) else value
                   for key, value in data.items() if key in changed}
-        uow = unit_of_work()
-        with uow.transaction():
+        # The engine writes the record in this request's transaction (open drafts'
+        # discrepancies refreshed, the change reaches the next pull).
+        with request_work().engine() as uow:
             reconcile.update_profile(uow, citizen_id, values, None,
                                      dt.datetime.now(dt.timezone.utc), actor="citizen",
                                      actor_id=citizen_id)
-        # End whatever read snapshot the session holds, so the answer shows the new record.
-        db.session.rollback()
+        db.session.expire(citizen)  # the answer shows the record as the engine wrote it
     return citizen
 
 
@@ -177,7 +178,6 @@ def revoke_device(session_id):
     citizen = current_principal().citizen
     ops.revoke_citizen_session(db.session, citizen, session_id, utcnow())
     record("session.revoked", target_kind="session", target_id=session_id)
-    db.session.commit()
 
 
 @blp.route("/me/export")
@@ -197,8 +197,8 @@ def export_me():
         out.close()
         raise
     out.seek(0)
+    request_work().write()  # a read route that writes its audit row: server/transactions.py
     record("citizen.exported", target_kind="citizen", target_id=citizen.id)
-    db.session.commit()
     response = send_file(out, mimetype="application/zip", as_attachment=True,
                          download_name=f"sekali-datang-{now:%Y%m%d}.zip", etag=False)
     response.headers["Cache-Control"] = "no-store"
@@ -217,7 +217,6 @@ def erase_me(data):
     citizen = current_principal().citizen
     ops.erase_citizen(db.session, citizen, utcnow())
     record("citizen.erased", target_kind="citizen", target_id=citizen.id)
-    db.session.commit()
 
 
 # ----------------------------------------------------------------------------- officers
@@ -232,18 +231,18 @@ def officer_login(data):
     """Masuk petugas / Officer sign-in by password."""
     now = utcnow()
     try:
-        officer = ops.officer_login(db.session, data["username"], data["password"], now=now)
+        officer = ops.officer_login(db.session, data["username"], data["password"],
+                                    source=request.remote_addr or "-", now=now)
     except ApiError as err:
         record("officer.login_failed", target_kind="officer_username",
                target_id=data["username"][:64], outcome="denied", details={"code": err.code})
-        db.session.commit()  # failure counters and lockout must stick
+        request_work().keep()  # failure counters and lockout must stick
         raise
     token, device = ops.issue_session(db.session, now=now, officer=officer,
                                       lifetime=session_lifetime("officer"),
                                       device_name=data["device_name"])
     record("officer.signed_in", target_kind="officer", target_id=officer.id,
            details={"session": str(device.id)})
-    db.session.commit()
     return {"token": token, "officer": officer, "expires_at": device.expires_at}
 
 
@@ -278,7 +277,6 @@ def create_officer(data):
                                  agency_code=data["agency"], now=utcnow())
     record("officer.created", target_kind="officer", target_id=officer.id,
            details={"role": officer.role})
-    db.session.commit()
     return officer
 
 
@@ -293,11 +291,10 @@ def update_officer(data, officer_id):
     officer = db.session.get(Officer, officer_id)
     if officer is None:
         raise ApiError(404, "officer_not_found")
-    ops.update_officer(db.session, officer, data)
+    ops.update_officer(db.session, officer, data, now=utcnow())
     record("officer.changed", target_kind="officer", target_id=officer.id,
            details={"keys": sorted(k for k in data if k != "password")
                     + (["password"] if "password" in data else [])})
-    db.session.commit()
     return officer
 
 

@@ -3,34 +3,31 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, jsonify
+from flask import jsonify, request
 
 from sync import states
 from sync.errors import SyncError
+from sync.protocol import MAX_PUSH_BYTES
 from sync.pull import pull
 from sync.push import push
 
 from ..access import allow, current_principal
 from ..errors import ApiError, ErrorSchema
-from ..extensions import Blueprint, db
+from ..extensions import Blueprint
 from ..json_input import json_body
 from ..i18n import current_language
+from ..transactions import engine_store, own_transactions
 from .schemas import (
     PullRequestSchema, PullResponseSchema, PushRequestSchema, PushResponseSchema, StatesSchema,
 )
-from .store import SqlUnitOfWork
 
 blp = Blueprint("sync", __name__, url_prefix="/api/sync",
                 description="Sinkronisasi draf / Syncing drafts (protocol 1)")
 BEARER = [{"bearerAuth": []}]
 
 
-def unit_of_work() -> SqlUnitOfWork:
-    """One per app: it holds no state between transactions beyond a catalog cache."""
-    uow = current_app.extensions.get("sync_uow")
-    if uow is None:
-        uow = current_app.extensions["sync_uow"] = SqlUnitOfWork(db.engine)
-    return uow
+# The sync engine's unit of work of the app (server/transactions.py).
+unit_of_work = engine_store
 
 
 def _sync_error(err: SyncError) -> ApiError:
@@ -47,10 +44,11 @@ def _sync_error(err: SyncError) -> ApiError:
 @blp.alt_response(409, schema=ErrorSchema, description="mutation_gap: details.last_mutation_id")
 @blp.alt_response(403, schema=ErrorSchema, description="client group of another citizen")
 @blp.alt_response(413, schema=ErrorSchema, description="batch over the limit")
+@own_transactions  # one transaction per mutation (sync/push.py)
 def sync_push():
     """Kirim perubahan / Push mutations: each applied once, in order, or stored as rejected."""
+    request.max_content_length = MAX_PUSH_BYTES  # room for the largest batch the engine takes
     body = json_body()
-    db.session.close()  # the engine uses its own connection; hold no other open transaction
     try:
         result = push(unit_of_work(), str(current_principal().citizen.id), body,
                       dt.datetime.now(dt.timezone.utc))
@@ -65,10 +63,10 @@ def sync_push():
     "required": True, "content": {"application/json": {"schema": PullRequestSchema}}})
 @blp.response(200, PullResponseSchema)
 @blp.alt_response(403, schema=ErrorSchema, description="client group of another citizen")
+@own_transactions  # one read snapshot (sync/pull.py)
 def sync_pull():
     """Ambil perubahan / Pull what changed in my space since the cookie."""
     body = json_body()
-    db.session.close()
     try:
         result = pull(unit_of_work(), str(current_principal().citizen.id), body)
     except SyncError as err:

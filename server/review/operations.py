@@ -1,6 +1,6 @@
 """The officer console's operations: the queue, an application's detail and activity, the
-actions (thin calls into sync/officer.py, one transaction of the SQL unit of work each), and
-the visit ticket lookup. No HTTP here beyond ApiError; routes.py is the routing table.
+actions (thin calls into sync/officer.py on the request's unit of work: operations read and
+flush, the request commits once; server/transactions.py), and the visit ticket lookup. No HTTP here beyond ApiError; routes.py is the routing table.
 
 Record-level access: a verifier sees the applications of their agency in their MPP, a
 supervisor those of every agency of their MPP, an admin all. Anything else, drafts included
@@ -27,7 +27,7 @@ from sync.views import timestamp
 from ..accounts.models import Citizen, Officer
 from ..accounts.operations import within_reach
 from ..applications.models import Application as AppRow
-from ..applications.store import SqlUnitOfWork
+from ..transactions import RequestWork
 from ..audit.models import AuditEvent
 from ..audit.operations import record
 from ..catalog.calendar import holidays_of
@@ -95,23 +95,30 @@ def service_in_scope(officer: Officer, code: str) -> ServiceInfo | None:
     return ServiceInfo(*row) if row else None
 
 
-def _out_of_reach(application_id: str, action: str) -> ApiError:
+def _audit_refusal(work: RequestWork, action: str, **fields: Any) -> None:
+    """An audit row that stays although the request is refused (a read switches to a
+    short write for it: server/transactions.py)."""
+    work.write()
+    record(action, outcome="denied", **fields)
+    work.keep()
+
+
+def _out_of_reach(work: RequestWork, application_id: str, action: str) -> ApiError:
     """Another agency's (or a missing, or a draft) application: a 404 like any missing one,
     and the attempt in the audit log (missing ids too: probing is an attempt)."""
-    record("officer.application_denied", target_kind="application", target_id=application_id,
-           outcome="denied", details={"action": action})
-    db.session.commit()
+    _audit_refusal(work, "officer.application_denied", target_kind="application",
+                   target_id=application_id, details={"action": action})
     return ApiError(404, "application_not_found")
 
 
-def _visible(uow: SqlUnitOfWork, officer: Officer, application_id: str, action: str
+def _visible(work: RequestWork, officer: Officer, application_id: str, action: str
              ) -> tuple[Application, ServiceInfo]:
-    with uow.snapshot():
+    with work.engine() as uow:
         application = uow.get_application(application_id)
     service = (service_in_scope(officer, application.service_code)
                if application is not None and application.state != states.DRAFT else None)
     if service is None:
-        raise _out_of_reach(application_id, action)
+        raise _out_of_reach(work, application_id, action)
     return application, service
 
 
@@ -227,17 +234,17 @@ def _previous_document(document, review) -> dict[str, Any]:
             "officer_note": review.officer_note, "reviewed_at": timestamp(_aware(review.at))}
 
 
-def detail(uow: SqlUnitOfWork, officer: Officer, application_id: str, now: dt.datetime,
+def detail(work: RequestWork, officer: Officer, application_id: str, now: dt.datetime,
            action: str = "view") -> dict[str, Any]:
-    application, service = _visible(uow, officer, application_id, action)
-    return describe(uow, application, service, now)
+    application, service = _visible(work, officer, application_id, action)
+    return describe(work, application, service, now)
 
 
-def describe(uow: SqlUnitOfWork, a: Application, service: ServiceInfo, now: dt.datetime
+def describe(work: RequestWork, a: Application, service: ServiceInfo, now: dt.datetime
              ) -> dict[str, Any]:
     superseded = superseded_reviews(db.session, a.id, {c: row.document_id
                                                        for c, row in a.requirements.items()})
-    with uow.snapshot():
+    with work.engine() as uow:
         documents = {row.document_id: uow.get_document(row.document_id)
                      for row in a.requirements.values() if row.document_id}
         documents.update({r.document_id: uow.get_document(r.document_id)
@@ -336,47 +343,44 @@ def _form_value(a: Application, form, profile_key: str) -> str | None:
 
 # ------------------------------------------------------------------------------ actions
 
-def act(uow: SqlUnitOfWork, officer: Officer, application_id: str, action: str,
+def act(work: RequestWork, officer: Officer, application_id: str, action: str,
         version: int, now: dt.datetime, **kwargs: Any) -> dict[str, Any]:
-    """Run one officer action (a function of sync/officer.py) in one transaction, refusing
-    it as `stale` if the application is no longer at `version`. Returns the fresh detail."""
-    _, service = _visible(uow, officer, application_id, action)
-    # The engine writes on its own connection: end the session's read transaction first,
-    # so this request holds nothing open beside it (SQLite: one writer at a time).
-    db.session.commit()
+    """Run one officer action (a function of sync/officer.py) in the request's transaction
+    (a savepoint: a refusal undoes the action's writes alone), refusing it as `stale` if
+    the application is no longer at `version`. Returns the fresh detail."""
+    _, service = _visible(work, officer, application_id, action)
     try:
-        with uow.transaction():
+        with work.engine(savepoint=True) as uow:
             getattr(engine, action)(uow, application_id, officer_id=str(officer.id), now=now,
                                     expected_version=version, **kwargs)
     except Rejection as refusal:
-        raise _refused(uow, officer, application_id, service, action, refusal, now) from None
-    return detail(uow, officer, application_id, now, action)
+        raise _refused(work, officer, application_id, service, action, refusal, now) from None
+    return detail(work, officer, application_id, now, action)
 
 
-def _refused(uow, officer, application_id, service, action, refusal: Rejection, now
+def _refused(work, officer, application_id, service, action, refusal: Rejection, now
              ) -> ApiError:
     status = REJECTION_STATUS.get(refusal.code, 409)
     details = {**refusal.details,
                "messages": {"id": refusal.message_id, "en": refusal.message_en}}
     if refusal.code == "stale":
-        with uow.snapshot():
+        with work.engine() as uow:
             fresh = uow.get_application(application_id)
         if fresh is not None:
-            details["application"] = describe(uow, fresh, service, now)
+            details["application"] = describe(work, fresh, service, now)
     if refusal.code == "ticket_invalid":
-        record("officer.ticket_refused", target_kind="application", target_id=application_id,
-               outcome="denied", details={"action": action})
-        db.session.commit()
+        _audit_refusal(work, "officer.ticket_refused", target_kind="application",
+                       target_id=application_id, details={"action": action})
     error = ApiError(status, refusal.code, details)
     error.message_override = refusal.message_en if current_language() == "en" \
         else refusal.message_id
     return error
 
 
-def review(uow, officer, application_id, data, now) -> dict[str, Any]:
+def review(work, officer, application_id, data, now) -> dict[str, Any]:
     """Accept or reject one requirement's document; a rejection's note is the chosen
     reason's text plus the officer's own words (either one is enough)."""
-    application, _ = _visible(uow, officer, application_id, "review_requirement")
+    application, _ = _visible(work, officer, application_id, "review_requirement")
     reason = None
     if data.get("reason"):
         doc_type = _requirement_document_type(application, data["requirement"])
@@ -388,7 +392,7 @@ def review(uow, officer, application_id, data, now) -> dict[str, Any]:
     accept = data["decision"] == "accept"
     note = data.get("note") or ""
     text = note.strip() if accept else reasons.note_text(reason, note)
-    return act(uow, officer, application_id, "review_requirement", data["version"], now,
+    return act(work, officer, application_id, "review_requirement", data["version"], now,
                requirement_code=data["requirement"], accept=accept, note=text,
                reason=reason.code if reason else None)
 
@@ -399,25 +403,25 @@ def _requirement_document_type(application: Application, code: str) -> str | Non
         .where(Service.code == application.service_code, Requirement.code == code))
 
 
-def mark_ready(uow, officer, application_id, data, now, secret: bytes) -> dict[str, Any]:
+def mark_ready(work, officer, application_id, data, now, secret: bytes) -> dict[str, Any]:
     pickup = dict(data["pickup"])
     visit_date = pickup.get("visit_date")
     if visit_date is not None and visit_date < local_date(now):
         raise ApiError(400, "visit_date_past", {"visit_date": visit_date.isoformat()})
     pickup["visit_date"] = visit_date.isoformat() if visit_date else None
     pickup["bring"] = list(pickup.get("bring") or [])
-    return act(uow, officer, application_id, "mark_ready", data["version"], now,
+    return act(work, officer, application_id, "mark_ready", data["version"], now,
                pickup=pickup, ticket_code=tickets.new_code(secret, application_id))
 
 
-def complete(uow, officer, application_id, data, now) -> dict[str, Any]:
-    return act(uow, officer, application_id, "complete", data["version"], now,
+def complete(work, officer, application_id, data, now) -> dict[str, Any]:
+    return act(work, officer, application_id, "complete", data["version"], now,
                ticket_code=tickets.normalise(data["code"]))
 
 
 # ------------------------------------------------------------------------------ tickets
 
-def lookup_ticket(uow: SqlUnitOfWork, officer: Officer, text: str, secret: bytes,
+def lookup_ticket(work: RequestWork, officer: Officer, text: str, secret: bytes,
                   now: dt.datetime) -> dict[str, Any]:
     """What the officer checks at the counter for a scanned or typed ticket. Unknown,
     forged or another agency's codes are one 404; a used one is a 409. Every lookup is
@@ -431,21 +435,19 @@ def lookup_ticket(uow: SqlUnitOfWork, officer: Officer, text: str, secret: bytes
     if row is not None and tickets.signed_for(secret, row.id, code):
         service = service_in_scope(officer, row.service_code)
 
-    def fail(status: int, error_code: str, outcome: str) -> ApiError:
-        record("officer.ticket_lookup", target_kind="application",
-               target_id=row.id if row is not None else None, outcome=outcome,
-               details={"result": error_code})
-        db.session.commit()
+    def fail(status: int, error_code: str) -> ApiError:
+        _audit_refusal(work, "officer.ticket_lookup", target_kind="application",
+                       target_id=row.id if row is not None else None,
+                       details={"result": error_code})
         return ApiError(status, error_code)
 
     if service is None:
-        raise fail(404, "ticket_not_found", "denied")
+        raise fail(404, "ticket_not_found")
     if row.state != states.READY:
-        raise fail(409, "ticket_used", "denied")
+        raise fail(409, "ticket_used")
     record("officer.ticket_lookup", target_kind="application", target_id=row.id,
            details={"result": "ok"})
-    db.session.commit()
-    application = detail(uow, officer, row.id, now, "ticket_lookup")
+    application = detail(work, officer, row.id, now, "ticket_lookup")
     return {"application": application,
             "check": {"reference": application["reference"],
                       "applicant": application["applicant"],
@@ -458,10 +460,10 @@ def lookup_ticket(uow: SqlUnitOfWork, officer: Officer, text: str, secret: bytes
 HIDDEN_DETAIL_KEYS = {"citizen_id", "client_id", "mutation_id", "version"}
 
 
-def activity(uow: SqlUnitOfWork, officer: Officer, application_id: str) -> dict[str, Any]:
+def activity(work: RequestWork, officer: Officer, application_id: str) -> dict[str, Any]:
     """Every change of the application as journalled by the engine (sync.<action> rows of
     the audit log), oldest first, with who made it."""
-    _visible(uow, officer, application_id, "activity")
+    _visible(work, officer, application_id, "activity")
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.target_kind == "application",
                                  AuditEvent.target_id == application_id,

@@ -12,7 +12,7 @@ import functools
 from flask import current_app, url_for
 
 from ..access import allow, current_principal
-from ..applications.routes import unit_of_work
+from ..transactions import request_work as unit_of_work  # the request's unit of work
 from ..errors import ApiError, ErrorSchema
 from ..extensions import Blueprint
 from . import operations as ops

@@ -17,6 +17,7 @@ from ..access import allow, current_principal
 from ..audit.operations import record
 from ..errors import ApiError, ErrorSchema
 from ..extensions import Blueprint, db
+from ..transactions import request_work
 from . import reading
 from .previews import PREVIEW_TYPE
 from .storage import StorageError, storage_for
@@ -53,14 +54,14 @@ def _read(document_id: uuid.UUID, part: str) -> reading.Readable:
 
 
 def _audit_view(document_id: uuid.UUID, *, outcome: str, details: dict) -> None:
-    """The officer's view in a transaction of its own. The read above ends first: on SQLite a
-    transaction that has read cannot start writing once another write committed meanwhile
-    ("database is locked", not retried), which two officers' screens loading documents
-    while a review is saved make common."""
-    db.session.commit()
+    """The officer's view in a write of its own (request_work().write(): the read above
+    ends first; on SQLite a transaction that has read cannot start writing once another
+    write committed meanwhile), kept even when the view is refused."""
+    work = request_work()
+    work.write()
     record("document.view", target_kind="document", target_id=document_id,
            outcome=outcome, details=details)
-    db.session.commit()
+    work.keep()
 
 
 def _stream(name: str, content_type: str, filename: str, length: int | None,

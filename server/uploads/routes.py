@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, request
 from ..access import allow, current_principal
 from ..errors import ApiError
 from ..applications.routes import unit_of_work
-from ..extensions import db
+from ..transactions import request_work
 from . import operations as ops
 from .storage import read_chunks, storage_for
 
@@ -90,7 +90,7 @@ def _upload_headers(row, status: int = 204, *, length: bool = False) -> tuple:
 
 
 def _uow():
-    db.session.close()  # the engine uses its own connection; hold no other transaction open
+    request_work().release()  # the engine runs its own transactions (server/transactions.py)
     return unit_of_work()
 
 

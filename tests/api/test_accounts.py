@@ -15,7 +15,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from server.accounts.models import Citizen, DeviceSession, Officer, OtpChallenge
+from server.accounts import operations as ops
+from server.accounts.models import Citizen, DeviceSession, LoginFailure, Officer, OtpChallenge
 from server.audit.models import AuditEvent
 from server.extensions import db
 from tests.api.conftest import PASSWORD
@@ -410,7 +411,9 @@ def test_cli_creates_an_officer_who_can_sign_in(app, runner, client):
                                                    "password": PASSWORD}).get_json()
     me = client.get("/api/officer/me", headers=bearer(body["token"])).get_json()
     assert me == {"id": me["id"], "username": "rina.dukcapil", "full_name": "Rina",
-                  "role": "verifier", "mpp": "langsa", "agency": "dukcapil", "disabled": False}
+                  "role": "verifier", "mpp": "langsa", "agency": "dukcapil",
+                  "agency_name": "Dinas Kependudukan dan Pencatatan Sipil Kota Langsa",
+                  "disabled": False}
     with app.app_context():
         stored = db.session.scalar(select(Officer.password_hash))
         assert stored.startswith("$argon2id$") and PASSWORD not in stored
@@ -446,10 +449,82 @@ def test_lockout_after_repeated_failures(app, client, callers):
     assert_error(response, 429, "account_locked")
     assert int(response.headers["Retry-After"]) > 0
     with app.app_context():
-        assert db.session.get(Officer, officer["id"]).locked_until is not None
+        locks = db.session.execute(select(LoginFailure.source, LoginFailure.locked_until).where(
+            LoginFailure.username == officer["username"])).all()
+        assert [source for source, until in locks if until is not None] == ["127.0.0.1"]
         failures = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "officer.login_failed"))
         assert failures == 6
+
+
+def test_a_lockout_holds_for_the_guessing_source_only(app, client, callers):
+    """Five wrong passwords from one address lock that address out; the officer at the
+    counter (another address) still signs in, and that resets the counts."""
+    officer = callers.officer("admin")
+    attacker = {"REMOTE_ADDR": "203.0.113.9"}
+    for _ in range(5):
+        assert_error(client.post("/api/officer/login", environ_base=attacker, json={
+            "username": officer["username"], "password": "salah-salah-salah"}), 401,
+                     "invalid_credentials")
+    assert_error(client.post("/api/officer/login", environ_base=attacker, json={
+        "username": officer["username"], "password": PASSWORD}), 429, "account_locked")
+    counter = client.post("/api/officer/login", environ_base={"REMOTE_ADDR": "10.1.1.20"},
+                          json={"username": officer["username"], "password": PASSWORD})
+    assert counter.status_code == 200, counter.get_json()
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 0
+
+
+def test_many_sources_together_lock_the_username_everywhere(app, client, callers, monkeypatch):
+    """The slower threshold from every source: guessing spread over addresses also ends."""
+    monkeypatch.setattr(ops, "GLOBAL_FAILURES", 6)
+    officer = callers.officer("admin")
+    for n in range(6):
+        assert_error(client.post("/api/officer/login", environ_base={
+            "REMOTE_ADDR": f"198.51.100.{n}"}, json={"username": officer["username"],
+                                                    "password": "salah-salah-salah"}),
+                     401, "invalid_credentials")
+    assert_error(client.post("/api/officer/login", environ_base={"REMOTE_ADDR": "10.1.1.20"},
+                             json={"username": officer["username"], "password": PASSWORD}),
+                 429, "account_locked")
+
+
+def test_an_unknown_username_is_locked_like_a_known_one(client, callers):
+    """Same answers in the same order for a real and an invented username: the lockout
+    does not tell which usernames exist."""
+    officer = callers.officer("admin")
+    answers = {}
+    for username in (officer["username"], "tidak-ada-orangnya"):
+        answers[username] = [
+            (r.status_code, r.get_json()["error"]["code"])
+            for r in (client.post("/api/officer/login", json={
+                "username": username, "password": "salah-salah-salah"}) for _ in range(6))]
+    real, invented = answers.values()
+    assert real == invented == [(401, "invalid_credentials")] * 5 + [(429, "account_locked")]
+
+
+def test_admin_reset_and_scope_change_end_the_officers_sessions(app, client, callers):
+    admin = callers.officer("admin")
+    verifier = callers.officer("verifier", "langsa", "dukcapil")
+    second = callers.officer_session(verifier["id"])
+    for changes in ({"password": "kata-sandi-baru-456"}, {"agency": "imigrasi"},
+                    {"role": "supervisor", "agency": None}):
+        fresh = callers.officer_session(verifier["id"])
+        assert client.get("/api/officer/me", headers=fresh["headers"]).status_code == 200
+        changed = client.patch(f"/api/admin/officers/{verifier['id']}",
+                               headers=admin["headers"], json=changes)
+        assert changed.status_code == 200, changed.get_json()
+        for session in (verifier, second, fresh):
+            assert_error(client.get("/api/officer/me", headers=session["headers"]), 401,
+                         "session_revoked")
+    # A change of name only leaves sessions alone; so does a refused change.
+    kept = callers.officer_session(verifier["id"])
+    assert client.patch(f"/api/admin/officers/{verifier['id']}", headers=admin["headers"],
+                        json={"full_name": "Rina Baru"}).status_code == 200
+    assert_error(client.patch(f"/api/admin/officers/{verifier['id']}", headers=admin["headers"],
+                              json={"password": "pendek"}), 400, "password_too_short")
+    assert client.get("/api/officer/me", headers=kept["headers"]).status_code == 200
+    assert client.get("/api/officer/me", headers=admin["headers"]).status_code == 200
 
 
 def test_unknown_username_answers_like_a_wrong_password(client):
@@ -465,9 +540,11 @@ def test_disabled_officer_cannot_sign_in_or_use_a_session(app, client, callers):
     assert changed.status_code == 200 and changed.get_json()["disabled"] is True
     assert_error(client.get("/api/officer/me", headers=verifier["headers"]), 401,
                  "account_disabled")
-    assert_error(client.post("/api/officer/login", json={"username": verifier["username"],
-                                                         "password": PASSWORD}),
-                 401, "account_disabled")
+    # The right password gets the answer a wrong one gets: it is not confirmed.
+    for password in (PASSWORD, "salah-salah-salah"):
+        assert_error(client.post("/api/officer/login", json={"username": verifier["username"],
+                                                             "password": password}),
+                     401, "invalid_credentials")
 
 
 def test_admin_creates_officers_and_others_cannot(app, client, callers):

@@ -17,8 +17,26 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # Wrong passwords counted per (username, source) and per username from everywhere
+    # ("*"), for known and unknown usernames alike (accounts.operations.officer_login).
+    op.create_table('login_failure',
+    sa.Column('username', sa.String(length=60), nullable=False),
+    sa.Column('source', sa.String(length=64), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('locked_until', sa.DateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('username', 'source', name=op.f('pk_login_failure'))
+    )
+    # Running counts are not carried over: an upgrade starts every count at zero.
+    with op.batch_alter_table('officer', schema=None) as batch_op:
+        batch_op.drop_column('locked_until')
+        batch_op.drop_column('failed_logins')
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('officer', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False,
+                                      server_default='0'))
+        batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
+    with op.batch_alter_table('officer', schema=None) as batch_op:
+        batch_op.alter_column('failed_logins', server_default=None)
+    op.drop_table('login_failure')
