@@ -153,8 +153,8 @@ def _unknown_fields(messages) -> list[str]:
 
 
 def _body_limit() -> int:
-    from flask import current_app
-    return current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    from flask import request
+    return request.max_content_length or 0  # the route's own limit, else MAX_CONTENT_LENGTH
 
 
 def _human_size(n: int) -> str:

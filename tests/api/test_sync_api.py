@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from server.applications.models import Application, Client, ClientGroup
 from server.audit.models import AuditEvent
 from server.extensions import db
-from sync.protocol import MAX_MUTATIONS_PER_PUSH
+from sync.protocol import MAX_MUTATIONS_PER_PUSH, MAX_PUSH_BYTES
 from tests.api.devices import Device
 from tests.helpers import assert_error
 
@@ -224,6 +224,32 @@ def test_only_citizens_sync(client, callers, who):
     body = {"protocol": 1, "client_group_id": str(uuid.uuid4()), "cookie": None}
     response = client.post("/api/sync/pull", json=body, headers=headers)
     assert_error(response, 401 if who == "anonymous" else 403)
+
+
+def test_the_largest_batch_the_engine_takes_passes_the_push_routes_body_limit(app, client,
+                                                                              callers):
+    """The app's 1 MB body cap would refuse a legal batch (100 mutations of up to 16 KiB of
+    args); the push route allows MAX_PUSH_BYTES, and not a byte more."""
+    phone = Device(client, callers.citizen()["headers"])
+    app_id = str(uuid.uuid4())
+    phone.push(phone.mutation("application.create", application_id=app_id, service_id=PASPOR))
+    big = [phone.mutation("application.set_fields", application_id=app_id,
+                          fields={"full_name": "x" * 15_000})  # too long: a stored rejection
+           for _ in range(MAX_MUTATIONS_PER_PUSH)]
+    body = {"protocol": 1, "client_group_id": phone.group, "client_id": phone.client_id,
+            "mutations": big}
+    assert app.config["MAX_CONTENT_LENGTH"] < len(json.dumps(body)) < MAX_PUSH_BYTES
+    response = phone.push(*big)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.get_json()["last_mutation_id"] == MAX_MUTATIONS_PER_PUSH + 1
+    assert {r["status"] for r in response.get_json()["results"]} == {"rejected"}
+
+    over = json.dumps({**body, "pad": "x" * MAX_PUSH_BYTES})
+    before = count(app, AuditEvent), phone.pull().get_json()["last_mutation_ids"]
+    response = client.post("/api/sync/push", data=over,
+                           headers={**phone.headers, "Content-Type": "application/json"})
+    assert_error(response, 413, "payload_too_large")
+    assert (count(app, AuditEvent), phone.pull().get_json()["last_mutation_ids"]) == before
 
 
 def test_a_body_over_the_cap_is_413(client, callers):

@@ -2,7 +2,7 @@
 in Debian's Chromium on a phone-sized page.
 
 Headless Chromium has no push service, so the chain is closed by hand where the browser's
-own service would sit (../shared/testing.md): the page's PushManager.subscribe returns a
+own service would sit (pushManager.subscribe fails with AbortError there): the page's PushManager.subscribe returns a
 subscription whose endpoint is the tests' local push receiver (tests/push/receiver.py) and
 whose keys the receiver made; the server's worker sends with pywebpush; the receiver checks
 the VAPID header and decrypts; its plaintext is handed to the service worker with CDP
