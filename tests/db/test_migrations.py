@@ -65,6 +65,8 @@ def _rows_by_the_api(app) -> None:
     a change to it refused: a stored result) and starts an upload."""
     client = app.test_client()
     assert client.post("/api/auth/otp", json={"phone": "+6281299990000"}).status_code == 202
+    assert client.post("/api/officer/login", json={  # a wrong password: login_failure rows
+        "username": "admin1", "password": "not the password"}).status_code == 401
     citizen = Callers(app).citizen()
     phone = Device(client, citizen["headers"])
     kept, gone = str(uuid.uuid4()), str(uuid.uuid4())
