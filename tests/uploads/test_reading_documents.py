@@ -29,21 +29,27 @@ def url(document_id: str, part: str = "file") -> str:
     return f"/api/documents/{document_id}/{part}"
 
 
+def push(client, headers, *mutations) -> None:
+    body = {"protocol": 1, "client_group_id": str(uuid.uuid4()), "client_id": str(uuid.uuid4()),
+            "mutations": [{"id": i, "name": name, "args": args}
+                          for i, (name, args) in enumerate(mutations, start=1)]}
+    results = client.post("/api/sync/push", json=body, headers=headers).get_json()["results"]
+    assert [r["status"] for r in results] == ["applied"] * len(mutations), results
+
+
+def attach_ktp(client, headers, app_id: str, document_id: str) -> None:
+    push(client, headers, ("application.attach", {"application_id": app_id,
+                                                  "requirement_code": "ktp",
+                                                  "document_id": document_id}))
+
+
 def attach_to_application(app, client, headers, document_id: str, state: str = "submitted"):
     """A passport application naming the document as its KTP, through the real sync push.
     Submitting for real needs the whole form and every document; the state is set directly
     instead (the citizen's submit has its own tests in tests/api/test_sync_api.py)."""
     app_id = str(uuid.uuid4())
-    body = {"protocol": 1, "client_group_id": str(uuid.uuid4()), "client_id": str(uuid.uuid4()),
-            "mutations": [
-                {"id": 1, "name": "application.create",
-                 "args": {"application_id": app_id, "service_id": PASPOR}},
-                {"id": 2, "name": "application.attach",
-                 "args": {"application_id": app_id, "requirement_code": "ktp",
-                          "document_id": document_id}}]}
-    response = client.post("/api/sync/push", json=body, headers=headers)
-    assert [r["status"] for r in response.get_json()["results"]] == ["applied", "applied"], \
-        response.get_json()
+    push(client, headers, ("application.create", {"application_id": app_id, "service_id": PASPOR}))
+    attach_ktp(client, headers, app_id, document_id)
     set_state(app, app_id, state)
     return app_id
 
@@ -233,20 +239,6 @@ def test_another_citizens_document_is_404_and_unchanged(app, client, callers, ci
                       headers=citizen["headers"]).status_code == 404
 
 
-def push(client, headers, *mutations) -> None:
-    body = {"protocol": 1, "client_group_id": str(uuid.uuid4()), "client_id": str(uuid.uuid4()),
-            "mutations": [{"id": i, "name": name, "args": args}
-                          for i, (name, args) in enumerate(mutations, start=1)]}
-    results = client.post("/api/sync/push", json=body, headers=headers).get_json()["results"]
-    assert [r["status"] for r in results] == ["applied"] * len(mutations), results
-
-
-def replace_ktp(client, headers, app_id: str, document_id: str) -> None:
-    push(client, headers, ("application.attach", {"application_id": app_id,
-                                                  "requirement_code": "ktp",
-                                                  "document_id": document_id}))
-
-
 def test_a_replaced_document_stays_readable_to_the_officers_who_reviewed_it(
         app, client, callers, citizen, tus):
     """Issue #14: once the applicant replaces a rejected photo, the officers of the agency
@@ -263,7 +255,7 @@ def test_a_replaced_document_stays_readable_to_the_officers_who_reviewed_it(
 
     # The draft's first photo is replaced before submitting: never reviewed.
     app_id = attach_to_application(app, client, citizen["headers"], first_try.id, state="draft")
-    replace_ktp(client, citizen["headers"], app_id, old.id)
+    attach_ktp(client, citizen["headers"], app_id, old.id)
     set_state(app, app_id, "submitted")
 
     # The officer rejects the photo; the applicant sends a new one in the revision.
@@ -279,7 +271,7 @@ def test_a_replaced_document_stays_readable_to_the_officers_who_reviewed_it(
     act("start-review")
     act("review", requirement="ktp", decision="reject", note="Foto buram")
     set_state(app, app_id, "revision_requested")
-    replace_ktp(client, citizen["headers"], app_id, new.id)
+    attach_ktp(client, citizen["headers"], app_id, new.id)
     set_state(app, app_id, "in_review")
 
     detail = client.get(base, headers=imigrasi["headers"]).get_json()
