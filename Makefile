@@ -1,5 +1,7 @@
 # Sekali Datang: `make run` to serve the app, `make test` to run every test.
-# Both install what is missing first, so they work on a fresh machine.
+# Both install what is missing first, so they work on a fresh machine: `make run` (and
+# `make install`, the production recipe's) only the runtime lock, `make test` the development
+# lock (runtime + test tools). Both locks pin every package with its hashes (`make lock`).
 
 PYTHON ?= python3
 VENV := .venv
@@ -14,8 +16,8 @@ FLASK := $(BIN)/flask --app server.wsgi
 CATALOG ?= data/catalog
 PYTEST_ARGS ?=
 
-.PHONY: run dev test test-unit test-db test-api test-sync test-uploads test-push test-e2e install pwa \
-        migrate catalog \
+.PHONY: run dev test lint test-unit test-db test-api test-sync test-uploads test-push test-e2e \
+        install install-dev pwa migrate catalog \
         chromium clean lock bench soak wrk
 
 run: install pwa migrate catalog  ## serve on http://127.0.0.1:8000 with SQLite (embedded default)
@@ -29,22 +31,40 @@ run: install pwa migrate catalog  ## serve on http://127.0.0.1:8000 with SQLite 
 dev: install pwa migrate catalog  ## Flask's debug server, reloading on change
 	$(FLASK) run --debug --host $(HOST) --port $(PORT)
 
-test: install pwa chromium  ## every test: PWA unit tests, then unit, API, sync, browser
+test: lint install-dev pwa chromium  ## every test: lint, PWA unit tests, then unit, API, sync, browser
 	cd pwa && npm test --silent
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-unit test-db test-api test-sync test-uploads test-push: install
+# ruff (pyflakes and pycodestyle errors: [tool.ruff] in pyproject.toml) on every Python file,
+# and mypy on the sync engine ([tool.mypy]).
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test-unit test-db test-api test-sync test-uploads test-push: install-dev
 	$(BIN)/pytest tests/$(subst test-,,$@) $(PYTEST_ARGS)
 
-test-e2e: install pwa chromium
+test-e2e: install-dev pwa chromium
 	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
 
-install: $(VENV)/.installed pwa/node_modules/.installed
+# The runtime only (what a server needs), and the development tools beside it.
+install: $(VENV)/.installed-runtime
+install-dev: $(VENV)/.installed-dev pwa/node_modules/.installed
 
-$(VENV)/.installed: pyproject.toml constraints.txt
+$(VENV)/.created:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) --upgrade pip
-	$(PIP_INSTALL) -c constraints.txt -e '.[dev]'
+	touch $@
+
+# Every package from its lock, each checked against its hashes; then the project itself.
+$(VENV)/.installed-runtime: $(VENV)/.created requirements/runtime.txt pyproject.toml
+	$(PIP_INSTALL) --require-hashes -r requirements/runtime.txt
+	$(PIP_INSTALL) --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.created requirements/dev.txt pyproject.toml
+	$(PIP_INSTALL) --require-hashes -r requirements/dev.txt
+	$(PIP_INSTALL) --no-deps -e .
 	touch $@
 
 pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
@@ -54,10 +74,10 @@ pwa/node_modules/.installed: pwa/package.json pwa/package-lock.json
 pwa: pwa/node_modules/.installed  ## build the PWA into pwa/dist
 	cd pwa && npm run build --silent
 
-migrate: $(VENV)/.installed
+migrate: install
 	$(FLASK) db upgrade
 
-catalog: $(VENV)/.installed
+catalog: install
 	$(FLASK) catalog load $(CATALOG)
 
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here), and
@@ -72,7 +92,7 @@ chromium:
 # Every benchmark script in bench/ (bench/README.md): each prints its ratios with their goals
 # and exits non-zero on a MISS; all run even when one misses. Needs PostgreSQL on
 # 127.0.0.1:5432 (BENCH_PG_URL) for the PostgreSQL halves; without it they say so and skip.
-bench: install wrk
+bench: install-dev wrk
 	@status=0; for script in bench/*.py; do \
 		case "$$script" in bench/common.py|bench/__init__.py) continue;; esac; \
 		echo "### $$script"; $(BIN)/python "$$script" || status=1; \
@@ -81,7 +101,7 @@ bench: install wrk
 # The load and fault soak (soak/, bench/README.md "The soak"): 200 citizens and 3 officers
 # for 5 minutes against gunicorn on PostgreSQL, a worker SIGKILLed, PostgreSQL restarted,
 # then the checker; SOAK_ARGS passes options (e.g. SOAK_ARGS="--duration 60 --citizens 50").
-soak: install
+soak: install-dev
 	$(BIN)/python -m soak.run $(SOAK_ARGS)
 
 # Debian's wrk, the load generator of the HTTP benchmarks.
@@ -92,9 +112,15 @@ wrk:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 			wrk >/dev/null; }
 
-# Re-pin every Python dependency after changing pyproject.toml.
-lock: $(VENV)/.installed
-	$(BIN)/pip freeze --exclude-editable --exclude pip | sort > constraints.txt
+# Re-pin after changing pyproject.toml: requirements/runtime.txt from [project] dependencies,
+# requirements/dev.txt from those plus the dev extra, held to the runtime pins; every file of
+# each version with its hash, for every platform and Python >= 3.11 (uv's universal mode).
+# Pins already in the files are kept; LOCK_ARGS=--upgrade moves everything to the newest.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" --quiet $(LOCK_ARGS)
+lock: $(VENV)/.installed-dev
+	$(UV_COMPILE) -o requirements/runtime.txt
+	$(UV_COMPILE) --extra dev -c requirements/runtime.txt -o requirements/dev.txt
 
 clean:
 	rm -rf $(VENV) pwa/node_modules pwa/dist .pytest_cache

@@ -29,7 +29,21 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from server.uploads.storage import StorageError
+
 LATER_THAN_APPROVED = ("approved", "ready", "completed")
+
+
+def stored_files(storage_dir: Path):
+    """Where the server kept the uploaded files: STORAGE_DIR on disk, or the S3 bucket when
+    the soak ran with STORAGE_BACKEND=s3 (read from the same environment as the server)."""
+    from server.config import from_environment
+    from server.uploads.storage import LocalStorage, S3Storage, s3_client
+
+    config = from_environment()
+    if config["STORAGE_BACKEND"] == "s3":
+        return S3Storage(s3_client(config), config["S3_BUCKET"], config["S3_PREFIX"] or "")
+    return LocalStorage(storage_dir / "uploads")
 
 
 @dataclass
@@ -135,6 +149,7 @@ def check(beliefs: dict, database_url: str, storage_dir: Path) -> tuple[Findings
                 for extra in docs - started:
                     found.bad("duplicated documents (not started by the client)", extra)
             done = {d: u for d, u in cit["uploads"].items() if u["done"]}
+            files = stored_files(storage_dir)
             stored = {r.id: r for r in conn.execute(sa.text(
                 "SELECT d.id, d.status, d.sha256, u.storage_name FROM document d "
                 "LEFT JOIN upload u ON u.document_id = d.id WHERE d.id = ANY(:ids)"),
@@ -145,10 +160,15 @@ def check(beliefs: dict, database_url: str, storage_dir: Path) -> tuple[Findings
                 if row is None or row.status != "ready" or row.sha256 != upload["sha256"]:
                     found.bad("lost uploads (document)", f"{document_id}: {row and row.status}")
                     continue
-                path = storage_dir / "uploads" / (row.storage_name or "?")
-                if not path.is_file() or \
-                        hashlib.sha256(path.read_bytes()).hexdigest() != upload["sha256"]:
-                    found.bad("lost uploads (stored file)", f"{document_id}: {path}")
+                name = row.storage_name or "?"
+                digest = hashlib.sha256()
+                try:
+                    for chunk in files.read(name):
+                        digest.update(chunk)
+                except (OSError, StorageError):  # missing, or a piece of it lost
+                    digest = None
+                if digest is None or digest.hexdigest() != upload["sha256"]:
+                    found.bad("lost uploads (stored file)", f"{document_id}: {name}")
         approved = [a for o in beliefs["officers"] for a in o["approved"]]
         states = dict(conn.execute(sa.text("SELECT id, state FROM application WHERE id = "
                                            "ANY(:ids)"), {"ids": approved}).all())
@@ -189,7 +209,7 @@ def inject_loss(beliefs: dict, database_url: str, storage_dir: Path) -> list[str
             {"ids": [d for cit in beliefs["citizens"] for d, u in cit["uploads"].items()
                      if u["done"]]}).scalar()
     if name:
-        (storage_dir / "uploads" / name).unlink(missing_ok=True)
+        stored_files(storage_dir).delete(name)
         done.append(f"removed stored file {name}")
     engine.dispose()
     return done

@@ -47,6 +47,7 @@ def finish_upload(uow: UnitOfWork, document_id: str, now: dt.datetime, *, ok: bo
         raise reject("document_not_found")
     w = SpaceWriter(uow, found.citizen_id, now, actor=SYSTEM, actor_id="upload")
     document = uow.get_document(document_id)
+    assert document is not None  # found just above, in this transaction
     document.status = READY if ok else INVALID
     document.reason = "" if ok else reason
     if sha256 is not None:

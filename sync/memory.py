@@ -216,7 +216,7 @@ class MemoryUnitOfWork:
     def changes_since(self, citizen_id: str, after: int) -> Changes:
         self._read()
         out = Changes()
-        lists = {APPLICATION: out.applications, DOCUMENT: out.documents,
+        lists: dict[str, list[Any]] = {APPLICATION: out.applications, DOCUMENT: out.documents,
                  NOTIFICATION: out.notifications, RESULT: out.results,
                  TOMBSTONE: out.tombstones}
         for (kind, _), row in self.store.spaces.get(citizen_id, {}).items():

@@ -100,6 +100,7 @@ def attach(w: SpaceWriter, args: dict[str, Any]) -> None:
     problem = reconcile.attach_problem(document, w.citizen_id, spec, w.today)
     if problem:
         raise problem
+    assert document is not None  # attach_problem refuses a missing document
     row = application.requirement(code)
     if row.review_status == REJECTED and row.document_id == document_id:
         raise reject("document_already_rejected", requirement_code=code)
@@ -136,8 +137,10 @@ def submit(w: SpaceWriter, args: dict[str, Any]) -> None:
     service = _service(w, application)
 
     def document_problem(code: str, document_id: str) -> str | None:
+        spec = service.requirement(code)
+        assert spec is not None  # called for the service's own requirements only
         problem = reconcile.attach_problem(w.uow.get_document(document_id), w.citizen_id,
-                                           service.requirement(code), w.today)
+                                           spec, w.today)
         return problem.code if problem else None
 
     problems = formfields.submit_problems(service, application, document_problem)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import marshmallow as ma
 from marshmallow import validate as v
@@ -29,7 +29,7 @@ MAX_MUTATION_ID = 2**53 - 1  # exact in every JSON implementation
 MAX_NAME_LENGTH = 100
 MAX_CLIENT_TIME_LENGTH = 64
 MAX_ARGS_DEPTH = 8  # args are flat; a form value is a scalar
-# The push route's body limit (server/applications/routes.py): the largest legal batch fits.
+# What the server should allow as a push body (Flask MAX_CONTENT_LENGTH for the route).
 MAX_PUSH_BYTES = MAX_MUTATIONS_PER_PUSH * (MAX_ARGS_BYTES + 512) + 1024
 
 # \Z, not $: "$" also matches before a trailing newline.
@@ -94,7 +94,8 @@ class CreateArgs(ApplicationArgs):
 
 
 class SetFieldsArgs(ApplicationArgs):
-    fields = ma.fields.Dict(
+    # A declared field named like Schema.fields (the field map): the wire name is "fields".
+    fields = ma.fields.Dict(  # type: ignore[assignment]
         keys=ma.fields.String(validate=[v.Length(min=1, max=60),
                                         v.Regexp(SLUG_RE, error="Not a field key.")]),
         values=ma.fields.Raw(allow_none=True),
@@ -124,7 +125,7 @@ MUTATION_ARGS: dict[str, ma.Schema] = {
 # --------------------------------------------------------------------------------------
 # Parsing
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -203,6 +204,7 @@ def _parse_mutation(raw: Any, path: str, problems: list[dict[str, str]]) -> Muta
                          "problem": "must be a number, a short string or null"})
     if problems:
         return None
+    assert isinstance(mutation_id, int) and isinstance(name, str)  # checked just above
 
     args = raw.get("args")
     problem: Rejection | None = None

@@ -33,7 +33,7 @@ def pull(uow: UnitOfWork, citizen_id: str, body: Any) -> dict[str, Any]:
         version = uow.space_version(citizen_id)
         cookie = request.cookie
         reset = cookie is None or cookie < uow.horizon(citizen_id) or cookie > version
-        changes = uow.changes_since(citizen_id, 0 if reset else cookie)
+        changes = uow.changes_since(citizen_id, 0 if reset or cookie is None else cookie)
         last_mutation_ids = ({c.id: c.last_mutation_id
                               for c in uow.clients_of_group(request.client_group_id)}
                              if group is not None else {})

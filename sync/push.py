@@ -72,6 +72,7 @@ def _bind_first(uow: UnitOfWork, citizen_id: str, client_group_id: str, client_i
             # its binding (to this or another citizen) is the one that counts.
             uow.add_client_group(ClientGroup(client_group_id, citizen_id))
             group = uow.get_client_group(client_group_id)
+            assert group is not None  # inserted or found: it exists now
         if group.citizen_id != citizen_id:
             raise client_group_forbidden()
         client = uow.lock_client(client_id)
@@ -80,6 +81,7 @@ def _bind_first(uow: UnitOfWork, citizen_id: str, client_group_id: str, client_i
             # to 0 and applied its batch twice (found by tests/sync/test_concurrency.py).
             uow.add_client(Client(client_id, client_group_id, 0))
             client = uow.lock_client(client_id)
+            assert client is not None  # inserted or found: it exists now
         if client.client_group_id != client_group_id:
             raise client_group_forbidden()
         return client.last_mutation_id

@@ -120,7 +120,7 @@ def attach_problem(document: Document | None, citizen_id: str, requirement: Requ
     if document.format not in requirement.formats:
         return reject("document_format_not_allowed", allowed=list(requirement.formats),
                       format=document.format)
-    if is_expired(document, today):
+    if is_expired(document, today) and document.expires_on is not None:
         return reject("document_expired", expires_on=document.expires_on.isoformat())
     return None
 

@@ -467,8 +467,9 @@ def _validate(files: list[Path], session: Session) -> tuple[_Parsed, list[Catalo
         taken = session.execute(select(Mpp.code).where(
             Mpp.ref_prefix == mpp["ref_prefix"], Mpp.code != mpp["code"])).scalar()
         if taken:
-            errors.append(CatalogError(file, "mpp.ref_prefix",
-                                       f"ref_prefix '{mpp['ref_prefix']}' belongs to MPP '{taken}'"))
+            errors.append(CatalogError(
+                file, "mpp.ref_prefix",
+                f"ref_prefix '{mpp['ref_prefix']}' belongs to MPP '{taken}'"))
         agency_codes: set[str] = set()
         offered: set[str] = set()
         for a, agency in enumerate(mpp["agencies"]):

@@ -245,6 +245,22 @@ class S3Storage:
         pieces = self._pieces(name)
         return pieces or None
 
+    def _unfinish(self, name: str) -> list[tuple[int, str, int]]:
+        """A finished file (one object) written to again goes back to being pieces: one
+        piece holding all of it. That happens when a PATCH takes an upload over after
+        another made it one file and then lost its claim (the checks ran past the lease):
+        the stored offset is still the last piece's, so the client resends that piece."""
+        size = self._finished_size(name)
+        if size is None:
+            return []
+        first = self._piece_key(name, 0)
+        self.s3.copy_object(Bucket=self.bucket, Key=first,
+                            CopySource={"Bucket": self.bucket, "Key": self._key(name)})
+        # A crash before this leaves both, holding the same bytes; finish() then keeps the
+        # one object, and the whole file's sha256 (checked after finish) still decides.
+        self._delete_keys([self._key(name)])
+        return [(0, first, size)]
+
     def _put(self, key: str, body, length: int) -> None:
         self.s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentLength=length)
 
@@ -255,7 +271,8 @@ class S3Storage:
     def _drop_from(self, name: str, offset: int) -> None:
         """Forget every byte from `offset` on."""
         doomed = []
-        for start, key, size in self._pieces(name):
+        pieces = self._pieces(name) or self._unfinish(name)
+        for start, key, size in pieces:
             if start >= offset:
                 doomed.append(key)
             elif start + size > offset:

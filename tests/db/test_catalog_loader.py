@@ -95,7 +95,8 @@ def test_a_changed_title_is_updated_in_place_and_bumps_the_version(app, tmp_path
     with app.app_context():
         v1 = load_catalog([path], db.session).version
         db.session.commit()
-        service_id = db.session.scalar(select(Service.id).where(Service.code == "uji.dukcapil.uji-satu"))
+        service_id = db.session.scalar(
+            select(Service.id).where(Service.code == "uji.dukcapil.uji-satu"))
         changed = copy.deepcopy(GOOD)
         changed["service_standards"][0]["name_en"] = "Test Service One, renamed"
         changed["service_standards"][0]["requirements"].pop()  # kk no longer asked for

@@ -34,8 +34,10 @@ window.compressPhotoAt = async (longEdge, jpegOnly) => {
   const out = await compressPhoto(file, { longEdge, jpegOnly });
   const bytes = new Uint8Array(await out.blob.arrayBuffer());
   let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return { type: out.type, width: out.width, height: out.height, size: bytes.length, b64: btoa(binary) };
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return { type: out.type, width: out.width, height: out.height, size: bytes.length,
+           b64: btoa(binary) };
 };
 window.ready = true;
 </script>"""

@@ -157,6 +157,7 @@ class Receiver:
                 with receiver.lock:
                     receiver.received.append(Received(
                         name, payload, {k.lower(): v for k, v in self.headers.items()}, claims))
-                self._reply(201, {"Location": f"{receiver.origin}/message/{len(receiver.received)}"})
+                location = f"{receiver.origin}/message/{len(receiver.received)}"
+                self._reply(201, {"Location": location})
 
         return Handler

@@ -364,7 +364,8 @@ def test_two_workers_drain_one_outbox_without_sending_twice(world):
     received = [(m.name, m.payload["notification_id"]) for m in world.receiver.messages()]
     assert len(received) == expected == len(set(received))  # each once, none twice
     assert sum(world.receiver.attempts.values()) == expected
-    assert sum(r["delivered"] for r in results) == expected, (results, [d for d in world.deliveries() if d["status"] != "delivered"])
+    undelivered = [d for d in world.deliveries() if d["status"] != "delivered"]
+    assert sum(r["delivered"] for r in results) == expected, (results, undelivered)
     assert all(r["delivered"] > 0 for r in results), results  # both took part
     # Each message reached only its own citizen's devices.
     owner = {}

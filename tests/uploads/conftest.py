@@ -2,10 +2,11 @@
 the storage backends.
 
 Every test in this folder runs with each storage backend (`storage_kind`: local disk, and S3)
-on each database. There is no real S3 server here: the S3 runs talk to moto's S3 server
-(`moto.server.ThreadedMotoServer` on 127.0.0.1, a random port) as an S3-PROTOCOL STAND-IN.
-It proves our code speaks the S3 API correctly over HTTP with boto3; it does not prove how
-AWS, MinIO or any other real service behaves (consistency, limits, errors under load).
+on each database. The S3 runs talk to a real S3-compatible server, SeaweedFS (`weed server
+-s3` on 127.0.0.1, started once per session: tests/uploads/seaweedfs.py), with credentials it
+checks; each test has a key prefix of its own in the session's bucket. A `weed` that does not
+start fails these runs, it never skips them. What this proves and what it does not (AWS's own
+limits and consistency) is in the README, "Running on PostgreSQL with several workers".
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from server.uploads.models import Upload
 from server.uploads.storage import LocalStorage, storage_for
 from tests.api.conftest import callers  # noqa: F401  (fixture)
 from tests.conftest import dispose, make_app
+from tests.uploads.seaweedfs import SeaweedFS, SeaweedFSError
 
 STORAGES = ("local", "s3")
 
@@ -102,14 +104,14 @@ class Tus:
 # ---- storage backends ------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def s3_server():
-    """moto's S3 server: the S3-protocol STAND-IN (no real S3 server can be installed here)."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
+def s3_server(tmp_path_factory):
+    """SeaweedFS serving S3 on 127.0.0.1 with one bucket, for the whole session. Started a
+    second time on new ports if the first start fails (a port taken in between)."""
+    try:
+        server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
+    except SeaweedFSError:
+        server = SeaweedFS(tmp_path_factory.mktemp("seaweedfs")).start()
+    yield server
     server.stop()
 
 
@@ -122,20 +124,14 @@ def storage_kind(request):
 def storage_config(storage_kind, request, monkeypatch) -> dict:
     if storage_kind == "local":
         return {}
-    import boto3
-
-    endpoint = request.getfixturevalue("s3_server")
-    # Stand-in credentials, so no real AWS account configured on the machine is ever used.
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    for name, value in (("AWS_ACCESS_KEY_ID", "stand-in"), ("AWS_SECRET_ACCESS_KEY", "stand-in"),
-                        ("AWS_SESSION_TOKEN", "stand-in"), ("AWS_CONFIG_FILE", "/dev/null"),
-                        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")):
+    server = request.getfixturevalue("s3_server")
+    # The test server's credentials only (boto3 reads them from the environment), so no real
+    # AWS account configured on the machine is ever used.
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in server.credentials.items():
         monkeypatch.setenv(name, value)
-    bucket = f"sd-test-{uuid.uuid4().hex[:16]}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(
-        Bucket=bucket)
-    return {"STORAGE_BACKEND": "s3", "S3_BUCKET": bucket, "S3_ENDPOINT_URL": endpoint,
-            "S3_REGION": "us-east-1", "S3_PREFIX": "uploads/"}
+    return server.settings(prefix=f"t-{uuid.uuid4().hex[:12]}/uploads/")
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """catalog
 
 Revision ID: 0001_catalog
-Revises: 
+Revises:
 Create Date: 2026-11-23 15:48:38.211860
 
 """
