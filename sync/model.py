@@ -252,6 +252,16 @@ class JournalEntry:
 
 
 @dataclass
+class Visit:
+    """A booked visit as the citizen's space holds it (`visit/<id>`): its value is made by
+    the server's visits domain, which owns bookings; the engine only carries it."""
+
+    id: str
+    version: int
+    value: dict[str, Any]
+
+
+@dataclass
 class Changes:
     """What `UnitOfWork.changes_since` returns: rows of one citizen with version > after."""
 
@@ -261,3 +271,4 @@ class Changes:
     notifications: list[Notification] = field(default_factory=list)
     results: list[MutationResult] = field(default_factory=list)
     tombstones: list[Tombstone] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)

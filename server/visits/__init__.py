@@ -4,6 +4,13 @@ from flask import Flask
 
 
 def init_app(app: Flask, api) -> None:
-    from . import models, routes  # noqa: F401  (models: tables)
+    from ..accounts.operations import ERASERS, EXPORTERS
+    from . import models, operations, routes  # noqa: F401  (models: tables)
 
     api.register_blueprint(routes.blp)
+    # Module-level lists shared by every app a process makes: register once. The eraser
+    # runs first: a booking's stops refer to the applications that a later eraser deletes.
+    if operations.erase not in ERASERS:
+        ERASERS.insert(0, operations.erase)
+    if operations.export not in EXPORTERS:
+        EXPORTERS.append(operations.export)

@@ -48,7 +48,9 @@ class VisitBooking(db.Model):
     """One visit of one citizen to one MPP: an arrival time and the counters in order."""
 
     __tablename__ = "visit_booking"
-    __table_args__ = (Index("ix_visit_booking_citizen", "citizen_id", "status", "arrives_at"),)
+    __table_args__ = (Index("ix_visit_booking_citizen", "citizen_id", "status", "arrives_at"),
+                      # In the citizen's sync space: a pull reads those changed since its cookie.
+                      Index("ix_visit_booking_space", "citizen_id", "version"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True,
                                     default=lambda: str(uuid.uuid4()))
@@ -61,6 +63,8 @@ class VisitBooking(db.Model):
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
     cancelled_at: Mapped[dt.datetime | None]
+    # The citizen's space version at its last change (sync: `visit/<id>` in the pull).
+    version: Mapped[int] = mapped_column(default=0)
 
     # The current stops (given-up ones stay as rows, for the hold and the history).
     stops: Mapped[list[VisitStop]] = relationship(

@@ -15,14 +15,17 @@ so the database decides who gets the last place: on PostgreSQL the UPDATE waits 
 concurrent one on the same row and checks its condition again against the committed row; on
 SQLite a writing request holds the write lock from its BEGIN IMMEDIATE. A CHECK constraint
 refuses any row past its capacity whatever the code does. One open booking per application is
-a UNIQUE column, and a citizen's bookings are counted under a lock on the citizen's row
-(`FOR UPDATE` on PostgreSQL; SQLite's write lock), so two requests of one citizen cannot both
-pass the limit.
+a UNIQUE column, and a citizen's bookings are counted after taking the citizen's next sync
+space version, which locks their space row until commit (SQLite: the write lock), so two
+requests of one citizen cannot both pass the limit.
 
 Given-up places (cancel, reschedule) stay taken until the hold ends (cancel_hold_minutes):
 nobody can hand a place to someone else by cancelling at an agreed moment. The next booking
 at that MPP gives them back (release_due_holds); the free-slot answer counts them free as
 soon as the hold has ended.
+
+Bookings are in the citizen's sync space: each change stamps the booking with the space's
+next version, and a pull brings it as `visit/<id>` (space_visits), ticket included.
 
 Times: stored as naive UTC; the MPP's hours are in WIB (sync.space.WIB, the time of every
 MPP in the catalog).
@@ -30,20 +33,23 @@ MPP in the catalog).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from sync import states, tickets
+from sync.model import Visit
 from sync.space import WIB
 
 from ..accounts.models import Citizen
 from ..applications.models import Application as AppRow
+from ..applications.store import bump_space_version
 from ..catalog.loader import counter_minutes
 from ..catalog.models import Agency, Counter, CounterService, Holiday, Mpp, Service, VisitPolicy
 from ..errors import ApiError
@@ -128,21 +134,62 @@ def _minutes(clock: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
+# The free-slot query runs on every look at the booking screen: its statements are built
+# once (building a select costs more than running it), with bound parameters.
+@functools.cache
+def _statements() -> dict[str, Any]:
+    ids = bindparam("ids", expanding=True)
+    return {
+        "policy": select(Mpp.id, Mpp.code, Mpp.name, VisitPolicy.slot_minutes,
+                         VisitPolicy.window_min_days, VisitPolicy.window_max_days,
+                         VisitPolicy.max_open_bookings, VisitPolicy.cancel_hold_minutes,
+                         VisitPolicy.week, VisitPolicy.mpp_id.label("policy"))
+        .outerjoin(VisitPolicy, VisitPolicy.mpp_id == Mpp.id)
+        .where(Mpp.code == bindparam("mpp")),
+        "holidays": select(Holiday.day, Holiday.name_id, Holiday.name_en)
+        .where(or_(Holiday.mpp_id.is_(None), Holiday.mpp_id == bindparam("mpp_id"))),
+        "services": select(Service.id, Service.code, Service.name_id, Service.name_en,
+                           Service.visit_minutes)
+        .join(Agency, Agency.id == Service.agency_id)
+        .where(Agency.mpp_id == bindparam("mpp_id"), Service.code.in_(
+            bindparam("codes", expanding=True)), Service.active.is_(True)),
+        "counters": select(CounterService.service_id, Counter.id, Counter.code, Counter.name,
+                           Counter.desks, Counter.share_online, Counter.share_walk_in,
+                           Counter.share_assisted)
+        .join(Counter, Counter.id == CounterService.counter_id)
+        .where(Counter.mpp_id == bindparam("mpp_id"), Counter.active.is_(True),
+               CounterService.service_id.in_(ids))
+        .order_by(Counter.position),
+        "slots": select(VisitSlot.counter_id, VisitSlot.starts_at, VisitSlot.capacity_online,
+                        VisitSlot.taken_online)
+        .where(VisitSlot.counter_id.in_(ids), VisitSlot.starts_at >= bindparam("lo"),
+               VisitSlot.starts_at < bindparam("hi")),
+        "held": select(VisitSlot.counter_id, VisitSlot.starts_at, func.sum(VisitStop.minutes))
+        .join(VisitSlot, VisitSlot.id == VisitStop.slot_id)
+        .where(VisitStop.holding.is_(True), VisitStop.hold_until <= bindparam("now"),
+               VisitSlot.counter_id.in_(ids), VisitSlot.starts_at >= bindparam("lo"),
+               VisitSlot.starts_at < bindparam("hi"))
+        .group_by(VisitSlot.counter_id, VisitSlot.starts_at),
+        # Every pull asks (space_visits): the index ix_visit_booking_space answers.
+        "space": select(VisitBooking).where(VisitBooking.citizen_id == bindparam("cid"),
+                                            VisitBooking.version > bindparam("after")),
+    }
+
+
 def calendar(session: Session, mpp_code: str) -> Calendar:
-    row = session.execute(select(Mpp, VisitPolicy).outerjoin(
-        VisitPolicy, VisitPolicy.mpp_id == Mpp.id).where(Mpp.code == mpp_code)).first()
+    sql = _statements()
+    row = session.execute(sql["policy"], {"mpp": mpp_code}).first()
     if row is None:
         raise ApiError(404, "mpp_not_found", {"mpp": mpp_code}, params={"code": mpp_code})
-    mpp, policy = row
-    if policy is None:
-        raise ApiError(404, "visits_not_offered", {"mpp": mpp_code}, params={"name": mpp.name})
-    holidays = {h.day: (h.name_id, h.name_en) for h in session.scalars(
-        select(Holiday).where((Holiday.mpp_id.is_(None)) | (Holiday.mpp_id == mpp.id)))}
+    if row.policy is None:
+        raise ApiError(404, "visits_not_offered", {"mpp": mpp_code}, params={"name": row.name})
+    holidays = {day: (name_id, name_en) for day, name_id, name_en in session.execute(
+        sql["holidays"], {"mpp_id": row.id})}
     week = {int(day): tuple((_minutes(a), _minutes(b)) for a, b in intervals)
-            for day, intervals in policy.week.items()}
-    return Calendar(mpp.id, mpp.code, mpp.name, policy.slot_minutes,
-                    (policy.window_min_days, policy.window_max_days), policy.max_open_bookings,
-                    dt.timedelta(minutes=policy.cancel_hold_minutes), week, holidays)
+            for day, intervals in row.week.items()}
+    return Calendar(row.id, row.code, row.name, row.slot_minutes,
+                    (row.window_min_days, row.window_max_days), row.max_open_bookings,
+                    dt.timedelta(minutes=row.cancel_hold_minutes), week, holidays)
 
 
 def check_arrival(cal: Calendar, arrives_at: dt.datetime, now: dt.datetime) -> None:
@@ -188,15 +235,11 @@ class Desk:
 
 def counters_by_service(session: Session, cal: Calendar, service_ids) -> dict[int, list[Desk]]:
     """The active counters serving each service, in the catalog's order."""
-    rows = session.execute(
-        select(CounterService.service_id, Counter)
-        .join(Counter, Counter.id == CounterService.counter_id)
-        .where(Counter.mpp_id == cal.mpp_id, Counter.active.is_(True),
-               CounterService.service_id.in_(list(service_ids)))
-        .order_by(Counter.position)).all()
+    rows = session.execute(_statements()["counters"],
+                           {"mpp_id": cal.mpp_id, "ids": list(service_ids)}).all()
     out: dict[int, list[Desk]] = defaultdict(list)
-    for service_id, c in rows:
-        out[service_id].append(Desk(
+    for c in rows:
+        out[c.service_id].append(Desk(
             c.id, c.code, c.name,
             counter_minutes(c.desks, cal.slot_minutes, c.share_online),
             counter_minutes(c.desks, cal.slot_minutes, c.share_walk_in),
@@ -239,20 +282,11 @@ def _free_minutes(session: Session, desks, start: dt.datetime, end: dt.datetime,
     ids = sorted({d.id for d in desks})
     if not ids:
         return {}
-    lo, hi = _naive(start), _naive(end)
-    free = {(r.counter_id, r.starts_at): r.capacity_online - r.taken_online
-            for r in session.execute(
-                select(VisitSlot.counter_id, VisitSlot.starts_at, VisitSlot.capacity_online,
-                       VisitSlot.taken_online)
-                .where(VisitSlot.counter_id.in_(ids), VisitSlot.starts_at >= lo,
-                       VisitSlot.starts_at < hi))}
+    sql, bounds = _statements(), {"ids": ids, "lo": _naive(start), "hi": _naive(end)}
+    free = {(counter_id, starts_at): capacity - taken
+            for counter_id, starts_at, capacity, taken in session.execute(sql["slots"], bounds)}
     for counter_id, starts_at, minutes in session.execute(
-            select(VisitSlot.counter_id, VisitSlot.starts_at, func.sum(VisitStop.minutes))
-            .join(VisitSlot, VisitSlot.id == VisitStop.slot_id)
-            .where(VisitStop.holding.is_(True), VisitStop.hold_until <= _naive(now),
-                   VisitSlot.counter_id.in_(ids), VisitSlot.starts_at >= lo,
-                   VisitSlot.starts_at < hi)
-            .group_by(VisitSlot.counter_id, VisitSlot.starts_at)):
+            sql["held"], {**bounds, "now": _naive(now)}):
         key = (counter_id, starts_at)
         if key in free:
             free[key] += minutes
@@ -278,28 +312,36 @@ def free_slots(session: Session, mpp_code: str, service_codes: list[str],
             if first <= last else {})
     days = []
     day = first
+    naive_now = _naive(now)
+    plans: dict[tuple[int, int], list | None] = {}  # (weekday, minute): the same every week
     while day <= last:
         holiday = cal.holidays.get(day)
         slots = []
+        # Plain arithmetic in the loop (a month is some thousand stops): the day's local
+        # midnight in UTC, and times written as WIB text directly.
+        midnight = _naive(cal.at(day, 0))
+        text = day.isoformat()
         for minute in cal.slot_starts(day):
-            steps = plan(cal, day, minute, errands)
+            key = (day.weekday(), minute)
+            if key not in plans:
+                plans[key] = plan(cal, day, minute, errands)
+            steps = plans[key]
             if steps is None:
                 continue
-            arrival = cal.at(day, minute)
             stops = []
             for errand, (at, slot) in zip(errands, steps, strict=True):
-                slot_start = _naive(cal.at(day, slot))
+                slot_start = midnight + dt.timedelta(minutes=slot)
                 best = None
                 for desk in desks[errand.service_id]:
                     places = free.get((desk.id, slot_start), desk.online) // errand.minutes
                     if best is None or places > best[1]:
                         best = (desk, places)
-                stops.append({"service": errand.service_code, "starts_at":
-                              cal.at(day, at).astimezone(WIB).isoformat(),
+                stops.append({"service": errand.service_code, "starts_at": _wib_text(text, at),
                               "counter": best[0].name if best else None,
                               "places": best[1] if best else 0})
-            slots.append({"arrives_at": arrival.astimezone(WIB).isoformat(),
-                          "free": arrival > now and all(s["places"] > 0 for s in stops),
+            arrival = midnight + dt.timedelta(minutes=minute)
+            slots.append({"arrives_at": _wib_text(text, minute),
+                          "free": arrival > naive_now and all(s["places"] > 0 for s in stops),
                           "stops": stops})
         days.append({"date": day.isoformat(),
                      "closed": ("holiday" if holiday else
@@ -315,11 +357,14 @@ def free_slots(session: Session, mpp_code: str, service_codes: list[str],
             "services": [e.service_code for e in errands], "days": days}
 
 
+def _wib_text(day: str, minute: int) -> str:
+    """"2026-12-07T08:30:00+07:00": what isoformat() of that instant in WIB gives."""
+    return f"{day}T{minute // 60:02d}:{minute % 60:02d}:00+07:00"
+
+
 def _errands(session: Session, cal: Calendar, service_codes: list[str]) -> list[Errand]:
-    rows = {s.code: s for s in session.scalars(
-        select(Service).join(Agency, Agency.id == Service.agency_id)
-        .where(Agency.mpp_id == cal.mpp_id, Service.code.in_(service_codes),
-               Service.active.is_(True)))}
+    rows = {s.code: s for s in session.execute(
+        _statements()["services"], {"mpp_id": cal.mpp_id, "codes": list(service_codes)})}
     missing = [c for c in service_codes if c not in rows]
     if missing:
         raise ApiError(404, "service_not_found", {"services": missing},
@@ -383,10 +428,12 @@ def release_due_holds(session: Session, mpp_id: int, now: dt.datetime) -> int:
 
 # ---------------------------------------------------------------------------- booking
 
-def _lock_citizen(session: Session, citizen_id) -> None:
-    """Serialise one citizen's booking requests (PostgreSQL: a row lock until commit;
-    SQLite: the request already holds the write lock)."""
-    session.execute(select(Citizen.id).where(Citizen.id == citizen_id).with_for_update())
+def _next_space_version(session: Session, citizen_id) -> int:
+    """The citizen's next sync space version, taken FIRST: it locks the citizen's space row
+    until commit (as a sync push does, in the same order), which also serialises one
+    citizen's booking requests, so two cannot both pass the open-bookings limit. SQLite:
+    the request already holds the write lock."""
+    return bump_space_version(session.connection(), citizen_id)
 
 
 def _bookable_states(visit_after: str) -> tuple[str, ...]:
@@ -467,8 +514,13 @@ def _take_stops(session: Session, cal: Calendar, booking: VisitBooking,
                        params={"time": _wib(arrives_at)})
     release_due_holds(session, cal.mpp_id, now)
     desks = counters_by_service(session, cal, [e.service_id for _, e in chosen])
-    for position, ((application, errand), (at, slot)) in enumerate(
-            zip(chosen, steps, strict=True)):
+    stops = [(position, application, errand, at, slot) for position, ((application, errand),
+             (at, slot)) in enumerate(zip(chosen, steps, strict=True))]
+    # Slot rows are locked (PostgreSQL) in one order by every booking, so two bookings of
+    # the same counters in opposite errand orders cannot deadlock: by the first counter
+    # that may serve the errand, then the slot's time.
+    stops.sort(key=lambda s: (min((d.id for d in desks[s[2].service_id]), default=0), s[4]))
+    for position, application, errand, at, slot in stops:
         slot_start = cal.at(day, slot)
         taken = take_places(session, desks[errand.service_id], _naive(slot_start),
                             errand.minutes)
@@ -493,7 +545,7 @@ def book(session: Session, citizen_id, application_ids: list[str], arrives_at: d
     """One visit for these applications (in this order): one arrival time, the counters in
     order. Every refusal is an ApiError raised before anything is kept (the request rolls
     back)."""
-    _lock_citizen(session, citizen_id)
+    version = _next_space_version(session, citizen_id)
     cal, chosen = _applications(session, citizen_id, application_ids, now)
     open_count = _open_bookings(session, citizen_id, cal.mpp_id, now)
     if open_count >= cal.max_open_bookings:
@@ -504,7 +556,7 @@ def book(session: Session, citizen_id, application_ids: list[str], arrives_at: d
     booking = VisitBooking(id=booking_id, citizen_id=citizen_id, mpp_id=cal.mpp_id,
                            status=BOOKED, arrives_at=_naive(arrives_at),
                            ticket_code=tickets.new_code(secret, booking_id),
-                           created_at=_naive(now), updated_at=_naive(now))
+                           created_at=_naive(now), updated_at=_naive(now), version=version)
     session.add(booking)
     session.flush()
     _take_stops(session, cal, booking, chosen, arrives_at, now)
@@ -540,24 +592,26 @@ def _give_up(session: Session, booking: VisitBooking, cal: Calendar, now: dt.dat
 def reschedule(session: Session, citizen_id, booking_id: str, arrives_at: dt.datetime,
                now: dt.datetime) -> dict[str, Any]:
     """Move an open booking to another arrival time, the same errands in the same order."""
-    _lock_citizen(session, citizen_id)
+    version = _next_space_version(session, citizen_id)
     booking = _own_open_booking(session, citizen_id, booking_id, now)
     ids = [s.application_id for s in booking.stops]
     cal, chosen = _applications(session, citizen_id, ids, now, booking_id=booking.id)
     _give_up(session, booking, cal, now)
     _take_stops(session, cal, booking, chosen, arrives_at, now)
     booking.updated_at = _naive(now)
+    booking.version = version
     session.flush()
     return describe(session, booking)
 
 
 def cancel(session: Session, citizen_id, booking_id: str, now: dt.datetime) -> dict[str, Any]:
-    _lock_citizen(session, citizen_id)
+    version = _next_space_version(session, citizen_id)
     booking = _own_open_booking(session, citizen_id, booking_id, now)
     mpp_code = session.scalar(select(Mpp.code).where(Mpp.id == booking.mpp_id))
     stops = _give_up(session, booking, calendar(session, mpp_code), now)
     booking.status = CANCELLED
     booking.cancelled_at = booking.updated_at = _naive(now)
+    booking.version = version
     session.flush()
     return describe(session, booking, stops)
 
@@ -612,6 +666,23 @@ def describe(session: Session, booking: VisitBooking,
             "updated_at": _iso(booking.updated_at), "cancelled_at": _iso(booking.cancelled_at)}
 
 
+def space_visits(connection, citizen_id, after: int) -> list[Visit]:
+    """The citizen's bookings changed since `after` (a pull's cookie), as the sync engine
+    carries them under `visit/<id>`: what describe() shows, and the ticket's QR while the
+    booking is open (the phone shows it offline at the kiosk). `connection`: the sync
+    store's, inside its snapshot."""
+    with Session(bind=connection) as session:  # joins the snapshot, never ends it
+        bookings = session.scalars(_statements()["space"],
+                                   {"cid": citizen_id, "after": after}).all()
+        out = []
+        for booking in bookings:
+            value = describe(session, booking)
+            value["ticket_qr_svg"] = (tickets.qr_svg(booking.ticket_code)
+                                      if booking.status == BOOKED else None)
+            out.append(Visit(id=booking.id, version=booking.version, value=value))
+    return out
+
+
 def _last_stops(session: Session, booking: VisitBooking) -> list[VisitStop]:
     """A cancelled booking's stops as they were when it was given up."""
     rows = session.scalars(select(VisitStop).where(VisitStop.booking_id == booking.id)
@@ -620,3 +691,29 @@ def _last_stops(session: Session, booking: VisitBooking) -> list[VisitStop]:
     for row in rows:
         latest.setdefault(row.position, row)
     return list(latest.values())
+
+
+# ---------------------------------------------------------------------------- data rights
+
+def erase(session: Session, citizen: Citizen, _now: dt.datetime) -> None:
+    """accounts' ERASERS (run before the applications go: stops refer to them): the
+    citizen's bookings go, and the minutes their stops still hold return to their slots."""
+    bookings = select(VisitBooking.id).where(VisitBooking.citizen_id == citizen.id)
+    for slot_id, minutes in session.execute(
+            select(VisitStop.slot_id, VisitStop.minutes)
+            .where(VisitStop.booking_id.in_(bookings), VisitStop.holding.is_(True))).all():
+        session.execute(update(VisitSlot).where(VisitSlot.id == slot_id)
+                        .values(taken_online=VisitSlot.taken_online - minutes)
+                        .execution_options(synchronize_session=False))
+    session.execute(delete(VisitStop).where(VisitStop.booking_id.in_(bookings))
+                    .execution_options(synchronize_session=False))
+    session.execute(delete(VisitBooking).where(VisitBooking.citizen_id == citizen.id)
+                    .execution_options(synchronize_session=False))
+
+
+def export(session: Session, citizen: Citizen) -> dict[str, bytes]:
+    """accounts' EXPORTERS: the citizen's bookings as they see them."""
+    from ..accounts.operations import to_json_bytes
+
+    return {"visit-bookings.json": to_json_bytes(
+        list_bookings(session, citizen.id, limit=10_000)["items"])}

@@ -4,6 +4,9 @@ changed (on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import zipfile
 
 import pytest
 from sqlalchemy import func, select, update
@@ -15,6 +18,7 @@ from sync import states
 from tests.api.visits_data import (
     KK, KTP, NIB, PASPOR, at, make_application, today_wib, working_day,
 )
+from tests.api.devices import Device
 from tests.helpers import assert_error
 
 SLOTS = "/api/visits/slots"
@@ -398,3 +402,53 @@ def test_reschedule_moves_the_errands_and_holds_the_old_place(app, visits):
     assert visits.state() == before
     again = visits.client.get(f"{BOOKINGS}/{booking['id']}", headers=citizen["headers"])
     assert again.get_json()["arrives_at"] == at(day, "13:30")
+
+
+# ------------------------------------------------------------------------------ data rights
+
+def test_erasure_removes_the_bookings_and_gives_their_places_back(app, visits):
+    owner, other = visits.citizen(), visits.citizen()
+    day = visits.day()
+    booking = visits.book(owner, [visits.application(owner)], at(day, "08:00")).get_json()
+    exported = visits.client.get("/api/me/export", headers=owner["headers"])
+    assert exported.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(exported.data)) as archive:
+        names = {n.rsplit("/", 1)[-1]: n for n in archive.namelist()}
+        saved = json.loads(archive.read(names["visit-bookings.json"]))
+    assert [b["id"] for b in saved] == [booking["id"]]
+    erased = visits.client.post("/api/me/erase", headers=owner["headers"],
+                                json={"confirm": "HAPUS"})
+    assert erased.status_code in (200, 204), erased.get_data(as_text=True)
+    assert visits.state()[:2] == (0, 0)  # no booking, no stop
+    assert visits.book(other, [visits.application(other)], at(day, "08:00")).status_code == 201
+
+
+# ------------------------------------------------------------------------------ sync
+
+def test_the_booking_and_its_ticket_reach_the_citizens_synced_space(visits):
+    citizen = visits.citizen()
+    phone = Device(visits.client, citizen["headers"])
+    application = visits.application(citizen)
+    day = visits.day()
+    booking = visits.book(citizen, [application], at(day, "08:00")).get_json()
+    whole = {p["key"]: p["value"] for p in phone.pull().get_json()["patch"]}
+    value = whole[f"visit/{booking['id']}"]
+    assert {k: v for k, v in value.items() if k != "ticket_qr_svg"} == booking
+    assert value["ticket_qr_svg"].startswith("<svg")
+
+    url = f"{BOOKINGS}/{booking['id']}"
+    moved = visits.client.post(f"{url}/reschedule", json={"arrives_at": at(day, "09:00")},
+                               headers=citizen["headers"]).get_json()
+    patch = phone.pull().get_json()["patch"]
+    assert [(p["key"], p["value"]["arrives_at"]) for p in patch] == [
+        (f"visit/{booking['id']}", moved["arrives_at"])]  # only what changed
+
+    cancelled = visits.client.post(f"{url}/cancel", headers=citizen["headers"]).get_json()
+    patch = phone.pull().get_json()["patch"]
+    assert [(p["key"], p["value"]["status"], p["value"]["ticket_qr_svg"]) for p in patch] == [
+        (f"visit/{booking['id']}", "cancelled", None)]
+    assert patch[0]["value"]["cancelled_at"] == cancelled["cancelled_at"]
+    # A refused change reaches no pull: the space version did not move.
+    assert_error(visits.client.post(f"{url}/cancel", headers=citizen["headers"]), 409,
+                 "booking_not_open")
+    assert phone.pull().get_json()["patch"] == []

@@ -124,6 +124,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['citizen_id'], ['citizen.id'],
                             name=op.f('fk_visit_booking_citizen_id_citizen')),
     sa.ForeignKeyConstraint(['mpp_id'], ['mpp.id'], name=op.f('fk_visit_booking_mpp_id_mpp')),
@@ -133,6 +134,7 @@ def upgrade():
     with op.batch_alter_table('visit_booking', schema=None) as batch_op:
         batch_op.create_index('ix_visit_booking_citizen', ['citizen_id', 'status', 'arrives_at'],
                               unique=False)
+        batch_op.create_index('ix_visit_booking_space', ['citizen_id', 'version'], unique=False)
 
     op.create_table('visit_stop',
     sa.Column('id', sa.Integer(), nullable=False),
