@@ -193,6 +193,6 @@ def test_a_large_export_streams_through_a_file(app, client, citizen, tus):
         if tracemalloc.is_tracing():
             tracemalloc.stop()
         EXPORTERS.remove(big)
-    # The zip held in memory two or three times was over 3x the size; S3's client (and
-    # moto's server, in this process) take a few MB of their own.
+    # The zip held in memory two or three times was over 3x the size; S3's client takes a
+    # few MB of its own.
     assert peak < size // 2, f"peak {peak / 2**20:.1f} MB for a {size / 2**20:.0f} MB export"
