@@ -1,12 +1,19 @@
-"""Steps the upload tests share: upload a file to the end, and a JPEG that carries a location."""
+"""Steps the upload tests share: upload a file to the end, and a JPEG that carries a location;
+and the mark for tests that never reach stored bytes."""
 from __future__ import annotations
 
 import io
 import uuid
 
+import pytest
 from PIL import Image
 
 from tests.uploads.conftest import document, image_bytes, upload_row
+
+# The tests in this folder run once per storage backend (conftest: storage_kind). A test that
+# is answered before any byte is stored (headers, metadata, who may upload) runs on one: its
+# direct parameter replaces the fixture's two.
+storage_free = pytest.mark.parametrize("storage_kind", ["local"])
 
 
 def finish(app, tus, data: bytes, content_type: str, **create):

@@ -16,12 +16,14 @@ from tests.helpers import assert_error
 from tests.uploads.conftest import (
     TUS, Tus, document, image_bytes, sha256, stored_files, stored, upload_row,
 )
+from tests.uploads.helpers import storage_free
 
 
 def checksum(algorithm: str, data: bytes) -> str:
     return f"{algorithm} {base64.b64encode(hashlib.new(algorithm, data).digest()).decode()}"
 
 
+@storage_free
 def test_options_describes_the_server(client, citizen):
     response = client.options("/api/uploads", headers=citizen["headers"])
     assert response.status_code == 204
@@ -197,6 +199,7 @@ def test_creation_refuses_files_over_10_mb_and_over_the_quota(app, tus):
     assert len(stored_files(app)) == 1
 
 
+@storage_free
 def test_metadata_is_checked(tus):
     good = {"document_id": str(uuid.uuid4()), "content_type": "image/png", "sha256": "a" * 64}
     for field, value in (("document_id", "not-a-uuid"), ("sha256", "A" * 64),
@@ -426,6 +429,7 @@ def test_another_citizens_upload_is_404(app, client, callers, tus):
     assert stored(app, upload_row(app, url)).size() == 0
 
 
+@storage_free
 def test_officers_and_anonymous_callers_cannot_upload(client, callers):
     officer = callers.officer("verifier", "langsa", "dukcapil")
     assert_error(client.post("/api/uploads", headers={**TUS, **officer["headers"]}), 403,
