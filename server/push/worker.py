@@ -31,7 +31,8 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,13 +163,19 @@ class PushWorker:
         self._last_reminders: dt.datetime | None = None
 
     # ---- transactions -----------------------------------------------------------------
-    def _begin(self):
-        """A write transaction. SQLite: BEGIN IMMEDIATE takes the write lock first, so two
-        workers' claims run one after the other and cannot pick the same row."""
-        conn = self.engine.connect()
-        if self.dialect == "sqlite":
-            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-        return _Tx(conn)
+    # The same seam as every writer: the sync engine's unit of work (applications/store.py).
+    # A write transaction takes SQLite's write lock first (BEGIN IMMEDIATE, queued on the
+    # writers' file lock), so two workers' claims run one after the other and cannot pick
+    # the same row; PostgreSQL shares the outbox with FOR UPDATE SKIP LOCKED.
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.uow.transaction():
+            yield self.uow.conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.uow.snapshot():
+            yield self.uow.conn
 
     def _insert(self, table):
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
@@ -177,7 +184,7 @@ class PushWorker:
     def remind(self, now: dt.datetime) -> int:
         """Write visit reminders due now (the day before the visit); returns how many."""
         now = aware(now)
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(
                 select(T_NOTE.c.application_id, T_NOTE.c.data)
                 .join(T_APP, T_APP.c.id == T_NOTE.c.application_id)
@@ -212,7 +219,7 @@ class PushWorker:
         """Look at notifications not looked at yet; returns how many deliveries were made."""
         now_db = naive(now)
         made = 0
-        with self._begin() as conn:
+        with self._write() as conn:
             query = (select(T_NOTE.c.id, T_NOTE.c.citizen_id, T_NOTE.c.kind, T_NOTE.c.data)
                      .where(T_NOTE.c.created_at >= naive(now - self.settings.max_age),
                             ~exists().where(T_MSG.c.notification_id == T_NOTE.c.id))
@@ -258,7 +265,7 @@ class PushWorker:
     def claim(self, now: dt.datetime, keys: VapidKeys, limit: int = BATCH) -> list[Claim]:
         now_db = naive(now)
         claims: list[Claim] = []
-        with self._begin() as conn:
+        with self._write() as conn:
             due = (select(T_DEL.c.id).where(or_(
                 and_(T_DEL.c.status.in_((CREATED, TEMPORARY_FAILURE)),
                      T_DEL.c.next_attempt_at <= now_db),
@@ -349,7 +356,7 @@ class PushWorker:
         needs_review = (event_of(claim.kind, data) == states.REVISION_REQUESTED
                         and "requirements" not in data and claim.application_id)
         if info is None or needs_review:
-            with self.engine.connect() as conn:
+            with self._read() as conn:
                 if info is None:
                     info = self.catalog_info(conn, service_code)
                 if needs_review:
@@ -391,11 +398,8 @@ class PushWorker:
         step = min(self.settings.backoff_max, self.settings.backoff_base * 2 ** (attempts - 1))
         return step / 2 + self.rng.uniform(0, step / 2)
 
-    def record(self, claim: Claim, outcome: Outcome, now: dt.datetime,
-               conn: Connection | None = None) -> bool:
-        """Store the outcome if the lease is still ours; False if it ran out meanwhile.
-        `conn`: a connection the caller keeps for a whole batch (saves a pool checkout and
-        its ping per message)."""
+    def record(self, claim: Claim, outcome: Outcome, now: dt.datetime) -> bool:
+        """Store the outcome if the lease is still ours; False if it ran out meanwhile."""
         now_db = naive(now)
         values: dict[str, Any] = {"status": outcome.status, "lease_token": None,
                                   "lease_until": None, "last_status_code": outcome.status_code,
@@ -411,7 +415,7 @@ class PushWorker:
                 if outcome.retry_after is not None:
                     wait = max(wait, outcome.retry_after)
                 values["next_attempt_at"] = now_db + dt.timedelta(seconds=wait)
-        with (self._begin() if conn is None else _Tx(conn, close=False)) as tx:
+        with self._write() as tx:
             if self.dialect == "postgresql":
                 # An outcome lost in a database crash only means one more send (at least
                 # once, which the Topic and tag absorb): no need to wait for the WAL flush.
@@ -455,23 +459,17 @@ class PushWorker:
         budget = self.settings.lease.total_seconds() - self.settings.timeout - 5
         if not claims:
             return counts
-        conn = self.engine.connect()
-        if self.dialect == "sqlite":
-            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-        try:
-            for claim in claims:
-                if time.monotonic() - started > budget:
-                    break  # the rest of the batch: their leases run out and they are retried
-                message = self.message_for(claim, now)
-                if message is None:  # not a kind that pushes: fan-out never makes these
-                    outcome = Outcome(PERMANENT_FAILURE, error="not_a_push_kind")
-                else:
-                    outcome = self.send(claim, message, keys)
-                self.record(claim, outcome, now if fixed else aware(self.clock()), conn)
-                counts["sent"] += 1
-                counts["delivered" if outcome.status == DELIVERED else "failed"] += 1
-        finally:
-            conn.close()
+        for claim in claims:
+            if time.monotonic() - started > budget:
+                break  # the rest of the batch: their leases run out and they are retried
+            message = self.message_for(claim, now)
+            if message is None:  # not a kind that pushes: fan-out never makes these
+                outcome = Outcome(PERMANENT_FAILURE, error="not_a_push_kind")
+            else:
+                outcome = self.send(claim, message, keys)
+            self.record(claim, outcome, now if fixed else aware(self.clock()))
+            counts["sent"] += 1
+            counts["delivered" if outcome.status == DELIVERED else "failed"] += 1
         return counts
 
     def drain(self, now: dt.datetime | None = None) -> dict:
@@ -506,24 +504,3 @@ class PushWorker:
             else:
                 stop.wait(poll)
 
-
-class _Tx:
-    """`with` a connection and its transaction; closes the connection either way (unless
-    `close=False`: the caller keeps it for the next transaction)."""
-
-    def __init__(self, conn: Connection, close: bool = True):
-        self.conn, self.close = conn, close
-
-    def __enter__(self) -> Connection:
-        self._tx = self.conn.begin()
-        return self.conn
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        try:
-            if exc_type is None:
-                self._tx.commit()
-            else:
-                self._tx.rollback()
-        finally:
-            if self.close:
-                self.conn.close()
