@@ -223,6 +223,7 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
     notice.wait_for(timeout=10_000)
     assert "Rina Marlina" in notice.inner_text()
     assert second.locator('[data-action="approve"]').count() == 0
+    assert_accessible(second, "console review at 768, someone else reviewing")
     top_screenshot(second, "officer-review-768")
     assert second.console_errors == []
     yusuf_context.close()
