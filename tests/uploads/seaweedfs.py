@@ -17,6 +17,7 @@ Run alone (for the soak, or by hand), it prints the settings and serves until Ct
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import secrets
 import shutil
@@ -35,6 +36,15 @@ REGION = "us-east-1"
 
 class SeaweedFSError(RuntimeError):
     pass
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec (Linux): weed gets SIGKILL when the process that started
+    it dies, however it dies, so a killed test run leaves no server behind."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def weed_binary() -> str:
@@ -107,7 +117,8 @@ class SeaweedFS:
         self.log_path = self.base / "weed.log"
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
+                                            stdin=subprocess.DEVNULL, start_new_session=True,
+                                            preexec_fn=_die_with_parent)
         try:
             self._wait_ready(timeout)
         except BaseException:
