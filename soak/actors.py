@@ -81,8 +81,10 @@ class Http:
     worker, a refused connection, a timeout), never a keep-alive connection the server had
     closed while the actor was thinking."""
 
-    def __init__(self, host: str, port: int, traffic: Traffic, timeout: float):
+    def __init__(self, host: str, port: int, traffic: Traffic, timeout: float,
+                 address: str | None = None):
         self.host, self.port, self.traffic, self.timeout = host, port, traffic, timeout
+        self.address = address  # the device's own address (X-Forwarded-For), if any
         self.conn: http.client.HTTPConnection | None = None
 
     def request(self, kind: str, method: str, path: str, *, body: bytes | None = None,
@@ -92,7 +94,10 @@ class Http:
             if self.conn is None:
                 self.conn = http.client.HTTPConnection(self.host, self.port,
                                                        timeout=self.timeout)
-            self.conn.request(method, path, body=body, headers=headers or {})
+            headers = dict(headers or {})
+            if self.address:
+                headers["X-Forwarded-For"] = self.address
+            self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
             data = response.read()
             answer = {k.lower(): v for k, v in response.getheaders()}
@@ -451,3 +456,123 @@ class Officer:
 
 def page_version(page: dict, app_id: str) -> int:
     return next(item["version"] for item in page["items"] if item["id"] == app_id)
+
+
+# ---- the account pages: what the embedded default's 500s came from ----------------------------
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def steps_until(actor, stop_at: float) -> None:
+    """An actor's life: think, take a step, until `stop_at`. No answer: the next step; a
+    crash of the soak's own code is reported, not a silent thread death."""
+    while time.monotonic() < stop_at:
+        time.sleep(actor.rand.uniform(*actor.think))
+        try:
+            actor.step()
+        except Unanswered:
+            continue
+        except Exception as exc:  # noqa: BLE001 - reported like the citizen's
+            actor.protocol_errors.append(f"{type(actor).__name__} crashed: "
+                                         f"{type(exc).__name__}: {exc}")
+
+
+class AccountHolder:
+    """A citizen on the account pages, beside the syncing ones: edits the profile (PATCH
+    /api/me), now and then downloads their data (GET /api/me/export), asks for a sign-in
+    code (POST /api/auth/otp) and signs a device out (POST /api/auth/logout), carrying on
+    with their next device session. Each from an address of its own (X-Forwarded-For), as
+    phones behind a proxy are.
+
+    Beliefs: the last profile save answered 200 (and those sent after it with no answer,
+    which may have landed), and every token whose sign-out answered 204."""
+
+    def __init__(self, number: int, citizen_id: str, phone: str, tokens: list[str],
+                 http_: Http, seed: int, think: tuple[float, float]):
+        self.number, self.citizen_id, self.phone = number, citizen_id, phone
+        self.tokens, self.http, self.think = list(tokens), http_, think
+        self.rand = random.Random(seed)
+        self.saved: str | None = None  # full_name of the last save answered 200
+        self.maybe: list[str] = []  # saves after it that got no answer
+        self.signed_out: list[str] = []  # token hashes
+        self.answers: dict[str, int] = {}
+        self.protocol_errors: list[str] = []
+
+    def _count(self, kind: str, status: int) -> None:
+        self.answers[f"{kind} {status}"] = self.answers.get(f"{kind} {status}", 0) + 1
+
+    def step(self) -> None:
+        token, roll = self.tokens[0], self.rand.random()
+        if roll < 0.55:
+            name = f"Warga Soak {self.number} {uuid.uuid4().hex[:8]}"
+            try:
+                status, body = self.http.json("account-profile", "PATCH", "/api/me", token,
+                                              {"full_name": name, "address": f"Jalan {name}"})
+            except Unanswered:
+                self.maybe.append(name)
+                return
+            self._count("profile", status)
+            if status == 200:
+                if body.get("full_name") != name:
+                    self.protocol_errors.append(f"profile answered {body.get('full_name')!r}")
+                self.saved, self.maybe = name, []
+        elif roll < 0.7:
+            status, _, data = self.http.request(
+                "account-export", "GET", "/api/me/export",
+                headers={"Authorization": f"Bearer {token}"})
+            self._count("export", status)
+            if status == 200 and data[:2] != b"PK":
+                self.protocol_errors.append("export answered 200 without a zip")
+        elif roll < 0.85:
+            status, _ = self.http.json("account-otp", "POST", "/api/auth/otp", "",
+                                       {"phone": self.phone})
+            self._count("otp", status)
+        elif len(self.tokens) > 1:
+            status, _ = self.http.json("account-logout", "POST", "/api/auth/logout", token)
+            self._count("logout", status)
+            if status == 204:
+                self.signed_out.append(token_hash(self.tokens.pop(0)))
+
+    def run(self, stop_at: float) -> None:
+        steps_until(self, stop_at)
+
+    def belief(self) -> dict:
+        return {"citizen_id": self.citizen_id, "saved": self.saved, "maybe": self.maybe,
+                "signed_out": self.signed_out, "answers": self.answers,
+                "protocol_errors": self.protocol_errors}
+
+
+class CounterOfficer:
+    """An officer at a counter signing in with the password (argon2), reading the queue,
+    and signing out, from the counter's own address."""
+
+    def __init__(self, username: str, password: str, http_: Http, seed: int,
+                 think: tuple[float, float]):
+        self.username, self.password, self.http, self.think = username, password, http_, think
+        self.rand = random.Random(seed)
+        self.signed_out: list[str] = []
+        self.answers: dict[str, int] = {}
+        self.protocol_errors: list[str] = []
+
+    def step(self) -> None:
+        status, body = self.http.json("officer-login", "POST", "/api/officer/login", "",
+                                      {"username": self.username, "password": self.password})
+        self.answers[f"login {status}"] = self.answers.get(f"login {status}", 0) + 1
+        if status != 200:
+            if status == 401:  # the password is right: a refusal is a bug (429: the limit)
+                self.protocol_errors.append(f"officer sign-in answered {status}: {body}")
+            return
+        token = body["token"]
+        status, _ = self.http.json("officer-queue", "GET", "/api/officer/applications?limit=5",
+                                   token)
+        status, _ = self.http.json("officer-logout", "POST", "/api/auth/logout", token)
+        self.answers[f"logout {status}"] = self.answers.get(f"logout {status}", 0) + 1
+        if status == 204:
+            self.signed_out.append(token_hash(token))
+
+    def run(self, stop_at: float) -> None:
+        steps_until(self, stop_at)
+
+    def belief(self) -> dict:
+        return {"officer": self.username, "signed_out": self.signed_out,
+                "answers": self.answers, "protocol_errors": self.protocol_errors}

@@ -12,26 +12,42 @@ STORAGE_DIR` checks them again) and what each must match:
   draft if its submit was applied; the citizen has no application it did not create;
 - every upload whose last PATCH answered 204 has its document `ready` with the same
   sha256, and the stored file hashes to it; the citizen has no document it did not start;
-- every application an officer's approve answered 200 is approved or later.
+- every application an officer's approve answered 200 is approved or later;
+- an account holder's record is its last profile save answered 200 (or one sent after it
+  that got no answer), and every sign-out answered 204 left its session revoked.
 
 `inject_loss(...)` breaks the database on purpose (one client's last_mutation_id lowered,
-one stored file removed, one journal row copied): the checker must then fail, which
-`--inject-loss` on run.py shows.
+one stored file removed, one journal row copied, one signed-out session made valid again):
+the checker must then fail, which `--inject-loss` on run.py shows.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import sys
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
+from server.accounts.models import Citizen, DeviceSession
+from server.applications import models as m
+from server.audit.models import AuditEvent
+from server.uploads.models import Upload
 from server.uploads.storage import StorageError
 
 LATER_THAN_APPROVED = ("approved", "ready", "completed")
+# The tables, from the models: every query below is SQLAlchemy Core, so the checker reads
+# SQLite and PostgreSQL alike.
+T_CLIENT = m.Client.__table__
+T_APP = m.Application.__table__
+T_DOC = m.Document.__table__
+T_AUDIT = AuditEvent.__table__
+T_UPLOAD = Upload.__table__
+T_CITIZEN = Citizen.__table__
+T_SESSION = DeviceSession.__table__
 
 
 def stored_files(storage_dir: Path):
@@ -77,14 +93,13 @@ def check(beliefs: dict, database_url: str, storage_dir: Path) -> tuple[Findings
     clients = [c for cit in citizens for c in cit["clients"]]
     engine = _engine(database_url)
     with engine.connect() as conn:
-        last_ids = dict(conn.execute(sa.text(
-            "SELECT id, last_mutation_id FROM sync_client WHERE id = ANY(:ids)"),
-            {"ids": clients}).all())
+        last_ids = dict(conn.execute(sa.select(T_CLIENT.c.id, T_CLIENT.c.last_mutation_id)
+                                     .where(T_CLIENT.c.id.in_(clients))).all())
         journal = Counter()
-        for client_id, mutation_id in conn.execute(sa.text(
-                "SELECT details->>'client_id', (details->>'mutation_id')::bigint "
-                "FROM audit_event WHERE action LIKE 'sync.%' "
-                "AND details->>'client_id' = ANY(:ids)"), {"ids": clients}):
+        client_of = T_AUDIT.c.details["client_id"].as_string()
+        for client_id, mutation_id in conn.execute(
+                sa.select(client_of, T_AUDIT.c.details["mutation_id"].as_integer())
+                .where(T_AUDIT.c.action.like("sync.%"), client_of.in_(clients))):
             journal[(client_id, mutation_id)] += 1
         for (client_id, mutation_id), n in journal.items():
             if n > 1:
@@ -119,9 +134,9 @@ def check(beliefs: dict, database_url: str, storage_dir: Path) -> tuple[Findings
             submitted = {m["args"]["application_id"] for m in cit["mutations"].values()
                          if m["name"] == "application.submit" and m["status"] == "applied"}
             started = set(cit["uploads"])
-            rows = {r.id: r for r in conn.execute(sa.text(
-                "SELECT id, citizen_id::text AS citizen_id, state FROM application "
-                "WHERE id = ANY(:ids)"), {"ids": sorted(created)})}
+            rows = {r.id: r for r in conn.execute(
+                sa.select(T_APP.c.id, T_APP.c.citizen_id, T_APP.c.state)
+                .where(T_APP.c.id.in_(sorted(created))))}
             for app_id in created:
                 seen["applications created"] += 1
                 row = rows.get(app_id)
@@ -134,26 +149,24 @@ def check(beliefs: dict, database_url: str, storage_dir: Path) -> tuple[Findings
                     if row.state == "draft":
                         found.bad("lost submits", f"{app_id} is still a draft")
             if token_citizen is None and started:
-                token_citizen = conn.execute(sa.text(
-                    "SELECT citizen_id::text FROM document WHERE id = ANY(:ids) LIMIT 1"),
-                    {"ids": sorted(started)}).scalar()
+                token_citizen = conn.execute(
+                    sa.select(T_DOC.c.citizen_id).where(T_DOC.c.id.in_(sorted(started)))
+                    .limit(1)).scalar()
             if token_citizen is not None:
-                theirs = set(conn.execute(sa.text(
-                    "SELECT id FROM application WHERE citizen_id = CAST(:c AS uuid)"),
-                    {"c": token_citizen}).scalars())
+                theirs = set(conn.execute(sa.select(T_APP.c.id).where(
+                    T_APP.c.citizen_id == token_citizen)).scalars())
                 for extra in theirs - created:
                     found.bad("duplicated applications (not made by the client)", extra)
-                docs = set(conn.execute(sa.text(
-                    "SELECT id FROM document WHERE citizen_id = CAST(:c AS uuid)"),
-                    {"c": token_citizen}).scalars())
+                docs = set(conn.execute(sa.select(T_DOC.c.id).where(
+                    T_DOC.c.citizen_id == token_citizen)).scalars())
                 for extra in docs - started:
                     found.bad("duplicated documents (not started by the client)", extra)
             done = {d: u for d, u in cit["uploads"].items() if u["done"]}
             files = stored_files(storage_dir)
-            stored = {r.id: r for r in conn.execute(sa.text(
-                "SELECT d.id, d.status, d.sha256, u.storage_name FROM document d "
-                "LEFT JOIN upload u ON u.document_id = d.id WHERE d.id = ANY(:ids)"),
-                {"ids": sorted(done)})}
+            stored = {r.id: r for r in conn.execute(
+                sa.select(T_DOC.c.id, T_DOC.c.status, T_DOC.c.sha256, T_UPLOAD.c.storage_name)
+                .outerjoin(T_UPLOAD, T_UPLOAD.c.document_id == T_DOC.c.id)
+                .where(T_DOC.c.id.in_(sorted(done))))}
             for document_id, upload in done.items():
                 seen["uploads completed (204)"] += 1
                 row = stored.get(document_id)
@@ -170,15 +183,42 @@ def check(beliefs: dict, database_url: str, storage_dir: Path) -> tuple[Findings
                 if digest is None or digest.hexdigest() != upload["sha256"]:
                     found.bad("lost uploads (stored file)", f"{document_id}: {name}")
         approved = [a for o in beliefs["officers"] for a in o["approved"]]
-        states = dict(conn.execute(sa.text("SELECT id, state FROM application WHERE id = "
-                                           "ANY(:ids)"), {"ids": approved}).all())
+        states = dict(conn.execute(sa.select(T_APP.c.id, T_APP.c.state)
+                                   .where(T_APP.c.id.in_(approved))).all())
         for app_id in approved:
             seen["officer approvals"] += 1
             if states.get(app_id) not in LATER_THAN_APPROVED:
                 found.bad("lost officer approvals", f"{app_id}: {states.get(app_id)}")
         seen["journal entries of soak clients"] = sum(journal.values())
+        _check_accounts(conn, beliefs, found, seen)
     engine.dispose()
     return found, dict(seen)
+
+
+def _check_accounts(conn, beliefs: dict, found: Findings, seen: Counter) -> None:
+    """The account pages' traffic: each account holder's record is its last acknowledged
+    profile save (or one sent after it that got no answer), and every sign-out answered
+    204 (citizens' and counter officers') left its session revoked."""
+    holders = beliefs.get("accounts", [])
+    names = dict(conn.execute(sa.select(T_CITIZEN.c.id, T_CITIZEN.c.full_name).where(
+        T_CITIZEN.c.id.in_([uuid.UUID(h["citizen_id"]) for h in holders]))).all())
+    for holder in holders:
+        if holder["saved"] is None:
+            continue
+        seen["profile saves acknowledged (last of each)"] += 1
+        stored = names.get(uuid.UUID(holder["citizen_id"]))
+        if stored != holder["saved"] and stored not in holder["maybe"]:
+            found.bad("lost profile saves",
+                      f"citizen {holder['citizen_id']}: saved {holder['saved']!r}, "
+                      f"stored {stored!r}")
+    signed_out = [t for who in holders + beliefs.get("counter_officers", [])
+                  for t in who["signed_out"]]
+    revoked = dict(conn.execute(sa.select(T_SESSION.c.token_hash, T_SESSION.c.revoked_at)
+                                .where(T_SESSION.c.token_hash.in_(signed_out))).all())
+    for token in signed_out:
+        seen["sign-outs acknowledged"] += 1
+        if revoked.get(token) is None:
+            found.bad("lost sign-outs (session still valid)", token[:12])
 
 
 def inject_loss(beliefs: dict, database_url: str, storage_dir: Path) -> list[str]:
@@ -193,21 +233,23 @@ def inject_loss(beliefs: dict, database_url: str, storage_dir: Path) -> list[str
                              {"c": cit["clients"][-1]})
                 done.append(f"lowered last_mutation_id of client {cit['clients'][-1]}")
                 break
-        row = conn.execute(sa.text(
-            "SELECT * FROM audit_event WHERE action LIKE 'sync.application.%' "
-            "AND details->>'client_id' = ANY(:ids) ORDER BY id LIMIT 1"),
-            {"ids": [c for cit in beliefs["citizens"] for c in cit["clients"]]}).mappings().first()
+        client_of = T_AUDIT.c.details["client_id"].as_string()
+        row = conn.execute(sa.select(T_AUDIT).where(
+            T_AUDIT.c.action.like("sync.application.%"),
+            client_of.in_([c for cit in beliefs["citizens"] for c in cit["clients"]]))
+            .order_by(T_AUDIT.c.id).limit(1)).mappings().first()
         if row is not None:
-            copy = {k: v for k, v in row.items() if k != "id"}
-            columns = ", ".join(copy)
-            values = ", ".join(f":{k}" for k in copy)
-            copy["details"] = json.dumps(copy["details"])
-            conn.execute(sa.text(f"INSERT INTO audit_event ({columns}) VALUES ({values})"), copy)
+            conn.execute(sa.insert(T_AUDIT).values({k: v for k, v in row.items() if k != "id"}))
             done.append(f"copied journal row {row['id']} ({row['action']})")
-        name = conn.execute(sa.text(
-            "SELECT u.storage_name FROM upload u WHERE u.document_id = ANY(:ids) LIMIT 1"),
-            {"ids": [d for cit in beliefs["citizens"] for d, u in cit["uploads"].items()
-                     if u["done"]]}).scalar()
+        signed_out = [t for h in beliefs.get("accounts", []) for t in h["signed_out"]]
+        if signed_out:
+            conn.execute(sa.update(T_SESSION).where(T_SESSION.c.token_hash == signed_out[0])
+                         .values(revoked_at=None))
+            done.append(f"un-revoked signed-out session {signed_out[0][:12]}")
+        name = conn.execute(sa.select(T_UPLOAD.c.storage_name).where(
+            T_UPLOAD.c.document_id.in_([d for cit in beliefs["citizens"]
+                                        for d, u in cit["uploads"].items() if u["done"]]))
+            .limit(1)).scalar()
     if name:
         stored_files(storage_dir).delete(name)
         done.append(f"removed stored file {name}")

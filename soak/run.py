@@ -1,8 +1,16 @@
-"""Load and fault soak: simulated citizens and officers against gunicorn on PostgreSQL, one
-gunicorn worker killed with SIGKILL and PostgreSQL restarted during the run, then the
+"""Load and fault soak: simulated citizens and officers against gunicorn, one gunicorn
+worker killed with SIGKILL and (PostgreSQL) the database restarted during the run, then the
 checker (soak/check.py). Loopback only; every phase bounded in time.
 
-    .venv/bin/python -m soak.run [--duration 300] [--citizens 200] [--officers 3] ...
+    .venv/bin/python -m soak.run [--database postgresql|sqlite] [--duration 300]
+                                 [--citizens 200] [--officers 3] [--accounts 20] ...
+
+`--database sqlite` is the embedded default as `make run` serves it (2 workers x 4 threads,
+a SQLite file under a temporary instance directory); there is no database restart then.
+Beside the syncing citizens and the reviewing officers, both modes run the account pages'
+traffic that once answered 500 on SQLite: citizens editing their profile, exporting their
+data, asking for codes and signing out (`--accounts`), and officers signing in with their
+password and out again (`--counter-officers`).
 
 Exit status: 0 only if nothing was lost or duplicated, no 5xx came outside the restart
 window, no client met a protocol error, and both faults were injected.
@@ -87,6 +95,53 @@ def plan_from_catalog(base_url: str) -> tuple[str, actors.Plan]:
         return out
 
     return best[0], actors.Plan(best[1], make_fields)
+
+
+def make_account_holders(scratch: common.Scratch, count: int, sessions: int = 4
+                         ) -> list[dict]:
+    """Citizens for the account pages, each with a few device sessions (one is signed out
+    now and then, and the next one used)."""
+    from server.access import session_lifetime
+    from server.accounts import operations as ops
+    from server.accounts.models import Citizen, utcnow
+    from server.extensions import db
+
+    app = scratch.app()
+    out = []
+    with app.app_context():
+        now = utcnow()
+        for n in range(count):
+            phone = f"+62857{n:08d}"
+            citizen = Citizen(phone=phone, created_at=now)
+            db.session.add(citizen)
+            db.session.flush()
+            tokens = [ops.issue_session(db.session, now=now, citizen=citizen, device_name="soak",
+                                        lifetime=session_lifetime("citizen"))[0]
+                      for _ in range(sessions)]
+            out.append({"id": str(citizen.id), "phone": phone, "tokens": tokens})
+        db.session.commit()
+    common.dispose(app)
+    return out
+
+
+def make_counter_officers(scratch: common.Scratch, mpp: str, count: int) -> list[dict]:
+    """Verifiers who sign in with their password (no session made for them here)."""
+    from server.accounts import operations as ops
+    from server.accounts.models import utcnow
+    from server.extensions import db
+
+    app = scratch.app()
+    out = []
+    with app.app_context():
+        for n in range(count):
+            username, password = f"loket-{n}-{uuid.uuid4().hex[:6]}", f"Loket-{uuid.uuid4().hex}"
+            ops.create_officer(db.session, username=username, password=password,
+                               full_name=f"Petugas loket {n}", role="supervisor",
+                               mpp_code=mpp, now=utcnow())
+            out.append({"username": username, "password": password})
+        db.session.commit()
+    common.dispose(app)
+    return out
 
 
 def make_officers(scratch: common.Scratch, mpp: str, count: int) -> list[dict]:
@@ -177,9 +232,15 @@ def restart_postgres(scratch: common.Scratch, events: list, wait: float) -> tupl
 # ---- the run -------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql",
+                   help="sqlite: the embedded default (no database restart)")
     p.add_argument("--duration", type=float, default=300, help="seconds of load (default 300)")
     p.add_argument("--citizens", type=int, default=200)
     p.add_argument("--officers", type=int, default=3)
+    p.add_argument("--accounts", type=int, default=20,
+                   help="citizens on the account pages (profile, export, codes, sign-out)")
+    p.add_argument("--counter-officers", type=int, default=2,
+                   help="officers signing in with their password and out again")
     p.add_argument("--workers", type=int, default=2, help="gunicorn workers (>= 2)")
     p.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     p.add_argument("--kill-at", type=float, default=0.3, help="fraction of the run")
@@ -202,38 +263,54 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(argv)
     if args.workers < 2:
         p.error("--workers must be at least 2 (a worker is killed during the run)")
-    if why := common.postgres_available():
+    if args.database == "sqlite":
+        args.no_restart = True  # nothing to restart: the database is a file
+    elif why := common.postgres_available():
         print(f"soak: {why}")
         return 1
     rand = random.Random(args.seed)
-    print(f"soak: {args.citizens} citizens, {args.officers} officers, {args.duration:g} s, "
-          f"gunicorn {args.workers} workers x {args.threads} threads, PostgreSQL; "
+    print(f"soak: {args.citizens} citizens, {args.officers} officers, {args.accounts} on the "
+          f"account pages, {args.counter_officers} signing in, {args.duration:g} s, gunicorn "
+          f"{args.workers} workers x {args.threads} threads, {args.database}; "
           f"{common.machine_note()}")
     events: list[tuple[float, str]] = []
-    with common.scratch_database("postgresql", keep=args.keep) as scratch:
+    with common.scratch_database(args.database, keep=args.keep) as scratch:
         tokens = common.citizen_tokens(scratch, args.citizens, device_name="soak")
-        with common.Server(scratch, workers=args.workers, threads=args.threads) as server:
+        holders_made = make_account_holders(scratch, args.accounts)
+        # PROXY_COUNT=1: the account pages' devices each come from their own address
+        # (X-Forwarded-For), as behind a proxy, so per-address limits count each alone.
+        with common.Server(scratch, workers=args.workers, threads=args.threads,
+                           extra_env={"PROXY_COUNT": "1"}) as server:
             mpp, plan = plan_from_catalog(server.base_url)
             print(f"  MPP {mpp}: {len(plan.services)} services a citizen can complete "
                   f"({', '.join(s['code'] for s in plan.services[:4])}, ...)")
             officers_made = make_officers(scratch, mpp, args.officers)
+            counters_made = make_counter_officers(scratch, mpp, args.counter_officers)
             traffic = actors.Traffic()
             knobs = actors.Knobs(tuple(args.think), args.chunk, args.gap_rate, 2.0, 300.0)
 
-            def http():
-                return actors.Http("127.0.0.1", server.port, traffic, args.timeout)
+            def http(address=None):
+                return actors.Http("127.0.0.1", server.port, traffic, args.timeout, address)
 
             citizens = [actors.Citizen(n, token, http(), plan, knobs, rand.getrandbits(64))
                         for n, token in enumerate(tokens)]
             officers = [actors.Officer(o["name"], o["token"], http(), rand.getrandbits(64),
                                        (1.0, 3.0)) for o in officers_made]
+            holders = [actors.AccountHolder(n, h["id"], h["phone"], h["tokens"],
+                                            http(f"10.20.{n // 250}.{n % 250 + 1}"),
+                                            rand.getrandbits(64), (2.0, 6.0))
+                       for n, h in enumerate(holders_made)]
+            counters = [actors.CounterOfficer(c["username"], c["password"],
+                                              http(f"10.30.0.{n + 1}"), rand.getrandbits(64),
+                                              (4.0, 10.0))
+                        for n, c in enumerate(counters_made)]
             t0 = time.monotonic()
             stop_at = t0 + args.duration
             hard = stop_at + args.drain
             threads = [threading.Thread(target=c.run, args=(stop_at, hard), daemon=True)
                        for c in citizens]
             threads += [threading.Thread(target=o.run, args=(stop_at,), daemon=True)
-                        for o in officers]
+                        for o in officers + holders + counters]
             for n, t in enumerate(threads):
                 t.start()
                 if n < len(citizens):  # citizens arrive over the first tenth of the run
@@ -249,7 +326,9 @@ def main(argv: list[str] | None = None) -> int:
             hung = sum(t.is_alive() for t in threads)
             events.append((time.monotonic(), f"load over; {hung} actor threads still running"))
         beliefs = {"citizens": [c.belief() for c in citizens],
-                   "officers": [o.belief() for o in officers]}
+                   "officers": [o.belief() for o in officers],
+                   "accounts": [h.belief() for h in holders],
+                   "counter_officers": [c.belief() for c in counters]}
         beliefs_file = scratch.instance_dir.parent / "soak-beliefs.json"
         beliefs_file.write_text(json.dumps(beliefs))
         storage = scratch.instance_dir / "storage"
@@ -259,7 +338,8 @@ def main(argv: list[str] | None = None) -> int:
         found, seen = check.check(beliefs, scratch.url, storage)
         if args.keep:
             print(f"  kept: {scratch.url}, beliefs {beliefs_file}, storage {storage}")
-        ok = report(args, t0, events, window, traffic, citizens, officers, found, seen)
+        ok = report(args, t0, events, window, traffic, citizens, officers + holders + counters,
+                    found, seen)
     return 0 if ok else 1
 
 
@@ -289,7 +369,7 @@ def report(args, t0, events, window, traffic, citizens, officers, found, seen) -
                [e for o in officers for e in o.protocol_errors]
     drained = sum(1 for c in citizens if not c.outbox)
     rows = [
-        ("5xx during the PostgreSQL restart window", len(fives_in), None),
+        ("5xx during the database restart window", len(fives_in), None),
         ("5xx outside it", len(fives_out), 0),
         ("unanswered requests (reset, refused, timeout) in the window", len(lost_in), None),
         ("unanswered requests outside it (worker kill, load)", len(lost_out), None),
