@@ -18,9 +18,10 @@ export default defineConfig({
       // The manifest is our own file in public/; the plugin neither writes nor links one.
       manifest: false,
       injectManifest: {
-        // The app shell only; icons other than the header's SVG are fetched by the
-        // browser when it installs the app, not needed offline.
-        globPatterns: ['**/*.{html,js,css,webmanifest}', 'icons/icon.svg'],
+        // The app shell, the header's SVG and the 192 px icon (the manifest's first, shown
+        // on notifications and by the launcher, also offline: 2 KB); the larger icons are
+        // fetched by the browser when it installs the app.
+        globPatterns: ['**/*.{html,js,css,webmanifest}', 'icons/icon.svg', 'icons/icon-192.png'],
         // The officer console is another entry (officer.html, assets/officer-*): citizens'
         // phones never download it, so their service worker does not precache it either.
         globIgnores: ['officer.html', 'assets/officer-*'],

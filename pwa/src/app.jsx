@@ -30,6 +30,9 @@ export function App() {
   const [token, setTokenState] = useState(undefined);
   // A one-off message for one route ("you are signed out"), gone once the user moves on.
   const [flash, setFlash] = useState(null);
+  // Where a sign-in asked for by a screen (its "sign in to send" link) goes back to, and
+  // the phone number already typed there: {route, phone} or null.
+  const [signInReturn, setSignInReturn] = useState(null);
   const t = useMemo(() => makeT(lang), [lang]);
   const main = useRef(null);
   const firstRoute = useRef(true);
@@ -154,15 +157,18 @@ export function App() {
   };
   const syncNow = useCallback(() => engine.sync(), [engine]);
   const context = useMemo(
-    () => ({ t, lang, engine, api, sync, states, navigate, onSyncNow: syncNow }),
-    [t, lang, engine, api, sync, states, navigate, syncNow],
+    () => ({ t, lang, engine, api, sync, states, navigate, route, onSyncNow: syncNow, signInFrom: setSignInReturn }),
+    [t, lang, engine, api, sync, states, navigate, route, syncNow],
   );
 
   const signedIn = async (result) => {
     await setToken(result.token);
     applyToken(result.token);
-    setFlash({ route: 'profile', tone: 'ok', key: result.new_account ? 'signin.welcomeNew' : 'signin.welcome' });
-    navigate({ name: 'profile' }, { replace: true });
+    // Back to the screen that asked for the sign-in, if one did; else the profile.
+    const back = signInReturn?.route && signInReturn.route.name !== 'signin' ? signInReturn.route : { name: 'profile' };
+    setSignInReturn(null);
+    setFlash({ route: back.name, tone: 'ok', key: result.new_account && back.name === 'profile' ? 'signin.welcomeNew' : 'signin.welcome' });
+    navigate(back, { replace: true });
     // Drafts made before signing in now belong to this citizen, and go out at once.
     if (result.citizen && result.citizen.id) engine.setAccount(String(result.citizen.id)).catch(() => {});
     if (result.citizen && result.citizen.language !== langRef.current) {
@@ -215,7 +221,7 @@ export function App() {
     // signing in again with one is pointless.
     if (token === undefined) view = <Loading t={t} rows={2} />;
     else if (token) view = <Profile t={t} lang={lang} api={api} onSignOut={signOut} />;
-    else view = <SignIn t={t} lang={lang} onSignedIn={signedIn} />;
+    else view = <SignIn t={t} lang={lang} onSignedIn={signedIn} initialPhone={signInReturn?.phone} />;
   } else {
     view = <MppList t={t} lang={lang} chosen={chosen} onChoose={choose} />;
   }
@@ -238,10 +244,16 @@ export function App() {
             class="header-link"
             href={hrefFor({ name: 'applications' })}
             data-nav="applications"
+            aria-label={pendingCount(sync.status) > 0 ? t('nav.applicationsPending', { n: pendingCount(sync.status) }) : undefined}
             aria-current={route.name === 'applications' || route.name === 'application' ? 'page' : undefined}
           >
             {t('nav.applications')}
-            {pendingCount(sync.status) > 0 && <span class="nav-count">{pendingCount(sync.status)}</span>}
+            {pendingCount(sync.status) > 0 && (
+              <>
+                {' '}
+                <span class="nav-count">{pendingCount(sync.status)}</span>
+              </>
+            )}
           </a>
           {token === undefined ? null : token ? (
             <a

@@ -8,6 +8,7 @@
 // states.js) and the server's verdicts (review status, invalid reasons).
 
 import { formProblems, isMissing } from './form-rules.js';
+import { parseServerTime } from './format.js';
 
 function blank(value) {
   return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
@@ -166,6 +167,22 @@ export function walletMatches(requirement, documents, today) {
 /** Today's date in Indonesian western time (WIB, UTC+7), as the server counts days. */
 export function todayWib(now = Date.now()) {
   return new Date(now + 7 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/**
+ * The application's history, oldest first: created, each submit, and the MPP's messages,
+ * in time order whatever order they arrived in. -> [{at, kind: 'created' | 'submitted' |
+ * 'notification', notification?}]
+ */
+export function historyOf(app, notifications) {
+  const entries = [];
+  if (app.created_at) entries.push({ at: app.created_at, kind: 'created' });
+  if (app.submitted_at) entries.push({ at: app.submitted_at, kind: 'submitted' });
+  for (const n of notifications || []) {
+    if (n.application_id === app.id) entries.push({ at: n.created_at, kind: 'notification', notification: n });
+  }
+  const time = (value) => parseServerTime(value)?.getTime() ?? Infinity;
+  return entries.map((e, i) => [time(e.at), i, e]).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , e]) => e);
 }
 
 /** Applications newest first, for "Permohonan saya". */

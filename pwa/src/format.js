@@ -86,6 +86,24 @@ export function formatFee(lang, t, fee) {
   return `Rp${value.toLocaleString('id-ID')}`;
 }
 
+/**
+ * The fee with its note: "Rp350.000 (per buku)"; a note that only repeats the fee ("Gratis"
+ * next to "Gratis") is left out.
+ */
+export function formatFeeWithNote(lang, t, fee, note) {
+  const shown = formatFee(lang, t, fee);
+  const extra = String(note ?? '').trim();
+  if (!extra || fold(extra) === fold(shown) || fold(extra) === fold(t('service.free'))) return shown;
+  return `${shown} (${extra})`;
+}
+
+/** How long a service takes: "5 hari kerja", or "Selesai di hari yang sama" for 0. */
+export function formatSla(t, days, key = 'service.slaDays') {
+  const n = Number(days);
+  if (Number.isFinite(n) && n <= 0) return t('service.sameDay');
+  return t(key, { n });
+}
+
 function fold(text) {
   return String(text ?? '')
     .toLowerCase()

@@ -1,5 +1,6 @@
 // Pure helpers for the profile screen: the edit form's values, what changed, and the
 // field errors (ours and the server's). No DOM, tested under node --test.
+import { kkProblem, nikProblem } from './identity-rules.js';
 
 /** The profile keys a citizen may fill in, in the order the form shows them. */
 export const PROFILE_FIELDS = [
@@ -54,15 +55,15 @@ export function profileChanges(profile, form) {
 }
 
 /**
- * Checks we can make before asking the server: {key: i18n key}. The NIK's agreement with
+ * Checks we can make before asking the server: {key: i18n key}. The NIK and KK rules are
+ * identity-rules.js (held equal to the server's by shared vectors); the NIK's agreement with
  * the birth date and sex is left to the server, which explains it better.
  */
 export function checkChanges(changes) {
   const errors = {};
-  for (const key of DIGIT_KEYS) {
-    if (changes[key] !== undefined && changes[key] !== null && !/^\d{16}$/.test(changes[key])) {
-      errors[key] = key === 'nik' ? 'profile.error.nik16' : 'profile.error.kk16';
-    }
+  for (const [key, rule] of [['nik', nikProblem], ['kk_number', kkProblem]]) {
+    const code = changes[key] === undefined || changes[key] === null ? null : rule(changes[key]);
+    if (code) errors[key] = `problem.${code}`;
   }
   if (changes.email && !EMAIL_RE.test(changes.email)) errors.email = 'profile.error.email';
   if (changes.sex !== undefined && changes.sex !== null && !['L', 'P'].includes(changes.sex)) {

@@ -9,6 +9,7 @@
  *   label(name)      the state's name in `lang` (the raw name until it arrives)
  *   editable(name)   the citizen may change fields and documents in this state
  *   withdrawable(name) a citizen's transition "withdraw" leaves this state
+ *   terminal(name)   nothing follows this state (completed, rejected, withdrawn)
  */
 export function stateRules(published, lang = 'id') {
   const byName = new Map((published?.states || []).map((s) => [s.name, s]));
@@ -24,5 +25,6 @@ export function stateRules(published, lang = 'id') {
     },
     editable: (name) => Boolean(byName.get(name)?.citizen_editable),
     withdrawable: (name) => withdrawFrom.has(name),
+    terminal: (name) => Boolean(byName.get(name)?.terminal),
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { stateRules } from '../src/states.js';
-import { dataStatus, missingFields, requirementStatus, sortedApplications, taskList, todayWib, walletMatches } from '../src/application-tasks.js';
+import { fieldIssues, formState, historyOf, dataStatus, missingFields, requirementStatus, sortedApplications, taskList, todayWib, walletMatches } from '../src/application-tasks.js';
 
 // The state machine as the server publishes it (held equal to sync/states.describe() by
 // tests/unit/test_rule_vectors.py).
@@ -120,5 +120,41 @@ describe('my applications', () => {
       c: { id: 'c', updated_at: null, created_at: null },
     });
     assert.deepEqual(list.map((x) => x.id), ['c', 'b', 'a']);
+  });
+});
+
+describe('the history', () => {
+  it('is in time order, whatever order the messages arrived in', () => {
+    const a = app({ created_at: '2026-01-01T01:00:00', submitted_at: '2026-01-05T09:00:00' }); // resubmitted last
+    const notifications = [
+      { id: 'n2', application_id: 'a1', created_at: '2026-01-04T08:00:00', kind: 'state' },
+      { id: 'n1', application_id: 'a1', created_at: '2026-01-02T08:00:00', kind: 'state' },
+      { id: 'x', application_id: 'other', created_at: '2026-01-03T08:00:00', kind: 'state' },
+    ];
+    const kinds = historyOf(a, notifications).map((e) => (e.kind === 'notification' ? e.notification.id : e.kind));
+    assert.deepEqual(kinds, ['created', 'n1', 'n2', 'submitted']);
+  });
+});
+
+describe('the form as the citizen sees it', () => {
+  const form = { fields: [{ key: 'kk', type: 'text', required: true, validation: { pattern: '^[0-9]{16}$' } }], requirements: [] };
+  it('keeps the value the server refused, with its reason, and needs fixing (not "not started")', () => {
+    const rejections = [{ key: 'r1', application_id: 'a1', details: { fields: { kk: { code: 'pattern_mismatch', message: 'Format isian tidak sesuai.', message_en: 'x' } } }, fields: { kk: '1174010101240009' } }];
+    const state = formState(form, app(), {}, rejections);
+    assert.equal(state.texts.kk, '1174010101240009');
+    assert.equal(state.issues.kk.code, 'pattern_mismatch');
+    assert.equal(state.issues.kk.server, true);
+    assert.deepEqual(state.missing, []);
+    const list = taskList(form, app(), {}, states, state);
+    assert.equal(list.data, 'needs_fix');
+    assert.equal(list.canSubmit, false);
+  });
+  it('drops the server\'s word once the citizen changed the text, and checks it on the phone', () => {
+    const refused = { kk: { value: '1174010101240009', problem: { code: 'pattern_mismatch' }, rejection: 'r1' } };
+    assert.deepEqual(fieldIssues(form, { kk: '9174010101240009' }, refused), {});
+    assert.equal(fieldIssues(form, { kk: '123' }, refused).kk.code, 'pattern_mismatch');
+  });
+  it('shows a draft over the stored value', () => {
+    assert.equal(formState(form, app({ fields: { kk: '1' } }), { kk: '12' }, []).texts.kk, '12');
   });
 });

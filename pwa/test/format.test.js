@@ -83,3 +83,23 @@ describe('pick, formatFee and matchesWords', async () => {
     assert.equal(matchesWords('  ', ['x']), true);
   });
 });
+
+describe('the fee with its note, and same-day services', async () => {
+  const { formatFeeWithNote, formatSla } = await import('../src/format.js');
+  const { makeT } = await import('../src/i18n.js');
+  const t = makeT('id');
+  it('does not repeat "Gratis" as its own note', () => {
+    assert.equal(formatFeeWithNote('id', t, 0, 'Gratis'), 'Gratis');
+    assert.equal(formatFeeWithNote('en', makeT('en'), 0, 'Free'), 'Free');
+    assert.equal(formatFeeWithNote('id', t, 0, ''), 'Gratis');
+  });
+  it('keeps a note that says something', () => {
+    assert.equal(formatFeeWithNote('id', t, 350000, 'per buku 48 halaman'), 'Rp350.000 (per buku 48 halaman)');
+    assert.equal(formatFeeWithNote('id', t, 0, 'Gratis untuk pelajar'), 'Gratis (Gratis untuk pelajar)');
+  });
+  it('says a same-day service is done the same day, not "0 hari kerja"', () => {
+    assert.equal(formatSla(t, 0), 'Selesai di hari yang sama');
+    assert.equal(formatSla(t, 5), '5 hari kerja');
+    assert.equal(formatSla(makeT('en'), 0), 'Done the same day');
+  });
+});

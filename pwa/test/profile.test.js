@@ -63,11 +63,16 @@ describe('the profile form', () => {
 
   it('checks lengths and the email before asking the server', () => {
     assert.deepEqual(checkChanges({ nik: '123', kk_number: '11740145089000011', email: 'x@' }), {
-      nik: 'profile.error.nik16',
-      kk_number: 'profile.error.kk16',
+      nik: 'problem.nik_format',
+      kk_number: 'problem.kk_format',
       email: 'profile.error.email',
     });
     assert.deepEqual(checkChanges({ nik: '1174014508900001', email: 'a@b.id', kk_number: null }), {});
+    // The whole rule, not only the length: a NIK with day 32, a KK from no region.
+    assert.deepEqual(checkChanges({ nik: '1174013208900001', kk_number: '1074010101240009' }), {
+      nik: 'problem.nik_birth_date',
+      kk_number: 'problem.kk_region',
+    });
   });
 });
 

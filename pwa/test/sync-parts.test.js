@@ -50,4 +50,11 @@ describe('status line', () => {
     assert.equal(statusText({ ...base, lastSyncedAt: 1 }, makeT('en')), 'Everything is sent.');
     assert.match(statusLines({ ...base, storagePersisted: false }, makeT('id')).at(-1), /menghapus draf/);
   });
+  it('never says "everything is sent" together with "send your drafts soon"', () => {
+    const sent = statusLines({ ...base, storagePersisted: false, lastSyncedAt: 1 }, makeT('id'));
+    assert.deepEqual(sent, ['Semua sudah terkirim.']);
+    const waiting = statusLines({ ...base, storagePersisted: false, lastSyncedAt: 1, pendingMutations: 1 }, makeT('id'));
+    assert.match(waiting.at(-1), /Kirim draf Anda segera/);
+    assert.ok(!waiting.includes('Semua sudah terkirim.'));
+  });
 });

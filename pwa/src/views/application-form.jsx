@@ -5,7 +5,7 @@ import { readDrafts, writeDrafts } from '../field-drafts.js';
 import { sendable, valueOf } from '../form-rules.js';
 import { pick } from '../format.js';
 import { getStorage } from '../storage.js';
-import { BackLink, DoneButton, issueText } from './application-parts.jsx';
+import { BackLink, DoneButton, issueText, typedPhone } from './application-parts.jsx';
 import { SyncStatus } from './sync-status.jsx';
 
 const INPUT_TYPES = { date: 'date', email: 'email', number: 'number', phone: 'tel', nik: 'text' };
@@ -126,7 +126,7 @@ export function FormStep({ app, service }) {
       <BackLink to={{ name: 'application', id: app.id }} label="app.backToTasks" />
       <h1 id="form-title">{t('app.taskData')}</h1>
       <p class="intro">{pick(lang, service, 'name')}</p>
-      <SyncStatus t={t} status={sync.status} onSyncNow={onSyncNow} />
+      <SyncStatus t={t} status={sync.status} onSyncNow={onSyncNow} phone={typedPhone(service, form.texts)} />
       {!editable && <p class="note">{t('app.locked')}</p>}
       {editable && <p class="note field-required-note">{t('app.requiredNote')}</p>}
       <form class="form" onSubmit={(e) => e.preventDefault()} data-form noValidate>

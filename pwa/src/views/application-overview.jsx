@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
-import { formState, taskList } from '../application-tasks.js';
+import { formState, historyOf, taskList } from '../application-tasks.js';
 import { readDrafts, writeDrafts } from '../field-drafts.js';
 import { formatDate, formatDateTime, pick } from '../format.js';
 import { enablePush, pushEnabled, pushPermission } from '../push.js';
 import { hrefFor } from '../router.js';
 import { getStorage } from '../storage.js';
 import { notificationText } from './applications.jsx';
-import { BackLink, fieldLabel, Header, TaskTag } from './application-parts.jsx';
+import { BackLink, fieldLabel, Header, TaskTag, typedPhone } from './application-parts.jsx';
 import { SyncStatus } from './sync-status.jsx';
 
 /** The application's task list, with what the MPP said and the history. */
@@ -16,7 +16,8 @@ export function Overview({ app, service }) {
   const form = formState(service, app, readDrafts(getStorage(), app.id), sync.view.rejections);
   const tasks = taskList(service, app, sync.view.documents, states, form);
   const notes = tasks.requirements.filter((r) => r.state === 'rejected');
-  const timeline = (sync.view.notifications || []).filter((n) => n.application_id === app.id);
+  const history = historyOf(app, sync.view.notifications);
+  const finished = states.terminal(app.state);
   const [confirming, setConfirming] = useState(null);
   const isDraft = app.state === 'draft' && !app.reference;
   const withdrawable = states.withdrawable(app.state) && !app.pending?.withdraw;
@@ -35,13 +36,14 @@ export function Overview({ app, service }) {
     <section class="view" aria-labelledby="application-title" data-application-view={app.id}>
       <BackLink to={{ name: 'applications' }} label="apps.back" />
       <Header app={app} service={service} />
-      <SyncStatus t={t} status={sync.status} onSyncNow={onSyncNow} />
+      <SyncStatus t={t} status={sync.status} onSyncNow={onSyncNow} phone={typedPhone(service, form.texts)} />
       <Rejections app={app} />
 
-      {app.state === 'revision_requested' && (
+      {app.state === 'revision_requested' && (notes.length > 0 || app.officer_note) && (
         <div class="callout callout-warn" role="alert" data-revision>
           <h2 class="callout-title">{t('app.revisionTitle')}</h2>
           {app.officer_note && <p>{app.officer_note}</p>}
+          {notes.length > 0 && (
           <ul>
             {notes.map((r) => (
               <li key={r.code}>
@@ -52,6 +54,7 @@ export function Overview({ app, service }) {
               </li>
             ))}
           </ul>
+          )}
         </div>
       )}
       {app.state === 'rejected' && app.officer_note && (
@@ -61,7 +64,7 @@ export function Overview({ app, service }) {
         </div>
       )}
       {(app.state === 'ready' || app.state === 'completed') && <Pickup app={app} />}
-      {(app.state !== 'draft' || app.pending?.submit) && api && <PushOffer />}
+      {(app.state !== 'draft' || app.pending?.submit) && !finished && api && <PushOffer />}
 
       {(app.discrepancies || []).length > 0 && (
         <div class="callout" data-discrepancies>
@@ -77,7 +80,7 @@ export function Overview({ app, service }) {
         </div>
       )}
 
-      <h2>{t('app.tasks')}</h2>
+      <h2>{t(tasks.editable ? 'app.tasks' : 'app.tasksSent')}</h2>
       <ol class="tasks">
         <li class="task">
           <a href={hrefFor({ name: 'application', id: app.id, step: 'data' })} data-task="data">
@@ -102,17 +105,17 @@ export function Overview({ app, service }) {
           ) : (
             <span>{t('app.taskSubmit')}</span>
           )}
-          <TaskTag state={tasks.submitQueued ? 'queued' : tasks.editable ? (tasks.canSubmit ? 'not_started' : 'missing') : 'sent'} />
+          <TaskTag state={tasks.submitQueued ? 'queued' : tasks.editable ? (tasks.canSubmit ? 'ready_to_send' : 'not_ready') : 'sent'} />
         </li>
       </ol>
 
       <h2>{t('app.timeline')}</h2>
-      <ol class="timeline">
-        {app.created_at && <li>{t('app.createdAt', { when: formatDateTime(lang, app.created_at) })}</li>}
-        {app.submitted_at && <li>{t('app.submittedAt', { when: formatDateTime(lang, app.submitted_at) })}</li>}
-        {[...timeline].reverse().map((n) => (
-          <li key={n.id}>
-            {formatDateTime(lang, n.created_at)}: {notificationText(t, states, n)}
+      <ol class="timeline" data-timeline>
+        {history.map((entry, i) => (
+          <li key={i} data-history={entry.kind} data-at={entry.at}>
+            {entry.kind === 'created' && t('app.createdAt', { when: formatDateTime(lang, entry.at) })}
+            {entry.kind === 'submitted' && t('app.submittedAt', { when: formatDateTime(lang, entry.at) })}
+            {entry.kind === 'notification' && `${formatDateTime(lang, entry.at)}: ${notificationText(t, states, entry.notification)}`}
           </li>
         ))}
         {!app.created_at && <li>{t('app.onlyOnPhone')}</li>}

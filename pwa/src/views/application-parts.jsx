@@ -41,6 +41,8 @@ const TASK_TAG = {
   invalid: 'bad',
   rejected: 'bad',
   needs_fix: 'bad',
+  ready_to_send: 'ok',
+  not_ready: 'todo',
 };
 
 export function TaskTag({ state }) {
@@ -77,4 +79,10 @@ export function issueText(t, lang, issue) {
     if (own) return own;
   }
   return t(`problem.${issue.code}`, issue.params || {});
+}
+
+/** The mobile number typed in the form (the field the service maps to the profile's phone). */
+export function typedPhone(service, texts) {
+  const field = (service.fields || []).find((f) => f.profile_key === 'phone');
+  return field ? texts[field.key] || '' : '';
 }

@@ -5,7 +5,7 @@ import { readDrafts } from '../field-drafts.js';
 import { getStorage } from '../storage.js';
 import { pick } from '../format.js';
 import { hrefFor } from '../router.js';
-import { BackLink, issueText, TaskTag } from './application-parts.jsx';
+import { BackLink, issueText, TaskTag, typedPhone } from './application-parts.jsx';
 import { SyncStatus } from './sync-status.jsx';
 
 /** Check and submit: everything given, what still blocks, and the submit button. */
@@ -27,7 +27,7 @@ export function SubmitStep({ app, service }) {
     <section class="view" aria-labelledby="submit-title">
       <BackLink to={{ name: 'application', id: app.id }} label="app.backToTasks" />
       <h1 id="submit-title">{t('app.taskSubmit')}</h1>
-      <SyncStatus t={t} status={sync.status} onSyncNow={onSyncNow} />
+      <SyncStatus t={t} status={sync.status} onSyncNow={onSyncNow} phone={typedPhone(service, form.texts)} />
       <dl class="facts summary" data-summary>
         {(service.fields || []).map((f) => (
           <div key={f.key}>

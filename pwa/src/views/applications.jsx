@@ -85,6 +85,13 @@ const QUEUE_LABELS = {
   'application.discard': 'queue.discard',
 };
 
+/** A requirement by its name in the service's standard ("KTP-el kepala keluarga"), never its code. */
+export function requirementTitle(lang, service, code) {
+  if (!code) return '';
+  const requirement = (service?.requirements || []).find((r) => r.code === code);
+  return requirement ? pick(lang, requirement, 'title') : '…';
+}
+
 /**
  * What is still on the phone, in the order it will be sent; anything not yet sent can be
  * taken back (the engine drops it and what depends on it, e.g. a photo with its attach).
@@ -103,7 +110,7 @@ function Queue({ t, lang, queue, applications, services, engine }) {
           return (
             <li key={item.seq} class="task" data-queue-item={item.name}>
               <span>
-                <span class="inbox-text">{t(QUEUE_LABELS[item.name] || 'queue.other', { n: fields, count: fields, code: item.args.requirement_code || '' })}</span>
+                <span class="inbox-text">{t(QUEUE_LABELS[item.name] || 'queue.other', { n: fields, count: fields, title: requirementTitle(lang, service, item.args.requirement_code) })}</span>
                 <span class="inbox-time"> · {service ? pick(lang, service, 'name') : item.args.application_id?.slice(0, 8)}</span>
               </span>
               <button type="button" class="button button-small button-danger-outline" onClick={() => engine.discard(item.seq)}>

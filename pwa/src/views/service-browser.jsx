@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
-import { formatFee, matchesWords, pick } from '../format.js';
+import { formatFee, formatSla, matchesWords, pick } from '../format.js';
 import { hrefFor } from '../router.js';
 import { useJson } from '../use-json.js';
 import { ErrorPanel, Loading } from './common.jsx';
@@ -58,7 +58,7 @@ export function ServiceBrowser({ t, lang, mpp }) {
                 <a class="service-link" href={hrefFor({ name: 'service', code: service.code })} data-service-code={service.code}>
                   <span class="service-name">{pick(lang, service, 'name')}</span>
                   <span class="service-meta">
-                    {t('service.slaShort', { n: service.sla_days })} · {formatFee(lang, t, service.fee)}
+                    {formatSla(t, service.sla_days, 'service.slaShort')} · {formatFee(lang, t, service.fee)}
                   </span>
                 </a>
               </li>

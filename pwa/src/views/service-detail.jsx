@@ -1,4 +1,4 @@
-import { formatFee, pick } from '../format.js';
+import { formatFeeWithNote, formatSla, pick } from '../format.js';
 import { hrefFor } from '../router.js';
 import { useJson } from '../use-json.js';
 import { ErrorPanel, Loading } from './common.jsx';
@@ -41,14 +41,11 @@ function Standard({ t, lang, service, onStart, starting }) {
       <dl class="facts">
         <div>
           <dt>{t('service.sla')}</dt>
-          <dd>{t('service.slaDays', { n: service.sla_days })}</dd>
+          <dd data-sla>{formatSla(t, service.sla_days)}</dd>
         </div>
         <div>
           <dt>{t('service.fee')}</dt>
-          <dd>
-            {formatFee(lang, t, service.fee)}
-            {feeNote && <span class="fact-note"> ({feeNote})</span>}
-          </dd>
+          <dd data-fee>{formatFeeWithNote(lang, t, service.fee, feeNote)}</dd>
         </div>
         {pick(lang, service, 'product') && (
           <div>

@@ -44,11 +44,12 @@ function describeError(t, err) {
 
 /**
  * #/masuk: phone number, then the 6-digit code. `onSignedIn(result)` gets the verify
- * answer ({token, session, citizen, new_account}) and takes it from there.
+ * answer ({token, session, citizen, new_account}) and takes it from there. `initialPhone`:
+ * a number the citizen already typed (in the form they came from), so it is not asked twice.
  */
-export function SignIn({ t, lang, onSignedIn }) {
+export function SignIn({ t, lang, onSignedIn, initialPhone = '' }) {
   const [step, setStep] = useState('phone');
-  const [phone, setPhone] = useState('');
+  const [phone, setPhone] = useState(initialPhone || '');
   const [sent, setSent] = useState(null); // {phone: masked, expires_in}
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);

@@ -1,3 +1,4 @@
+import { useApp } from '../app-context.js';
 import { hrefFor } from '../router.js';
 import { statusLines } from '../sync/index.js';
 
@@ -5,8 +6,11 @@ import { statusLines } from '../sync/index.js';
  * One line that always says what is not yet sent ("2 dokumen belum terkirim"), whether the
  * phone is offline, and what the citizen must do (sign in) for it to go. The words are the
  * engine's (statusLines); this only lays them out. `status` is the engine's status object.
+ * Signing in from here comes back to this screen afterwards, with `phone` (a number the
+ * citizen typed in the form) already in the sign-in form.
  */
-export function SyncStatus({ t, status, onSyncNow }) {
+export function SyncStatus({ t, status, onSyncNow, phone = '' }) {
+  const { route, signInFrom } = useApp();
   if (!status) return null;
   const lines = statusLines(status, t);
   if (lines.length === 0) return null;
@@ -24,7 +28,7 @@ export function SyncStatus({ t, status, onSyncNow }) {
         </span>
       ))}
       {status.needsSignIn ? (
-        <a class="button button-small" href={hrefFor({ name: 'signin' })}>
+        <a class="button button-small" href={hrefFor({ name: 'signin' })} data-action="sign-in-to-send" onClick={() => signInFrom({ route, phone })}>
           {t('nav.signin')}
         </a>
       ) : (

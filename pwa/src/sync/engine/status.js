@@ -13,8 +13,10 @@ export function statusLines(status, t) {
   if (pending && !status.online) lines.push(t('sync.offline'));
   else if (pending && status.syncing) lines.push(t('sync.sending'));
   else if (pending && status.lastError && !status.needsSignIn) lines.push(t('sync.retrying'));
-  if (!pending && !status.needsSignIn && status.lastSyncedAt) lines.push(t('sync.allSent'));
-  if (status.storagePersisted === false) lines.push(t('sync.notPersistent'));
+  const allSent = !pending && !status.needsSignIn && status.lastSyncedAt;
+  if (allSent) lines.push(t('sync.allSent'));
+  // "Send your drafts soon" next to "everything is sent" would contradict it.
+  else if (status.storagePersisted === false) lines.push(t('sync.notPersistent'));
   return lines;
 }
 
