@@ -184,6 +184,22 @@ def test_rate_limit_per_ip_on_verify(app, client, otp_log):
                  429, "too_many_requests")
 
 
+def test_profile_saves_are_rate_limited_per_citizen(app, client, callers):
+    """PATCH /api/me cannot be turned into a write flood: over the limit a citizen gets 429,
+    the record keeps the last save that was let through, and another citizen is not
+    affected."""
+    app.config["PROFILE_LIMIT_PER_CITIZEN"] = "3 per minute"
+    a, b = callers.citizen(), callers.citizen()
+    for n in range(3):
+        assert client.patch("/api/me", headers=a["headers"],
+                            json={"full_name": f"Nama {n}"}).status_code == 200
+    assert_error(client.patch("/api/me", headers=a["headers"], json={"full_name": "Banjir"}),
+                 429, "too_many_requests")
+    assert client.get("/api/me", headers=a["headers"]).get_json()["full_name"] == "Nama 2"
+    assert client.patch("/api/me", headers=b["headers"],
+                        json={"full_name": "Warga Lain"}).status_code == 200
+
+
 class Gateway(BaseHTTPRequestHandler):
     received: list = []
     status = 200
