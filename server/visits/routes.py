@@ -1,8 +1,8 @@
 """Visits API: a routing table over visits.operations. Free slots are public (no personal
-data); bookings are the signed-in citizen's own. A writing route is one unit of work: the
-operations flush, the route commits once at the end (inside the request's unit of work,
-server/transactions.py, that commit only flushes and the request commits), and a refusal
-raised before it rolls everything back."""
+data); bookings are the signed-in citizen's own. Each request is one unit of work
+(server/transactions.py): a writing one begins as a writer (SQLite: BEGIN IMMEDIATE), the
+operations only flush, the request commits once when it succeeds, and a refusal (an
+ApiError) rolls everything back."""
 from __future__ import annotations
 
 from flask import current_app, jsonify
@@ -31,12 +31,6 @@ def _citizen_id():
 
 def _secret() -> bytes:
     return current_app.config["SECRET_KEY"].encode()
-
-
-def _done(booking: dict):
-    """The one commit of a writing route, then its answer."""
-    db.session.commit()
-    return booking, NO_STORE
 
 
 def _time_refusals(view):
@@ -86,8 +80,8 @@ def list_bookings():
 def book(data):
     """Pesan kunjungan / Book one visit for one or several of my applications at one MPP:
     one arrival time, the counters in order."""
-    return _done(ops.book(db.session, _citizen_id(), data["applications"],
-                          data["arrives_at"], ops.now_utc(), _secret()))
+    return ops.book(db.session, _citizen_id(), data["applications"], data["arrives_at"],
+                    ops.now_utc(), _secret()), NO_STORE
 
 
 @blp.route(BOOKING)
@@ -109,8 +103,8 @@ def get_booking(booking_id):
 @blp.doc(security=BEARER)
 def reschedule(data, booking_id):
     """Ubah jadwal / Move my booking to another time (the old place is held a while)."""
-    return _done(ops.reschedule(db.session, _citizen_id(), str(booking_id),
-                                data["arrives_at"], ops.now_utc()))
+    return ops.reschedule(db.session, _citizen_id(), str(booking_id), data["arrives_at"],
+                          ops.now_utc()), NO_STORE
 
 
 @blp.route(f"{BOOKING}/cancel", methods=["POST"])
@@ -121,4 +115,4 @@ def reschedule(data, booking_id):
 @blp.doc(security=BEARER)
 def cancel(booking_id):
     """Batalkan / Cancel my booking (its places return to the pool after a short hold)."""
-    return _done(ops.cancel(db.session, _citizen_id(), str(booking_id), ops.now_utc()))
+    return ops.cancel(db.session, _citizen_id(), str(booking_id), ops.now_utc()), NO_STORE
