@@ -14,8 +14,7 @@ from server.applications.models import Application
 from server.catalog.models import CatalogMeta, Service
 from server.extensions import db
 from tests.e2e.conftest import screenshot, take_rejections
-from tests.e2e.test_citizen_journey import NIK, PHONE_NUMBER, open_phone, wait_for
-from tests.e2e.test_citizen_sync import citizen_ready, start_application
+from tests.e2e.pages import NIK, PHONE_NUMBER, CitizenApp, open_phone, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -85,9 +84,10 @@ def reopen_form(page, base_url: str, application_id: str) -> None:
 def test_fast_typing_pasting_and_typing_during_a_save_lose_nothing(
         live_server, tmp_path, otp_log, playwright_driver, online):
     context, page = open_phone(playwright_driver, tmp_path / "profile")
-    citizen_ready(page, live_server, otp_log)
+    citizen = CitizenApp(page, live_server.url, otp_log)
+    citizen.ready()
     context.set_offline(not online)
-    application_id = start_application(page, live_server.url)
+    application_id = citizen.start_application()
     page.locator('[data-task="data"]').click()
     page.locator("#field-nik").wait_for()
 
@@ -130,9 +130,10 @@ def field_error(page, key: str) -> str:
 def test_the_services_rules_are_checked_on_the_phone_offline(live_server, tmp_path, otp_log,
                                                              playwright_driver):
     context, page = open_phone(playwright_driver, tmp_path / "profile")
-    citizen_ready(page, live_server, otp_log)
+    citizen = CitizenApp(page, live_server.url, otp_log)
+    citizen.ready()
     context.set_offline(True)
-    application_id = start_application(page, live_server.url)
+    application_id = citizen.start_application()
     page.locator('[data-task="data"]').click()
     nik = page.locator("#field-nik")
     nik.wait_for()
@@ -206,8 +207,9 @@ def test_a_server_refusal_keeps_the_typed_value_and_says_why(live_server, tmp_pa
     """A rule the phone could not know (it changed on the server after the phone read the
     form): the server refuses, and the citizen keeps their text with the server's reason."""
     context, page = open_phone(playwright_driver, tmp_path / "profile")
-    citizen_ready(page, live_server, otp_log)
-    application_id = start_application(page, live_server.url)
+    citizen = CitizenApp(page, live_server.url, otp_log)
+    citizen.ready()
+    application_id = citizen.start_application()
     page.locator('[data-task="data"]').click()
     page.locator("#field-old_kk_number").wait_for()
     with live_server.app.app_context():  # the rule changes on the server

@@ -24,35 +24,17 @@ from server.uploads.storage import storage_for
 from tests.conftest import ROOT, dispose, make_app
 from tests.e2e.conftest import LiveServer, screenshot
 from tests.media.document_photos import scanned_pdf
-from tests.e2e.test_citizen_journey import (
-    READ_STORED_FILES, SERVICE, open_phone, photo_file, sign_in, wait_for,
-)
+from tests.e2e.pages import READ_STORED_FILES, CitizenApp, open_phone, photo_file, wait_for
 
 pytestmark = pytest.mark.e2e
-
-
-def start_application(page, base_url: str) -> str:
-    page.goto(f"{base_url}/#/layanan/{SERVICE}")
-    page.locator('[data-action="start"]').click()
-    page.locator('[data-task="data"]').wait_for(timeout=10_000)
-    return page.url.rsplit("/", 1)[-1]
-
-
-def citizen_ready(page, live_server, otp_log):
-    page.goto(live_server.url + "/")
-    page.locator("[data-mpp-code]").first.wait_for(timeout=15_000)
-    wait_for(lambda: page.evaluate("navigator.serviceWorker.controller !== null"), timeout=15,
-             what="the service worker")
-    sign_in(page, otp_log)
-    page.goto(f"{live_server.url}/#/layanan/{SERVICE}")  # read once online: cached for offline
-    page.locator("#service-title").wait_for(timeout=10_000)
 
 
 def test_an_upload_on_a_weak_link_survives_three_disconnects(live_server, tmp_path, otp_log,
                                                              playwright_driver):
     context, page = open_phone(playwright_driver, tmp_path / "profile")
-    citizen_ready(page, live_server, otp_log)
-    application_id = start_application(page, live_server.url)
+    citizen = CitizenApp(page, live_server.url, otp_log)
+    citizen.ready()
+    application_id = citizen.start_application()
 
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -119,9 +101,10 @@ def test_an_upload_on_a_weak_link_survives_three_disconnects(live_server, tmp_pa
 
 def test_two_tabs_never_produce_a_duplicate(live_server, tmp_path, otp_log, playwright_driver):
     context, first = open_phone(playwright_driver, tmp_path / "profile")
-    citizen_ready(first, live_server, otp_log)
+    citizen = CitizenApp(first, live_server.url, otp_log)
+    citizen.ready()
     context.set_offline(True)
-    application_id = start_application(first, live_server.url)
+    application_id = citizen.start_application()
     first.locator('[data-task="data"]').click()
     first.locator("#field-full_name").fill("Siti Aminah")
     first.locator("#field-full_name").blur()
@@ -190,8 +173,9 @@ def own_dist_server(sqlite_databases, tmp_path):
 
 def test_a_new_version_waits_while_a_form_is_open(own_dist_server, phone_page, otp_log):
     server, page = own_dist_server, phone_page
-    citizen_ready(page, server, otp_log)
-    application_id = start_application(page, server.url)
+    citizen = CitizenApp(page, server.url, otp_log)
+    citizen.ready()
+    application_id = citizen.start_application()
     page.locator('[data-task="data"]').click()
     page.locator("#field-full_name").fill("Siti Ami")  # typing, not finished
 
@@ -231,9 +215,10 @@ def test_a_new_version_waits_while_a_form_is_open(own_dist_server, phone_page, o
 def test_a_queued_change_can_be_taken_back_before_it_is_sent(live_server, tmp_path, otp_log,
                                                              playwright_driver):
     context, page = open_phone(playwright_driver, tmp_path / "profile")
-    citizen_ready(page, live_server, otp_log)
+    citizen = CitizenApp(page, live_server.url, otp_log)
+    citizen.ready()
     context.set_offline(True)
-    application_id = start_application(page, live_server.url)
+    application_id = citizen.start_application()
     page.locator('[data-task="data"]').click()
     page.locator("#field-full_name").fill("Siti Aminah")
     page.locator("#field-full_name").blur()

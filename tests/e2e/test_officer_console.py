@@ -19,44 +19,18 @@ from __future__ import annotations
 
 import pytest
 
-from server.access import session_lifetime
-from server.accounts import operations as ops
-from server.accounts.models import utcnow
-from server.applications.models import Application
-from server.extensions import db
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import ARTIFACTS, screenshot, take_rejections
-from tests.e2e.test_citizen_journey import NIK, SERVICE, fill_kk_form, open_phone, photo_file, \
-    sign_in, wait_for
+from tests.e2e.pages import (
+    NIK, CitizenApp, OfficerConsole, application_state, make_officer, officer_token, open_phone,
+    photo_file, wait_for,
+)
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "kata-sandi-loket-7"
 TABLET_LANDSCAPE = {"width": 1024, "height": 768}
 TABLET_PORTRAIT = {"width": 768, "height": 1024}
-AGENCY_NAME = "Dinas Kependudukan dan Pencatatan Sipil Kota Langsa"
 KK_TITLE = "KK asal"  # the kk_lama requirement of dukcapil.kk-baru
-
-
-def make_officer(app, username: str, full_name: str) -> int:
-    with app.app_context():
-        officer = ops.create_officer(db.session, username=username, password=PASSWORD,
-                                     full_name=full_name, role="verifier", mpp_code="langsa",
-                                     agency_code="dukcapil", now=utcnow())
-        db.session.commit()
-        return officer.id
-
-
-def officer_token(app, officer_id: int) -> str:
-    """Another device session of the same officer (the "someone else" of a stale save)."""
-    from server.accounts.models import Officer
-
-    with app.app_context():
-        token, _ = ops.issue_session(db.session, now=utcnow(),
-                                     officer=db.session.get(Officer, officer_id),
-                                     lifetime=session_lifetime("officer"))
-        db.session.commit()
-        return token
 
 
 def open_tablet(browser, viewport):
@@ -73,32 +47,6 @@ def top_screenshot(page, name: str):
     """A full-page screenshot from the top (the sticky decision panel follows the scroll)."""
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, name)
-
-
-def console_sign_in(page, url: str, username: str):
-    response = page.goto(url + "/officer.html")
-    # The console gets the citizen app's headers: no inline script or style, no framing.
-    csp = response.headers["content-security-policy"]
-    assert "script-src 'self';" in csp and "style-src 'self';" in csp, csp
-    assert response.headers["x-frame-options"] == "DENY"
-    page.locator("#officer-username").wait_for(timeout=10_000)
-    assert_accessible(page, "console sign-in")
-    page.locator("#officer-username").fill(username)
-    page.locator("#officer-password").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    page.locator("#queue-title").wait_for(timeout=10_000)
-    # The header names the officer's agency as people know it, never by its code.
-    who = page.locator(".bar-who")
-    if page.viewport_size["width"] > 900:  # narrower, the bar leaves the name out
-        assert AGENCY_NAME in who.inner_text() and "dukcapil" not in who.inner_text()
-
-
-def decide_buttons(page, title: str):
-    """A requirement's buttons, found the way a screen reader user finds them: inside the
-    group named by the requirement, each button naming it too."""
-    group = page.get_by_role("group", name=title)
-    return (group.get_by_role("button", name=f"Terima {title}", exact=True),
-            group.get_by_role("button", name=f"Tolak {title}", exact=True))
 
 
 def assert_side_panels_apart(page) -> None:
@@ -125,37 +73,6 @@ def assert_side_panels_apart(page) -> None:
     page.evaluate("window.scrollTo(0, 0)")
 
 
-def application_state(app, application_id):
-    with app.app_context():
-        db.session.expire_all()
-        row = db.session.get(Application, application_id)
-        return row.state if row else None
-
-
-def citizen_application(page, url, otp_log) -> str:
-    """Fill and send a KK application online, the way test_citizen_journey does offline."""
-    page.goto(url + "/")
-    page.locator("[data-mpp-code]").first.wait_for(timeout=15_000)
-    sign_in(page, otp_log)
-    page.goto(f"{url}/#/layanan/{SERVICE}")
-    page.locator('[data-action="start"]').click()
-    page.locator('[data-task="data"]').wait_for(timeout=10_000)
-    application_id = page.url.rsplit("/", 1)[-1]
-    page.locator('[data-task="data"]').click()
-    fill_kk_form(page)
-    page.locator('[data-action="done"]').click()
-    for code, seed in (("ktp", 21), ("kk_lama", 22)):
-        page.locator(f'[data-task="doc-{code}"]').click()
-        page.locator('[data-pick="camera"] input').set_input_files(photo_file(f"{code}.jpg", seed))
-        page.locator('[data-pages="1"]').wait_for(timeout=20_000)
-        page.locator('[data-action="done"]').click()
-    page.locator('[data-task="submit"]').click()
-    page.locator('[data-action="submit"]:not([disabled])').click()
-    page.locator('[data-task="data"]').wait_for()
-    page.get_by_text("Semua sudah terkirim.").wait_for(timeout=60_000)
-    return application_id
-
-
 def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, browser, otp_log,
                                                                  playwright_driver, tmp_path):
     app, url = live_server.app, live_server.url
@@ -164,13 +81,14 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
 
     # 1. The citizen's application, synced from the phone.
     phone_context, phone = open_phone(playwright_driver, tmp_path / "phone")
-    application_id = citizen_application(phone, url, otp_log)
+    application_id = CitizenApp(phone, url, otp_log).send_kk_application()
     wait_for(lambda: application_state(app, application_id) == "submitted", timeout=60,
              what="the application to arrive submitted")
 
     # 2. Rina's tablet (landscape): the queue, with the new application and its deadline.
     rina_context, console = open_tablet(browser, TABLET_LANDSCAPE)
-    console_sign_in(console, url, "rina.dukcapil")
+    rina_console = OfficerConsole(console, url)
+    rina_console.sign_in("rina.dukcapil")
     row = console.locator(f'a[href="#/permohonan/{application_id}"]')
     row.wait_for(timeout=10_000)
     reference = row.get_attribute("data-row")
@@ -196,11 +114,11 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
     assert back.bounding_box()["height"] >= 44, back.bounding_box()
     assert_accessible(console, "console review")
     ktp_title = console.locator('[data-requirement="ktp"] h3').inner_text().strip()
-    decide_buttons(console, ktp_title)[0].click()
+    rina_console.decide(ktp_title, accept=True)
     console.locator('[data-requirement="ktp"][data-status="accepted"]').wait_for()
     kk = console.locator('[data-requirement="kk_lama"]')
     old_kk = kk.locator("[data-viewer]").get_attribute("data-viewer")
-    decide_buttons(console, KK_TITLE)[1].click()
+    rina_console.decide(KK_TITLE, accept=False)
     kk.locator("select").select_option("blurry")
     kk.locator("textarea").fill("Nomor KK tidak terbaca, foto ulang di tempat terang.")
     kk.locator('[data-action="save-rejection"]').click()
@@ -215,7 +133,7 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
 
     # 3. Yusuf (portrait tablet) opens the same application: he is told Rina is on it.
     yusuf_context, second = open_tablet(browser, TABLET_PORTRAIT)
-    console_sign_in(second, url, "yusuf.dukcapil")
+    OfficerConsole(second, url).sign_in("yusuf.dukcapil")
     second.locator(f'[data-row="{reference}"] [data-reviewer="Rina Marlina"]').wait_for()
     screenshot(second, "officer-queue-768")
     second.locator(f'[data-row="{reference}"]').click()
@@ -288,7 +206,7 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
     assert "review.status" not in console.locator("[data-review]").inner_text()
     assert_accessible(console, "console review, old and new side by side")
     top_screenshot(console, "officer-review-compare-1024")
-    decide_buttons(console, KK_TITLE)[0].click()
+    rina_console.decide(KK_TITLE, accept=True)
     console.locator('[data-requirement="kk_lama"][data-status="accepted"]').wait_for()
     console.locator('[data-action="approve"]').click()
     console.locator('[data-review] [data-state="approved"]').wait_for(timeout=10_000)

@@ -1,14 +1,14 @@
 """A web push reaches the real service worker and a tap opens the application (issue #8),
 in Debian's Chromium on a phone-sized page.
 
-Headless Chromium has no push service, so the chain is closed by hand where the browser's
-own service would sit (pushManager.subscribe fails with AbortError there): the page's PushManager.subscribe returns a
-subscription whose endpoint is the tests' local push receiver (tests/push/receiver.py) and
-whose keys the receiver made; the server's worker sends with pywebpush; the receiver checks
-the VAPID header and decrypts; its plaintext is handed to the service worker with CDP
-`ServiceWorker.deliverPushMessage`. The notification shown is read back with
-registration.getNotifications(), and its click is dispatched in the worker as the
-`notificationclick` event the browser would fire.
+Headless Chromium has no push service (pushManager.subscribe fails with AbortError), so the
+chain is closed by hand where the browser's own service would sit: the page's
+PushManager.subscribe returns a subscription whose endpoint is the tests' local push
+receiver (tests/push/receiver.py) and whose keys the receiver made; the server's worker
+sends with pywebpush; the receiver checks the VAPID header and decrypts; its plaintext is
+handed to the service worker with CDP `ServiceWorker.deliverPushMessage`. The notification
+shown is read back with registration.getNotifications(), and its click is dispatched in the
+worker as the `notificationclick` event the browser would fire.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from sync.model import Application, ApplicationRequirement
 from sync.space import SpaceWriter
 from tests.conftest import dispose, make_app
 from tests.e2e.conftest import LiveServer, screenshot
-from tests.e2e.test_citizen_journey import sign_in, wait_for
+from tests.e2e.pages import CitizenApp, wait_for
 from tests.push.receiver import Receiver
 
 pytestmark = pytest.mark.e2e
@@ -104,11 +104,10 @@ def test_a_revision_push_is_shown_and_its_tap_opens_the_application(push_server,
                lambda e: registrations.extend(e["registrations"]))
         cdp.send("ServiceWorker.enable")
 
-        page.goto(server.url + "/")
-        page.locator("[data-mpp-code]").first.wait_for(timeout=15_000)
-        wait_for(lambda: page.evaluate("navigator.serviceWorker.controller !== null"),
-                 timeout=15, what="the service worker")
-        sign_in(page, otp_log)
+        citizen = CitizenApp(page, server.url, otp_log)
+        citizen.open()
+        citizen.wait_for_service_worker()
+        citizen.sign_in()
         with server.app.app_context():
             citizen_id = str(db.session.scalars(select(Citizen.id)).one())
         application_id = submitted_application(server.app, citizen_id)

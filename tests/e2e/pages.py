@@ -1,0 +1,250 @@
+"""Page objects for the browser tests: the citizen app (CitizenApp) and the officer console
+(OfficerConsole), with the steps many tests take, and the few helpers around them (a phone
+with its own profile, waiting for a server-side condition, a document photo, an officer).
+
+A test reads as what a person does (`citizen.sign_in()`, `console.decide("KK asal", False)`);
+the selectors live here, once.
+"""
+from __future__ import annotations
+
+import time
+
+from server.access import session_lifetime
+from server.accounts import operations as ops
+from server.accounts.models import Officer, utcnow
+from server.applications.models import Application
+from server.extensions import db
+from tests.e2e.a11y import assert_accessible
+from tests.e2e.conftest import CHROMIUM_ARGS, PHONE, chromium_path
+from tests.media.document_photos import kk_photo
+
+SERVICE = "langsa.dukcapil.kk-baru"
+NIK = "1174014508900001"  # a woman born 1990-08-05, Langsa
+PHONE_NUMBER = "0812 7000 1234"
+PASSWORD = "kata-sandi-loket-7"  # every console officer's, in these tests
+AGENCY_NAME = "Dinas Kependudukan dan Pencatatan Sipil Kota Langsa"
+
+# The phone's stored photos, read straight from IndexedDB (the engine's "blobs" store).
+READ_STORED_FILES = """async () => {
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open('sekali-datang-sync');
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => fail(r.error);
+  });
+  const rows = await new Promise((ok, fail) => {
+    const r = db.transaction('blobs').objectStore('blobs').getAll();
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => fail(r.error);
+  });
+  db.close();
+  const out = {};
+  for (const row of rows) {
+    const bytes = new Uint8Array(await row.file.arrayBuffer());
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    out[row.documentId] = {
+      sha256: [...digest].map((b) => b.toString(16).padStart(2, '0')).join(''),
+      size: bytes.length, type: row.file.type, pages: row.pages.length,
+    };
+  }
+  return out;
+}"""
+
+
+def open_phone(playwright, profile_dir, *, offline: bool = False):
+    """A phone whose browser profile lives in `profile_dir` (close it and open it again on the
+    same folder: the phone was switched off). Console errors are collected on the page."""
+    context = playwright.chromium.launch_persistent_context(
+        str(profile_dir), executable_path=chromium_path(), args=CHROMIUM_ARGS, viewport=PHONE,
+        device_scale_factor=2, is_mobile=True, has_touch=True, locale="id-ID")
+    context.set_offline(offline)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    return context, page
+
+
+def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
+    """Poll a condition outside the browser (the server's database) until it holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.25)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def photo_file(name: str, seed: int) -> dict:
+    return {"name": name, "mimeType": "image/jpeg", "buffer": kk_photo(seed=seed).jpeg}
+
+
+class CitizenApp:
+    """The citizen PWA in one page, at `url` (the live server's)."""
+
+    def __init__(self, page, url: str, otp_log=None):
+        self.page, self.url, self.otp_log = page, url, otp_log
+
+    def open(self) -> None:
+        self.page.goto(self.url + "/")
+        self.page.locator("[data-mpp-code]").first.wait_for(timeout=15_000)
+
+    def wait_for_service_worker(self) -> None:
+        # (polled with evaluate: the app's CSP forbids the eval behind wait_for_function)
+        wait_for(lambda: self.page.evaluate("navigator.serviceWorker.controller !== null"),
+                 timeout=15, what="the service worker to control the page")
+
+    def sign_in(self, phone: str = PHONE_NUMBER) -> None:
+        """From any screen with the header to the profile, with the code the server sent."""
+        page = self.page
+        page.locator('a[data-nav="signin"]').click()
+        page.locator("#signin-phone").fill(phone)
+        page.get_by_role("button", name="Kirim kode").click()
+        page.locator("#signin-code").wait_for()
+        _, code = self.otp_log.wait_code()
+        page.locator("#signin-code").fill(code)
+        page.locator("form button[type=submit]").click()
+        page.locator("#profile-title").wait_for(timeout=10_000)
+
+    def ready(self) -> None:
+        """Installed (the service worker controls the page), signed in, and the service's
+        standard read once online (cached for offline)."""
+        self.open()
+        self.wait_for_service_worker()
+        self.sign_in()
+        self.open_service()
+
+    def open_service(self, code: str = SERVICE) -> None:
+        self.page.goto(f"{self.url}/#/layanan/{code}")
+        self.page.locator("#service-title").wait_for(timeout=10_000)
+
+    def start_application(self, code: str = SERVICE) -> str:
+        """Start an application from the service's page; returns its id."""
+        self.page.goto(f"{self.url}/#/layanan/{code}")
+        self.page.locator('[data-action="start"]').click()
+        self.page.locator('[data-task="data"]').wait_for(timeout=10_000)
+        return self.page.url.rsplit("/", 1)[-1]
+
+    def fill_kk_form(self) -> None:
+        """Fill the KK-baru form on its screen, and wait until the phone says it is stored."""
+        page = self.page
+        page.locator("#field-nik").fill(NIK)
+        page.locator("#field-full_name").fill("Siti Aminah")
+        page.locator("#field-reason").select_option("keluarga-baru")
+        page.locator("#field-old_kk_number").fill("1174010101240009")
+        page.locator("#field-address").fill("Jalan Teuku Umar Nomor 17, Gampong Jawa, Langsa Kota")
+        page.locator("#field-member_count").fill("2")
+        page.locator("#field-phone").fill(PHONE_NUMBER)
+        page.locator("#field-phone").blur()
+        page.get_by_text("Tersimpan di HP.").wait_for()
+
+    def fill_form(self) -> None:
+        """From the application's tasks: the form filled, back on the tasks."""
+        self.page.locator('[data-task="data"]').click()
+        self.fill_kk_form()
+        self.page.locator('[data-action="done"]').click()
+
+    def add_photo(self, requirement: str, seed: int, *, before_done=None) -> None:
+        """From the tasks: one camera photo for `requirement`, back on the tasks
+        (`before_done(page)` runs on the capture screen, e.g. for a screenshot)."""
+        page = self.page
+        page.locator(f'[data-task="doc-{requirement}"]').click()
+        page.locator('[data-pick="camera"] input').set_input_files(
+            photo_file(f"{requirement}.jpg", seed))
+        page.locator('[data-pages="1"]').wait_for(timeout=20_000)
+        if before_done is not None:
+            before_done(page)
+        page.locator('[data-action="done"]').click()
+
+    def submit(self) -> None:
+        """From the tasks: check and submit, back on the tasks."""
+        self.page.locator('[data-task="submit"]').click()
+        self.page.locator('[data-action="submit"]:not([disabled])').click()
+        self.page.locator('[data-task="data"]').wait_for()
+
+    def send_kk_application(self, seeds: tuple[int, int] = (21, 22)) -> str:
+        """Online: sign in, fill and send a KK application until everything is sent."""
+        self.open()
+        self.sign_in()
+        application_id = self.start_application()
+        self.fill_form()
+        for requirement, seed in zip(("ktp", "kk_lama"), seeds):
+            self.add_photo(requirement, seed)
+        self.submit()
+        self.page.get_by_text("Semua sudah terkirim.").wait_for(timeout=60_000)
+        return application_id
+
+
+def make_officer(app, username: str, full_name: str) -> int:
+    """A verifier of Langsa's dukcapil with the tests' PASSWORD."""
+    with app.app_context():
+        officer = ops.create_officer(db.session, username=username, password=PASSWORD,
+                                     full_name=full_name, role="verifier", mpp_code="langsa",
+                                     agency_code="dukcapil", now=utcnow())
+        db.session.commit()
+        return officer.id
+
+
+def officer_token(app, officer_id: int) -> str:
+    """Another device session of the same officer (the "someone else" of a stale save)."""
+    with app.app_context():
+        token, _ = ops.issue_session(db.session, now=utcnow(),
+                                     officer=db.session.get(Officer, officer_id),
+                                     lifetime=session_lifetime("officer"))
+        db.session.commit()
+        return token
+
+
+def application_state(app, application_id):
+    with app.app_context():
+        db.session.expire_all()
+        row = db.session.get(Application, application_id)
+        return row.state if row else None
+
+
+class OfficerConsole:
+    """The officer console (officer.html) in one page, at `url` (the live server's)."""
+
+    def __init__(self, page, url: str):
+        self.page, self.url = page, url
+
+    def sign_in(self, username: str, password: str = PASSWORD) -> None:
+        """Sign in to the queue, checking the console's headers, its accessibility and that
+        the header names the agency as people know it."""
+        page = self.page
+        response = page.goto(self.url + "/officer.html")
+        # The console gets the citizen app's headers: no inline script or style, no framing.
+        csp = response.headers["content-security-policy"]
+        assert "script-src 'self';" in csp and "style-src 'self';" in csp, csp
+        assert response.headers["x-frame-options"] == "DENY"
+        page.locator("#officer-username").wait_for(timeout=10_000)
+        assert_accessible(page, "console sign-in")
+        page.locator("#officer-username").fill(username)
+        page.locator("#officer-password").fill(password)
+        page.get_by_role("button", name="Masuk").click()
+        page.locator("#queue-title").wait_for(timeout=10_000)
+        who = page.locator(".bar-who")
+        if page.viewport_size["width"] > 900:  # narrower, the bar leaves the name out
+            assert AGENCY_NAME in who.inner_text() and "dukcapil" not in who.inner_text()
+
+    def queue_row(self, application_id: str):
+        row = self.page.locator(f'a[href="#/permohonan/{application_id}"]')
+        row.wait_for(timeout=10_000)
+        return row
+
+    def open_application(self, application_id: str) -> None:
+        """From the queue: open the application, which takes its review."""
+        self.queue_row(application_id).click()
+        self.page.locator('[data-review] [data-state="in_review"]').wait_for(timeout=10_000)
+
+    def decide_buttons(self, title: str):
+        """A requirement's accept and reject buttons, found the way a screen reader user
+        finds them: inside the group named by the requirement, each button naming it too."""
+        group = self.page.get_by_role("group", name=title)
+        return (group.get_by_role("button", name=f"Terima {title}", exact=True),
+                group.get_by_role("button", name=f"Tolak {title}", exact=True))
+
+    def decide(self, title: str, accept: bool) -> None:
+        """Press accept (or reject, which opens the reason form) on the requirement `title`."""
+        accept_button, reject_button = self.decide_buttons(title)
+        (accept_button if accept else reject_button).click()
