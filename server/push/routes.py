@@ -56,7 +56,6 @@ def subscribe(data):
                                  now=utcnow())
     record("push.subscribed", target_kind="push_subscription", target_id=subscription.id,
            details={"session": str(principal.session.id)})
-    db.session.commit()
     return subscription
 
 
@@ -69,4 +68,3 @@ def unsubscribe(subscription_id: uuid.UUID):
     """Matikan notifikasi / Remove a push subscription of mine."""
     ops.unsubscribe(db.session, current_principal().citizen, subscription_id)
     record("push.unsubscribed", target_kind="push_subscription", target_id=subscription_id)
-    db.session.commit()
