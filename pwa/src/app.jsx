@@ -209,9 +209,9 @@ export function App() {
 
   let view;
   if (route.name === 'mpp') {
-    view = <MppDetail key={route.code} t={t} lang={lang} code={route.code} />;
+    view = <MppDetail key={route.code} code={route.code} />;
   } else if (route.name === 'service') {
-    view = <ServiceDetail key={route.code} t={t} lang={lang} code={route.code} onStart={startApplication} starting={starting} />;
+    view = <ServiceDetail key={route.code} code={route.code} onStart={startApplication} starting={starting} />;
   } else if (route.name === 'applications') {
     view = <Applications />;
   } else if (route.name === 'application') {
@@ -220,10 +220,10 @@ export function App() {
     // Either address shows whichever of the two fits: the profile needs a session, and
     // signing in again with one is pointless.
     if (token === undefined) view = <Loading t={t} rows={2} />;
-    else if (token) view = <Profile t={t} lang={lang} api={api} onSignOut={signOut} />;
-    else view = <SignIn t={t} lang={lang} onSignedIn={signedIn} initialPhone={signInReturn?.phone} />;
+    else if (token) view = <Profile onSignOut={signOut} />;
+    else view = <SignIn onSignedIn={signedIn} initialPhone={signInReturn?.phone} />;
   } else {
-    view = <MppList t={t} lang={lang} chosen={chosen} onChoose={choose} />;
+    view = <MppList chosen={chosen} onChoose={choose} />;
   }
 
   const shownFlash = flash && flash.route === route.name ? flash : null;

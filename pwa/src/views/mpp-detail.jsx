@@ -1,10 +1,12 @@
+import { useApp } from '../app-context.js';
 import { formatPlace, pickHours } from '../format.js';
 import { hrefFor } from '../router.js';
 import { useJson } from '../use-json.js';
 import { ErrorPanel, Loading, StatusBadge } from './common.jsx';
 import { ServiceBrowser } from './service-browser.jsx';
 
-export function MppDetail({ t, lang, code }) {
+export function MppDetail({ code }) {
+  const { t, lang } = useApp();
   const { status, data: mpp, error, retry } = useJson(`/api/mpps/${encodeURIComponent(code)}`);
 
   return (
@@ -17,12 +19,13 @@ export function MppDetail({ t, lang, code }) {
       </p>
       {status === 'loading' && <Loading t={t} rows={4} />}
       {status === 'error' && <ErrorPanel t={t} error={error} offlineKey="mpp.offline" onRetry={retry} />}
-      {status === 'ok' && <MppInfo t={t} lang={lang} mpp={mpp} />}
+      {status === 'ok' && <MppInfo mpp={mpp} />}
     </section>
   );
 }
 
-function MppInfo({ t, lang, mpp }) {
+function MppInfo({ mpp }) {
+  const { t, lang } = useApp();
   const hours = pickHours(lang, mpp);
   return (
     <div data-mpp-code={mpp.code}>
@@ -46,7 +49,7 @@ function MppInfo({ t, lang, mpp }) {
           )}
         </dl>
       )}
-      <ServiceBrowser t={t} lang={lang} mpp={mpp} />
+      <ServiceBrowser mpp={mpp} />
     </div>
   );
 }

@@ -1,3 +1,4 @@
+import { useApp } from '../app-context.js';
 import { useState } from 'preact/hooks';
 import { dismissIosHint, iosHintState } from '../install-hint.js';
 import { formatCounts, formatPlace } from '../format.js';
@@ -5,7 +6,8 @@ import { hrefFor, isMppCode } from '../router.js';
 import { useJson } from '../use-json.js';
 import { ErrorPanel, Loading, StatusBadge } from './common.jsx';
 
-export function MppList({ t, lang, chosen, onChoose }) {
+export function MppList({ chosen, onChoose }) {
+  const { t, lang } = useApp();
   const { status, data, error, retry } = useJson('/api/mpps');
   const items = status === 'ok' && Array.isArray(data.items) ? data.items.filter((m) => isMppCode(m?.code)) : [];
 
@@ -13,7 +15,7 @@ export function MppList({ t, lang, chosen, onChoose }) {
     <section class="view" aria-labelledby="mpps-title">
       <h1 id="mpps-title">{t('mpps.title')}</h1>
       <p class="intro">{t('mpps.intro')}</p>
-      <IosHint t={t} />
+      <IosHint />
       {status === 'loading' && <Loading t={t} />}
       {status === 'error' && <ErrorPanel t={t} error={error} offlineKey="mpps.offline" onRetry={retry} />}
       {status === 'ok' && items.length === 0 && <p class="empty">{t('mpps.empty')}</p>}
@@ -46,7 +48,8 @@ export function MppList({ t, lang, chosen, onChoose }) {
 }
 
 /** Safari on an iPhone has no install prompt: tell the citizen where "Add to Home Screen" is. */
-function IosHint({ t }) {
+function IosHint() {
+  const { t } = useApp();
   const [shown, setShown] = useState(() => iosHintState());
   if (!shown) return null;
   return (

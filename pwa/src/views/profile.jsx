@@ -1,3 +1,4 @@
+import { useApp } from '../app-context.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { NetworkError } from '../api.js';
 import { formatPhone } from '../auth.js';
@@ -25,7 +26,8 @@ function problem(t, err, offlineKey) {
  * signed-in devices, their data rights (export, erase) and signing out.
  * `api` is the session API; `onSignOut({server, flashKey})` ends the session here.
  */
-export function Profile({ t, lang, api, onSignOut }) {
+export function Profile({ onSignOut }) {
+  const { t, lang, api } = useApp();
   const me = useJson('/api/me', api.getJson);
   const [saved, setSaved] = useState(null);
   useEffect(() => setSaved(null), [me.data]);
@@ -38,10 +40,10 @@ export function Profile({ t, lang, api, onSignOut }) {
       {me.status === 'loading' && <Loading t={t} rows={2} />}
       {me.status === 'error' && <ErrorPanel t={t} error={me.error} offlineKey="profile.offline" onRetry={me.retry} />}
       {me.status === 'ok' && profile && (
-        <ProfileForm key={profile.id} t={t} lang={lang} api={api} profile={profile} onSaved={setSaved} />
+        <ProfileForm key={profile.id} profile={profile} onSaved={setSaved} />
       )}
-      <Devices t={t} lang={lang} api={api} />
-      <DataRights t={t} api={api} onErased={() => onSignOut({ server: false, flashKey: 'data.erased' })} />
+      <Devices />
+      <DataRights onErased={() => onSignOut({ server: false, flashKey: 'data.erased' })} />
       <h2>{t('signout.title')}</h2>
       <p class="section-intro">{t('signout.intro')}</p>
       <button
@@ -65,7 +67,8 @@ function Status({ status }) {
   );
 }
 
-function VerifiedBadge({ t }) {
+function VerifiedBadge() {
+  const { t } = useApp();
   return (
     <span class="badge badge-verified">
       <span aria-hidden="true">✓ </span>
@@ -91,7 +94,8 @@ const INPUTS = {
   email: { type: 'email', inputMode: 'email', autoComplete: 'email', maxLength: 254, hint: true },
 };
 
-function ProfileForm({ t, lang, api, profile, onSaved }) {
+function ProfileForm({ profile, onSaved }) {
+  const { t, lang, api } = useApp();
   const [form, setForm] = useState(() => formFromProfile(profile));
   const [localErrors, setLocalErrors] = useState({}); // key -> i18n key
   const [serverError, setServerError] = useState(null); // the ApiError of the last save
@@ -182,7 +186,7 @@ function ProfileForm({ t, lang, api, profile, onSaved }) {
         <div class="field field-verified" key={key} data-field={key}>
           <span class="field-label">{t(`field.${key}`)}</span>
           <span class="field-value">{displayValue(t, lang, key, profile[key])}</span>
-          <VerifiedBadge t={t} />
+          <VerifiedBadge />
         </div>
       );
     }
@@ -254,7 +258,8 @@ function ProfileForm({ t, lang, api, profile, onSaved }) {
   );
 }
 
-function Devices({ t, lang, api }) {
+function Devices() {
+  const { t, lang, api } = useApp();
   const list = useJson('/api/me/devices', api.getJson);
   const [gone, setGone] = useState([]);
   const [status, setStatus] = useState(null);
@@ -335,7 +340,8 @@ function saveBlob(blob, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 60000);
 }
 
-function DataRights({ t, api, onErased }) {
+function DataRights({ onErased }) {
+  const { t, api } = useApp();
   const [exporting, setExporting] = useState(false);
   const [exportStatus, setExportStatus] = useState(null);
   const [confirming, setConfirming] = useState(false);

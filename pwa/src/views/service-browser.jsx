@@ -1,3 +1,4 @@
+import { useApp } from '../app-context.js';
 import { useMemo, useState } from 'preact/hooks';
 import { formatFee, formatSla, matchesWords, pick } from '../format.js';
 import { hrefFor } from '../router.js';
@@ -9,7 +10,8 @@ import { ErrorPanel, Loading } from './common.jsx';
  * few dozen services) is fetched once and cached by the service worker, so searching works
  * offline and costs no data.
  */
-export function ServiceBrowser({ t, lang, mpp }) {
+export function ServiceBrowser({ mpp }) {
+  const { t, lang } = useApp();
   const path = `/api/services?mpp=${encodeURIComponent(mpp.code)}&limit=500`;
   const { status, data, error, retry } = useJson(path);
   const [query, setQuery] = useState('');

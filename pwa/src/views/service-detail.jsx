@@ -1,3 +1,4 @@
+import { useApp } from '../app-context.js';
 import { formatFeeWithNote, formatSla, pick } from '../format.js';
 import { hrefFor } from '../router.js';
 import { useJson } from '../use-json.js';
@@ -8,7 +9,8 @@ import { ErrorPanel, Loading } from './common.jsx';
  * costs, which documents to photograph, the steps, and what to bring to the one visit.
  * `onStart(service)` starts an application (offline too: the standard is cached).
  */
-export function ServiceDetail({ t, lang, code, onStart, starting }) {
+export function ServiceDetail({ code, onStart, starting }) {
+  const { t, lang } = useApp();
   const { status, data: service, error, retry } = useJson(`/api/services/${encodeURIComponent(code)}`);
   const mppCode = code.split('.')[0];
   return (
@@ -21,12 +23,13 @@ export function ServiceDetail({ t, lang, code, onStart, starting }) {
       </p>
       {status === 'loading' && <Loading t={t} rows={4} />}
       {status === 'error' && <ErrorPanel t={t} error={error} offlineKey="service.offline" onRetry={retry} />}
-      {status === 'ok' && <Standard t={t} lang={lang} service={service} onStart={onStart} starting={starting} />}
+      {status === 'ok' && <Standard service={service} onStart={onStart} starting={starting} />}
     </section>
   );
 }
 
-function Standard({ t, lang, service, onStart, starting }) {
+function Standard({ service, onStart, starting }) {
+  const { t, lang } = useApp();
   const requirements = Array.isArray(service.requirements) ? service.requirements : [];
   const procedure = Array.isArray(service.procedure) ? service.procedure : [];
   const required = requirements.filter((r) => r.required);

@@ -1,3 +1,4 @@
+import { useApp } from '../app-context.js';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, NetworkError, request } from '../api.js';
 import {
@@ -47,7 +48,8 @@ function describeError(t, err) {
  * answer ({token, session, citizen, new_account}) and takes it from there. `initialPhone`:
  * a number the citizen already typed (in the form they came from), so it is not asked twice.
  */
-export function SignIn({ t, lang, onSignedIn, initialPhone = '' }) {
+export function SignIn({ onSignedIn, initialPhone = '' }) {
+  const { t, lang } = useApp();
   const [step, setStep] = useState('phone');
   const [phone, setPhone] = useState(initialPhone || '');
   const [sent, setSent] = useState(null); // {phone: masked, expires_in}
