@@ -165,6 +165,7 @@ class RequestWork:
             return
         from .extensions import db
 
+        db.session.flush()  # what was only added (a slid expiry) begins the transaction now
         if self._tx is not None:
             self._end(commit=True, expire=False)
         db.session.close()

@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import threading
+import uuid
 import zipfile
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -16,10 +17,13 @@ import sqlalchemy as sa
 from sqlalchemy import func, select
 
 from server.accounts import operations as ops
-from server.accounts.models import Citizen, DeviceSession, LoginFailure, Officer, OtpChallenge
+from server.accounts.models import (
+    Citizen, DeviceSession, LoginFailure, Officer, OtpChallenge, utcnow,
+)
 from server.audit.models import AuditEvent
 from server.extensions import db
 from tests.api.conftest import PASSWORD
+from tests.api.devices import Device
 from tests.helpers import assert_error
 
 PHONE = "0812 3456 7890"
@@ -276,6 +280,31 @@ def test_sessions_slide_while_the_phone_keeps_coming_back(app, client, callers):
     with app.app_context():
         device = db.session.get(DeviceSession, a["session_id"])
         assert device.expires_at - device.last_seen_at == dt.timedelta(days=90)
+
+
+@pytest.mark.parametrize("push", [False, True])
+def test_sessions_slide_on_the_sync_routes_too(app, client, callers, push):
+    """The sync routes run the engine's own transactions (server/transactions.py): the
+    slide written while authenticating is committed before the engine starts, and the
+    push or pull itself still works."""
+    a = callers.citizen()
+    with app.app_context():
+        device = db.session.get(DeviceSession, a["session_id"])
+        device.last_seen_at -= dt.timedelta(days=60)
+        device.expires_at -= dt.timedelta(days=60)
+        db.session.commit()
+    phone = Device(client, a["headers"])
+    if push:
+        answer = phone.push(phone.mutation("application.create",
+                                           application_id=str(uuid.uuid4()),
+                                           service_id="langsa.imigrasi.paspor-baru"))
+    else:
+        answer = phone.pull(cookie=None)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    with app.app_context():
+        device = db.session.get(DeviceSession, a["session_id"])
+        assert device.expires_at - device.last_seen_at == dt.timedelta(days=90)
+        assert dt.timedelta(0) <= utcnow() - device.last_seen_at < dt.timedelta(minutes=5)
 
 
 def test_a_stale_token_does_not_block_public_pages(client):
