@@ -13,6 +13,7 @@ from sqlalchemy import select
 from server.applications.models import Application
 from server.catalog.models import CatalogMeta, Service
 from server.extensions import db
+from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import screenshot, take_rejections
 from tests.e2e.pages import NIK, PHONE_NUMBER, CitizenApp, open_phone, wait_for
 
@@ -77,7 +78,7 @@ def drafts_left(page) -> list[str]:
 def reopen_form(page, base_url: str, application_id: str) -> None:
     page.reload()
     page.goto(f"{base_url}/#/permohonan/{application_id}/data")
-    page.locator("#field-nik").wait_for(timeout=15_000)
+    page.locator("#field-nik").wait_for(timeout=30_000)  # a reload on a busy machine
 
 
 @pytest.mark.parametrize("online", [False, True], ids=["offline", "online"])
@@ -167,6 +168,7 @@ def test_the_services_rules_are_checked_on_the_phone_offline(live_server, tmp_pa
     assert "Wajib diisi." in field_error(page, "full_name")
     page.set_viewport_size({"width": 360, "height": 740})
     screenshot(page, "citizen-form-field-error-360")
+    assert_accessible(page, "form with field errors")
 
     # The task list says what is true: the data needs fixing (not "Lengkap", not "Belum diisi").
     page.locator('[data-action="done"]').click()
@@ -233,6 +235,7 @@ def test_a_server_refusal_keeps_the_typed_value_and_says_why(live_server, tmp_pa
     page.locator('[data-task="submit"]').click()
     summary = page.locator('[data-summary-field="old_kk_number"]').inner_text()
     assert OLD_KK in summary and "Perlu diperbaiki" in summary and "Belum diisi" not in summary
+    assert_accessible(page, "check and submit, a field refused")
     reopen_form(page, live_server.url, application_id)
     assert page.locator("#field-old_kk_number").input_value() == OLD_KK
     assert "Format isian tidak sesuai." in field_error(page, "old_kk_number")
