@@ -110,7 +110,8 @@ def test_a_newcomers_first_draft_without_friction(live_server, tmp_path, otp_log
     context.set_offline(True)
     icon = page.evaluate("""async () => {
       const r = await fetch('/icons/icon-192.png');
-      return {ok: r.ok, type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength};
+      const size = (await r.arrayBuffer()).byteLength;
+      return {ok: r.ok, type: r.headers.get('content-type'), size};
     }""")
     assert icon["ok"] and icon["type"] == "image/png" and icon["size"] > 1000, icon
     assert [e for e in page.console_errors if "ERR_INTERNET_DISCONNECTED" not in e] == []
