@@ -240,3 +240,30 @@ def test_a_server_refusal_keeps_the_typed_value_and_says_why(live_server, tmp_pa
     assert page.locator("#field-old_kk_number").input_value() == OLD_KK
     assert "Format isian tidak sesuai." in field_error(page, "old_kk_number")
     context.close()
+
+
+def test_the_nik_is_checked_against_the_birth_date_and_sex_on_the_phone(live_server,
+                                                                        phone_page):
+    """The NIK encodes the birth date and (day + 40) a woman: the phone says so as the server
+    would, next to the NIK, whichever field was changed last."""
+    page = phone_page
+    citizen = CitizenApp(page, live_server.url)
+    citizen.open()
+    citizen.start_application("langsa.dukcapil.ktp-el-baru")
+    page.locator('[data-task="data"]').click()
+    page.locator("#field-nik").fill(NIK)  # a woman born 5 August 1990
+    page.locator("#field-birth_date").fill("1990-08-05")
+    page.locator("#field-sex").select_option("L")
+    page.locator("#field-nik").focus()
+    page.locator("#field-nik").blur()
+    assert "jenis kelamin" in field_error(page, "nik")
+    page.locator("#field-sex").select_option("P")
+    assert field_error(page, "nik") == ""
+    page.locator("#field-birth_date").fill("1990-08-06")
+    page.locator("#field-birth_date").blur()
+    assert "tidak sama dengan tanggal lahir" in field_error(page, "nik")
+    # The birth date is kept (the server keeps it too); the NIK is what is marked.
+    assert field_error(page, "birth_date") == ""
+    page.locator('[data-action="done"]').click()
+    assert page.locator('[data-task="data"] + [data-task-state]').inner_text() == "Perlu diperbaiki"
+    assert page.console_errors == []
