@@ -40,13 +40,14 @@ def create_app(config: Mapping[str, Any]) -> Flask:
     errors.init_app(app)
     api = extensions.init_app(app)
 
-    from . import accounts, applications, catalog, devtools, push, review, uploads
+    from . import accounts, applications, catalog, devtools, push, review, uploads, visits
     catalog.init_app(app, api)
     accounts.init_app(app, api)
     applications.init_app(app, api)
     uploads.init_app(app, api)
     push.init_app(app, api)
     review.init_app(app, api)
+    visits.init_app(app, api)
     devtools.init_app(app)  # `flask dev`; the benchmarks' no-op route only when configured
     access.init_app(app)
 
