@@ -106,9 +106,9 @@ class PostgresDatabases:
     - a snapshot of every table's rows, copied into the schema SNAPSHOT of the template when
       it was built, says what each table held; one query finds the tables whose rows differ
       now (any row for an empty table, an md5 of all rows for the others);
-    - those tables, and every table whose foreign keys reach them, are emptied (DELETE,
-      children first) and refilled from the snapshot (parents first), and every sequence is
-      set back to its value in the template;
+    - those tables, and every table whose foreign keys reach them, are emptied (with their
+      triggers off: audit_event refuses DELETE) and refilled from the snapshot (parents
+      first), and every sequence is set back to its value in the template;
     - the same query must then find no difference, and the schema (tables, columns,
       constraints, indexes, triggers, functions of `public`) must be the template's;
       otherwise the database is dropped for real and the next test gets a new copy.
@@ -173,6 +173,8 @@ class PostgresDatabases:
                     "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), "
                     "last_value FROM pg_sequences WHERE schemaname = 'public'")).all()
                 self._schema = conn.execute(sa.text(_SCHEMA_FINGERPRINT)).scalar()
+                self._superuser = conn.execute(sa.text(
+                    "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
         finally:
             engine.dispose()
         self._tables = tables
@@ -245,10 +247,18 @@ class PostgresDatabases:
                     return False
                 differs = set(conn.execute(self._differs_sql).scalar())
                 if differs:
-                    redo = set().union(*(self._reach[name] for name in differs))
-                    for table in reversed(self._tables):
-                        if table in redo:
+                    redo = [t for t in self._tables if t in set().union(
+                        *(self._reach[name] for name in differs))]
+                    # Triggers must not fire (audit_event refuses DELETE): a superuser turns
+                    # them off for this transaction and DELETEs (a few ms); anyone else
+                    # TRUNCATEs (no row triggers, but new files for every table: 0.1-0.3 s).
+                    if self._superuser:
+                        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+                        for table in reversed(redo):
                             conn.execute(sa.text(f'DELETE FROM public."{table}"'))
+                    else:
+                        conn.execute(sa.text("TRUNCATE " + ", ".join(
+                            f'public."{table}"' for table in redo)))
                     for table in self._tables:
                         if table in redo and self._rows_md5[table] is not None:
                             columns = self._columns[table]

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.config import normalise_database_url
+from tests.conftest import dispose, make_app
 
 
 def engine_for(url: str) -> sa.Engine:
@@ -54,7 +55,20 @@ def write_everywhere(url: str) -> None:
         engine.dispose()
 
 
-def test_the_next_test_gets_the_templates_rows_after_writes_everywhere(databases):
+def add_audited_rows(url: str, instance) -> None:
+    """An officer made through the CLI: an officer row and an audit_event row (a table whose
+    trigger refuses DELETE: the put-back must still empty it)."""
+    app = make_app(url, instance)
+    try:
+        result = app.test_cli_runner().invoke(args=[
+            "accounts", "create-officer", "--username", "isolation", "--full-name", "Isolation",
+            "--role", "admin", "--password", "kata-sandi-panjang-1"])
+        assert result.exit_code == 0, result.output
+    finally:
+        dispose(app)
+
+
+def writes_are_gone_for_the_next_test(databases, tmp_path) -> None:
     template = databases.new()
     fresh = contents(template)
     assert fresh["service"] and fresh["alembic_version"], "the template holds the catalog"
@@ -65,6 +79,8 @@ def test_the_next_test_gets_the_templates_rows_after_writes_everywhere(databases
     changed = contents(used)
     assert all(rows == [] for name, rows in changed.items()
                if name not in ("alembic_version", "(sequences)"))
+    add_audited_rows(used, tmp_path / "instance")
+    assert contents(used)["audit_event"]
     databases.drop(used)
 
     after = databases.new()
@@ -74,6 +90,17 @@ def test_the_next_test_gets_the_templates_rows_after_writes_everywhere(databases
         assert contents(after) == fresh
     finally:
         databases.drop(after)
+
+
+def test_the_next_test_gets_the_templates_rows_after_writes_everywhere(databases, tmp_path):
+    writes_are_gone_for_the_next_test(databases, tmp_path)
+
+
+def test_the_put_back_works_without_superuser_rights(postgresql_databases, tmp_path,
+                                                     monkeypatch):
+    """Where the test role is no superuser (triggers cannot be turned off), it TRUNCATEs."""
+    monkeypatch.setattr(postgresql_databases, "_superuser", False)
+    writes_are_gone_for_the_next_test(postgresql_databases, tmp_path)
 
 
 def test_a_session_left_open_neither_blocks_nor_survives_the_put_back(postgresql_databases):

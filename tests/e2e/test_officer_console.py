@@ -89,8 +89,7 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
     rina_context, console = open_tablet(browser, TABLET_LANDSCAPE)
     rina_console = OfficerConsole(console, url)
     rina_console.sign_in("rina.dukcapil")
-    row = console.locator(f'a[href="#/permohonan/{application_id}"]')
-    row.wait_for(timeout=10_000)
+    row = rina_console.queue_row(application_id)
     reference = row.get_attribute("data-row")
     assert reference.startswith("LGS-")
     assert row.locator("[data-sla]").get_attribute("data-sla") in ("ok", "due")
@@ -105,8 +104,7 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
     assert_accessible(console, "console queue")
 
     # Opening it takes the review.
-    row.click()
-    console.locator('[data-review] [data-state="in_review"]').wait_for(timeout=10_000)
+    rina_console.open_application(application_id)
     wait_for(lambda: application_state(app, application_id) == "in_review", what="in review")
     for code in ("ktp", "kk_lama"):
         console.locator(f'[data-requirement="{code}"] img[data-part]').wait_for(timeout=15_000)
