@@ -60,7 +60,9 @@ function useOwnedFields(app, service, engine, rejections) {
         if (r.application_id !== app.id) continue;
         const keys = Object.keys({ ...(r.details?.fields || {}), ...(r.details?.invalid_fields || {}) });
         const refused = latest.current.refused;
-        const answered = keys.length > 0 && keys.every((k) => k === key || refused[k]?.rejection !== r.key || texts[k] !== refused[k].value);
+        const answered =
+          keys.length > 0 &&
+          (r.name === 'application.submit' || keys.every((k) => k === key || refused[k]?.rejection !== r.key || texts[k] !== refused[k].value));
         if (answered) engine.dismissRejection(r.key);
       }
       // The engine holds this text now; the draft stays while the field is being edited or
