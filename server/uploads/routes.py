@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, request
 from ..access import allow, current_principal
 from ..errors import ApiError
 from ..applications.routes import unit_of_work
-from ..transactions import request_work
+from ..transactions import own_transactions, request_work
 from . import operations as ops
 from .storage import read_chunks, storage_for
 
@@ -108,6 +108,7 @@ def uploads_options():
 
 @bp.route("", methods=["POST"])
 @allow("citizen")
+@own_transactions  # authenticate in a read: no write lock for it
 def uploads_create():
     """Creation (and creation-with-upload): 201 with Location; a retry with the same
     document_id returns the same upload."""
@@ -152,6 +153,7 @@ def upload_head(upload_id: str):
 
 @bp.route("/<upload_id>", methods=["PATCH"])
 @allow("citizen")
+@own_transactions  # authenticate in a read: no write lock for it
 def upload_patch(upload_id: str):
     """Append bytes at Upload-Offset; 204 with the new offset."""
     _require_tus()
@@ -168,6 +170,7 @@ def upload_patch(upload_id: str):
 
 @bp.route("/<upload_id>", methods=["DELETE"])
 @allow("citizen")
+@own_transactions  # authenticate in a read: no write lock for it
 def upload_delete(upload_id: str):
     """Termination: the partial file is deleted; later requests get 410."""
     _require_tus()
