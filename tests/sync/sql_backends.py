@@ -1,7 +1,8 @@
 """The sync tests' Server, backed by the real SQL unit of work on SQLite or PostgreSQL.
 
-Each Server is one fresh database copied from the migrated template that holds the demo
-catalog (tests/conftest.py). The engine talks to server/applications/store.py exactly as in
+Each Server is a database holding exactly the migrated template's rows (the demo catalog):
+a copy of the template's file on SQLite, on PostgreSQL one database put back to the
+template's rows when the previous Server closed (tests/conftest.py). The engine talks to server/applications/store.py exactly as in
 production.
 """
 from __future__ import annotations
