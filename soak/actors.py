@@ -417,16 +417,9 @@ class Officer:
         return status, answer
 
     def run(self, stop_at: float) -> None:
-        while time.monotonic() < stop_at:
-            time.sleep(self.rand.uniform(*self.think))
-            try:
-                self.round()
-            except Unanswered:
-                continue
-            except Exception as exc:  # noqa: BLE001 - reported like the citizen's
-                self.protocol_errors.append(f"officer crashed: {type(exc).__name__}: {exc}")
+        steps_until(self, stop_at)
 
-    def round(self) -> None:
+    def step(self) -> None:
         status, page = self.http.json("officer-queue", "GET",
                                       "/api/officer/applications?state=submitted&limit=20",
                                       self.token)
