@@ -61,12 +61,17 @@ def phone_page(browser):
     """A phone-sized page that records console errors (a CSP violation is one)."""
     context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
                                   has_touch=True, locale="id-ID")
-    page = context.new_page()
+    page = record_console_errors(context.new_page())
+    yield page
+    context.close()
+
+
+def record_console_errors(page):
+    """Collect the page's console errors and uncaught exceptions in `page.console_errors`."""
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    yield page
-    context.close()
+    return page
 
 
 def screenshot(page, name: str) -> Path:

@@ -15,7 +15,7 @@ from server.accounts.models import Officer, utcnow
 from server.applications.models import Application
 from server.extensions import db
 from tests.e2e.a11y import assert_accessible
-from tests.e2e.conftest import CHROMIUM_ARGS, PHONE, chromium_path
+from tests.e2e.conftest import CHROMIUM_ARGS, PHONE, chromium_path, record_console_errors
 from tests.media.document_photos import kk_photo
 
 SERVICE = "langsa.dukcapil.kk-baru"
@@ -57,10 +57,7 @@ def open_phone(playwright, profile_dir, *, offline: bool = False):
         str(profile_dir), executable_path=chromium_path(), args=CHROMIUM_ARGS, viewport=PHONE,
         device_scale_factor=2, is_mobile=True, has_touch=True, locale="id-ID")
     context.set_offline(offline)
-    page = context.pages[0] if context.pages else context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    page = record_console_errors(context.pages[0] if context.pages else context.new_page())
     return context, page
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.a11y import assert_accessible
-from tests.e2e.conftest import ARTIFACTS, screenshot, take_rejections
+from tests.e2e.conftest import ARTIFACTS, record_console_errors, screenshot, take_rejections
 from tests.e2e.pages import (
     NIK, CitizenApp, OfficerConsole, application_state, make_officer, officer_token, open_phone,
     photo_file, wait_for,
@@ -36,11 +36,7 @@ KK_TITLE = "KK asal"  # the kk_lama requirement of dukcapil.kk-baru
 def open_tablet(browser, viewport):
     context = browser.new_context(viewport=viewport, device_scale_factor=1, has_touch=True,
                                   locale="id-ID")
-    page = context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.on("pageerror", lambda e: page.console_errors.append(str(e)))
-    return context, page
+    return context, record_console_errors(context.new_page())
 
 
 def top_screenshot(page, name: str):

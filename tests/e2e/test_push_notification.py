@@ -29,7 +29,7 @@ from sync import officer, states
 from sync.model import Application, ApplicationRequirement
 from sync.space import SpaceWriter
 from tests.conftest import dispose, make_app
-from tests.e2e.conftest import LiveServer, screenshot
+from tests.e2e.conftest import LiveServer, record_console_errors, screenshot
 from tests.e2e.pages import CitizenApp, wait_for
 from tests.push.receiver import Receiver
 
@@ -95,9 +95,7 @@ def test_a_revision_push_is_shown_and_its_tap_opens_the_application(push_server,
                                       has_touch=True, locale="id-ID")
         context.grant_permissions(["notifications"], origin=server.url)
         context.add_init_script(FAKE_PUSH_MANAGER)
-        page = context.new_page()
-        page.console_errors = []
-        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page = record_console_errors(context.new_page())
         cdp = context.new_cdp_session(page)
         registrations = []
         cdp.on("ServiceWorker.workerRegistrationUpdated",
