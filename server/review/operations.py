@@ -1,6 +1,7 @@
 """The officer console's operations: the queue, an application's detail and activity, the
 actions (thin calls into sync/officer.py on the request's unit of work: operations read and
-flush, the request commits once; server/transactions.py), and the visit ticket lookup. No HTTP here beyond ApiError; routes.py is the routing table.
+flush, the request commits once; server/transactions.py), and the visit ticket lookup. No
+HTTP here beyond ApiError; routes.py is the routing table.
 
 Record-level access: a verifier sees the applications of their agency in their MPP, a
 supervisor those of every agency of their MPP, an admin all. Anything else, drafts included

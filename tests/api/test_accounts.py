@@ -612,7 +612,8 @@ def test_admin_creates_officers_and_others_cannot(app, client, callers):
                               json={"disabled": True}), 404, "not_found")
     audit = client.get("/api/admin/audit?action=x", headers=admin["headers"])
     assert_error(audit, 400, "unknown_parameter")
-    events = client.get(f"/api/admin/audit?target_kind=officer&target_id={created.get_json()['id']}",
+    officer_id = created.get_json()["id"]
+    events = client.get(f"/api/admin/audit?target_kind=officer&target_id={officer_id}",
                         headers=admin["headers"]).get_json()["items"]
     assert [e["action"] for e in events] == ["officer.created"]
 

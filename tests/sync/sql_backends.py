@@ -2,8 +2,8 @@
 
 Each Server is a database holding exactly the migrated template's rows (the demo catalog):
 a copy of the template's file on SQLite, on PostgreSQL one database put back to the
-template's rows when the previous Server closed (tests/conftest.py). The engine talks to server/applications/store.py exactly as in
-production.
+template's rows when the previous Server closed (tests/conftest.py). The engine talks to
+server/applications/store.py exactly as in production.
 """
 from __future__ import annotations
 
