@@ -28,21 +28,31 @@ export function makeNavigationRoute() {
 }
 
 /**
- * Fetch the MPP list into the catalog cache while installing, so that the first offline
- * start can show it even though the page's own first fetch ran before the worker did.
- * Best effort: a failure here never fails the install.
+ * What the first offline start needs although the page's own first fetch ran before the
+ * worker did: the MPP list, and the state machine the application screens read (which
+ * states the citizen may edit: without it they cannot open).
  */
-export async function warmCatalog(event, strategy) {
-  try {
-    const [response, done] = strategy.handleAll({
-      event,
-      request: new Request('/api/mpps', { headers: { Accept: 'application/json' } }),
-    });
-    await response;
-    await done;
-  } catch {
-    // offline or API down: the page's next fetch through the worker fills the cache
-  }
+export const WARM_PATHS = ['/api/mpps', '/api/sync/states'];
+
+/**
+ * Fetch WARM_PATHS into the catalog cache while installing. Best effort: a failure here
+ * never fails the install.
+ */
+export async function warmCatalog(event, strategy, paths = WARM_PATHS) {
+  await Promise.all(
+    paths.map(async (path) => {
+      try {
+        const [response, done] = strategy.handleAll({
+          event,
+          request: new Request(path, { headers: { Accept: 'application/json' } }),
+        });
+        await response;
+        await done;
+      } catch {
+        // offline or API down: the page's next fetch through the worker fills the cache
+      }
+    }),
+  );
 }
 
 /** Delete our caches that this version does not use (older CACHE_VERSIONs). */

@@ -63,6 +63,7 @@ export function App() {
   useEffect(() => {
     const onHashChange = () => setRoute(parseHash(window.location.hash));
     window.addEventListener('hashchange', onHashChange);
+    onHashChange(); // a change of address made before this listener was there
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
 

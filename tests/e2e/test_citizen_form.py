@@ -76,8 +76,8 @@ def drafts_left(page) -> list[str]:
 
 
 def reopen_form(page, base_url: str, application_id: str) -> None:
-    page.reload()
     page.goto(f"{base_url}/#/permohonan/{application_id}/data")
+    page.reload()
     page.locator("#field-nik").wait_for(timeout=30_000)  # a reload on a busy machine
 
 
