@@ -75,7 +75,9 @@ def test_a_newcomers_first_draft_without_friction(live_server, tmp_path, otp_log
     page.locator('a[data-nav="applications"]').click()
     queue = page.locator("[data-queue]")
     queue.wait_for(timeout=10_000)
-    attach = queue.locator('[data-queue-item="application.attach"]').inner_text()
+    item = queue.locator('[data-queue-item="application.attach"]')
+    item.filter(has_text=KTP_TITLE).wait_for(timeout=10_000)  # once the standard is read
+    attach = item.inner_text()
     assert KTP_TITLE in attach and "ktp" not in attach.replace(KTP_TITLE, ""), attach
     nav = page.get_by_role("link", name=re.compile(r"^Permohonan \d+ belum terkirim$"))
     assert nav.count() == 1
