@@ -29,7 +29,7 @@ MAX_MUTATION_ID = 2**53 - 1  # exact in every JSON implementation
 MAX_NAME_LENGTH = 100
 MAX_CLIENT_TIME_LENGTH = 64
 MAX_ARGS_DEPTH = 8  # args are flat; a form value is a scalar
-# What the server should allow as a push body (Flask MAX_CONTENT_LENGTH for the route).
+# The push route's body limit (server/applications/routes.py): the largest legal batch fits.
 MAX_PUSH_BYTES = MAX_MUTATIONS_PER_PUSH * (MAX_ARGS_BYTES + 512) + 1024
 
 # \Z, not $: "$" also matches before a trailing newline.
