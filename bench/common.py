@@ -139,30 +139,38 @@ def dispose(app) -> None:
             engine.dispose()
 
 
-def citizen_tokens(scratch: Scratch, count: int, device_name: str = "bench") -> list[str]:
-    """Bearer tokens of `count` new citizens, made with the accounts operations (as
-    `flask accounts citizen-token` does)."""
+def citizens(scratch: Scratch, count: int, sessions: int = 1, device_name: str = "bench",
+             phone=None) -> list[dict]:
+    """`count` new citizens, each with `sessions` device sessions, made with the accounts
+    operations (as `flask accounts citizen-token` does): [{"id", "phone", "tokens"}].
+    `phone(n)` names the n-th citizen's number (random +62877... numbers by default)."""
     from server.access import session_lifetime
     from server.accounts import operations as ops
     from server.accounts.models import Citizen, utcnow
     from server.extensions import db
 
+    phone = phone or (lambda _n: f"+62877{uuid.uuid4().int % 10 ** 8:08d}")
     app = scratch.app()
-    tokens = []
+    out = []
     with app.app_context():
         now = utcnow()
-        for _ in range(count):
-            phone = f"+62877{uuid.uuid4().int % 10 ** 8:08d}"
-            citizen = Citizen(phone=phone, created_at=now)
+        for n in range(count):
+            citizen = Citizen(phone=phone(n), created_at=now)
             db.session.add(citizen)
             db.session.flush()
-            token, _device = ops.issue_session(db.session, now=now, citizen=citizen,
-                                               lifetime=session_lifetime("citizen"),
-                                               device_name=device_name)
-            tokens.append(token)
+            tokens = [ops.issue_session(db.session, now=now, citizen=citizen,
+                                        lifetime=session_lifetime("citizen"),
+                                        device_name=device_name)[0]
+                      for _ in range(sessions)]
+            out.append({"id": str(citizen.id), "phone": citizen.phone, "tokens": tokens})
         db.session.commit()
     dispose(app)
-    return tokens
+    return out
+
+
+def citizen_tokens(scratch: Scratch, count: int, device_name: str = "bench") -> list[str]:
+    """Bearer tokens of `count` new citizens, one session each."""
+    return [c["tokens"][0] for c in citizens(scratch, count, device_name=device_name)]
 
 
 # ---- gunicorn -----------------------------------------------------------------------------

@@ -101,27 +101,8 @@ def make_account_holders(scratch: common.Scratch, count: int, sessions: int = 4
                          ) -> list[dict]:
     """Citizens for the account pages, each with a few device sessions (one is signed out
     now and then, and the next one used)."""
-    from server.access import session_lifetime
-    from server.accounts import operations as ops
-    from server.accounts.models import Citizen, utcnow
-    from server.extensions import db
-
-    app = scratch.app()
-    out = []
-    with app.app_context():
-        now = utcnow()
-        for n in range(count):
-            phone = f"+62857{n:08d}"
-            citizen = Citizen(phone=phone, created_at=now)
-            db.session.add(citizen)
-            db.session.flush()
-            tokens = [ops.issue_session(db.session, now=now, citizen=citizen, device_name="soak",
-                                        lifetime=session_lifetime("citizen"))[0]
-                      for _ in range(sessions)]
-            out.append({"id": str(citizen.id), "phone": phone, "tokens": tokens})
-        db.session.commit()
-    common.dispose(app)
-    return out
+    return common.citizens(scratch, count, sessions=sessions, device_name="soak",
+                           phone=lambda n: f"+62857{n:08d}")
 
 
 def make_counter_officers(scratch: common.Scratch, mpp: str, count: int) -> list[dict]:
