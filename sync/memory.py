@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from . import domains
 from .model import (
     Application, Changes, Client, ClientGroup, Document, DocumentTypeSpec, JournalEntry,
     MutationResult, Notification, Profile, ServiceSpec, Tombstone,
@@ -46,6 +47,8 @@ class MemoryStore:
         self.spaces: dict[str, dict[tuple[str, Any], Any]] = {}
         self.locator: dict[tuple[str, Any], str] = {}
         self.journal: dict[int, JournalEntry] = {}
+        # other domains' tables (sync/domains.py): (domain, table) -> {key: row}
+        self.tables: dict[tuple[str, str], dict[Any, Any]] = {}
 
     def add_service(self, spec: ServiceSpec) -> None:
         with self.lock:
@@ -226,6 +229,7 @@ class MemoryUnitOfWork:
                 out.profile = copy.deepcopy(row)
             else:
                 lists[kind].append(copy.deepcopy(row))
+        out.entries = domains.space_entries("memory", self, citizen_id, after)
         return out
 
     def purge_tombstones(self, citizen_id: str, upto_version: int) -> int:
@@ -280,3 +284,41 @@ class MemoryUnitOfWork:
 
     def add_journal(self, entry: JournalEntry) -> None:
         self._set(self.store.journal, len(self.store.journal), copy.deepcopy(entry))
+
+    # ---- other domains (sync/domains.py) -----------------------------------------------
+    def port(self, domain: str) -> Any:
+        return domains.port("memory", domain, self)
+
+    def table(self, domain: str, name: str) -> MemoryTable:
+        """A domain's table in this store, read and written inside this unit of work's
+        transaction (writes undone on rollback, rows copied in and out)."""
+        return MemoryTable(self, (domain, name))
+
+
+class MemoryTable:
+    """One table of a domain's memory port: {key: row}, with the store's transaction rules."""
+
+    def __init__(self, uow: MemoryUnitOfWork, name: tuple[str, str]) -> None:
+        self._uow, self._name = uow, name
+
+    def _rows(self) -> dict[Any, Any]:
+        return self._uow.store.tables.get(self._name, {})
+
+    def get(self, key: Any) -> Any:
+        self._uow._read()
+        return copy.deepcopy(self._rows().get(key))
+
+    def rows(self) -> list[Any]:
+        self._uow._read()
+        return [copy.deepcopy(row) for row in self._rows().values()]
+
+    def put(self, key: Any, row: Any) -> None:
+        uow = self._uow
+        if self._name not in uow.store.tables:
+            uow._set(uow.store.tables, self._name, {})
+        uow._set(uow.store.tables[self._name], key, copy.deepcopy(row))
+
+    def delete(self, key: Any) -> None:
+        rows = self._uow.store.tables.get(self._name)
+        if rows is not None:
+            self._uow._pop(rows, key)

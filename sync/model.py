@@ -262,6 +262,16 @@ class Visit:
 
 
 @dataclass
+class SpaceEntry:
+    """A row of another domain in the citizen's space (sync/domains.py): pulled under `key`
+    (e.g. `survey/<application id>`) with the value its domain made."""
+
+    key: str
+    version: int
+    value: dict[str, Any]
+
+
+@dataclass
 class Changes:
     """What `UnitOfWork.changes_since` returns: rows of one citizen with version > after."""
 
@@ -272,3 +282,4 @@ class Changes:
     results: list[MutationResult] = field(default_factory=list)
     tombstones: list[Tombstone] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
+    entries: list[SpaceEntry] = field(default_factory=list)  # other domains (sync/domains.py)

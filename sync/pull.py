@@ -54,6 +54,7 @@ def patch(changes: Changes, reset: bool) -> list[dict[str, Any]]:
     puts += [(r.version, f"result/{r.client_id}/{r.mutation_id}", views.result_value(r))
              for r in changes.results]
     puts += [(v.version, f"visit/{v.id}", v.value) for v in changes.visits]
+    puts += [(e.version, e.key, e.value) for e in changes.entries]
     live = {key for _, key, _ in puts}
     # On a reset the client starts from nothing, so deletions are moot. A tombstone whose
     # key is live again (recreated after it) is older than the live row: skip it.

@@ -21,7 +21,7 @@ transaction, so writers of one space run one at a time and never lose each other
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from .model import (
     Application, Changes, Client, ClientGroup, Document, DocumentTypeSpec, JournalEntry,
@@ -174,5 +174,12 @@ class UnitOfWork(Protocol):
 
     def add_journal(self, entry: JournalEntry) -> None:
         """Append an audit entry (never updated or deleted by the engine)."""
+        ...
+
+    # ---- other domains' rows (sync/domains.py) -----------------------------------------
+    def port(self, domain: str) -> Any:
+        """The registered storage of `domain` (sync.domains.register_port), bound to the
+        open transaction or snapshot: its writes commit and roll back with it. Its rows in
+        the citizen's space come back in `changes_since(...).entries`."""
         ...
 

@@ -30,7 +30,7 @@ from sqlalchemy import bindparam, delete, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from sync import workdays
+from sync import domains, workdays
 from sync.model import (
     PROFILE_KEYS, Application, ApplicationRequirement, Changes, Client, ClientGroup, Discrepancy,
     Document, DocumentTypeSpec, FieldSpec, JournalEntry, MutationResult, Notification, Profile,
@@ -436,7 +436,12 @@ class SqlUnitOfWork:
         from ..visits.operations import space_visits  # the visits domain owns bookings
 
         changes.visits = space_visits(conn, cid, after)
+        changes.entries = domains.space_entries("sql", self, citizen_id, after)
         return changes
+
+    def port(self, domain: str) -> Any:
+        """A domain's storage on this transaction's connection (sync/domains.py)."""
+        return domains.port("sql", domain, self)
 
     # ---- profile -----------------------------------------------------------------------
     @staticmethod
@@ -552,6 +557,10 @@ class SqlUnitOfWork:
         if before is None:  # a row loaded in this transaction exists, so has no tombstone
             self._forget_tombstone(application.citizen_id, f"application/{application.id}")
         loaded[application.id] = now
+        if application.state == "completed":  # the survey's population (counted once)
+            from ..survey.store import record_completion
+
+            record_completion(conn, application)
 
     def _queue_keys(self, application: Application) -> dict[str, Any]:
         """The columns the officer queue orders and searches by, derived here so that every

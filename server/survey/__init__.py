@@ -1,0 +1,11 @@
+"""The satisfaction survey (SKM, Permen PANRB 14/2017): `survey.submit` through the sync
+engine (one answer per completed application), responses kept apart from who answered,
+daily sums per service, the IKM published per MPP, suggestions for supervisors."""
+from flask import Flask
+
+
+def init_app(app: Flask, api) -> None:
+    from . import mutations
+    mutations.register()
+    from . import models, store  # noqa: F401  (models: tables)
+    store.register()
