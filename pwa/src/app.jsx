@@ -19,6 +19,7 @@ import { useStates } from './views/state-badge.jsx';
 import { createBrowserSyncEngine } from './sync/index.js';
 import { useSync } from './use-sync.js';
 import { SignIn } from './views/sign-in.jsx';
+import { VisitDetail, Visits } from './views/visits.jsx';
 
 export function App() {
   const storage = useMemo(getStorage, []);
@@ -217,6 +218,10 @@ export function App() {
     view = <Applications />;
   } else if (route.name === 'application') {
     view = <ApplicationView key={route.id} route={route} />;
+  } else if (route.name === 'visits') {
+    view = <Visits />;
+  } else if (route.name === 'visit') {
+    view = <VisitDetail key={route.id} id={route.id} />;
   } else if (route.name === 'signin' || route.name === 'profile') {
     // Either address shows whichever of the two fits: the profile needs a session, and
     // signing in again with one is pointless.
@@ -246,7 +251,7 @@ export function App() {
             href={hrefFor({ name: 'applications' })}
             data-nav="applications"
             aria-label={pendingCount(sync.status) > 0 ? t('nav.applicationsPending', { n: pendingCount(sync.status) }) : undefined}
-            aria-current={route.name === 'applications' || route.name === 'application' ? 'page' : undefined}
+            aria-current={['applications', 'application', 'visits', 'visit'].includes(route.name) ? 'page' : undefined}
           >
             {t('nav.applications')}
             {pendingCount(sync.status) > 0 && (

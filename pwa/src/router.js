@@ -8,6 +8,8 @@
 //   #/permohonan/<id>/dokumen/<requirement code>   one requirement's pages
 //   #/permohonan/<id>/kirim     check and submit
 //   #/masuk, #/profil           sign in, profile
+//   #/kunjungan                 my visits, and booking one for ready applications
+//   #/kunjungan/<id>            one booked visit: its ticket, reschedule, cancel
 
 const CODE_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 // "<mpp>.<standard>", e.g. langsa.imigrasi.paspor-baru
@@ -27,6 +29,7 @@ const FIXED = new Map([
   ['/masuk', 'signin'],
   ['/profil', 'profile'],
   ['/permohonan', 'applications'],
+  ['/kunjungan', 'visits'],
 ]);
 const PATHS = new Map([...FIXED].map(([path, name]) => [name, `#${path}`]));
 const STEPS = { data: 'data', kirim: 'submit' };
@@ -50,6 +53,7 @@ export function parseHash(hash) {
   const [head, code, step, sub, ...rest] = parts;
   if (head === 'mpp' && parts.length === 2 && isMppCode(code)) return { name: 'mpp', code };
   if (head === 'layanan' && parts.length === 2 && isServiceCode(code)) return { name: 'service', code };
+  if (head === 'kunjungan' && parts.length === 2 && UUID_RE.test(code || '')) return { name: 'visit', id: code };
   if (head === 'permohonan' && rest.length === 0 && UUID_RE.test(code || '')) {
     if (step === undefined) return { name: 'application', id: code };
     if (STEPS[step] && sub === undefined) return { name: 'application', id: code, step: STEPS[step] };
@@ -64,6 +68,7 @@ export function hrefFor(route) {
   const enc = encodeURIComponent;
   if (route.name === 'mpp') return `#/mpp/${enc(route.code)}`;
   if (route.name === 'service') return `#/layanan/${enc(route.code)}`;
+  if (route.name === 'visit') return `#/kunjungan/${enc(route.id)}`;
   if (route.name === 'application') {
     const base = `#/permohonan/${enc(route.id)}`;
     if (route.step === 'document') return `${base}/dokumen/${enc(route.requirement)}`;

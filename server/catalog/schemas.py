@@ -64,6 +64,11 @@ class AgencyRefSchema(ma.Schema):
     counter = ma.fields.String()
 
 
+def _visit_states(service) -> list[str]:
+    from ..visits.operations import _bookable_states  # the visits domain owns the rule
+    return list(_bookable_states(service.visit_after))
+
+
 class ServiceSummarySchema(ma.Schema):
     code = ma.fields.String()
     mpp = ma.fields.Function(lambda s: s.agency.mpp.code)
@@ -76,6 +81,11 @@ class ServiceSummarySchema(ma.Schema):
     fee_note_en = ma.fields.String()
     delivery = ma.fields.String(metadata={"enum": ["pickup", "digital"]})
     requirement_count = ma.fields.Function(lambda s: len(s.requirements))
+    visit_minutes = ma.fields.Integer(metadata={
+        "description": "Minutes at the counter in the one visit"})
+    visit_states = ma.fields.Function(_visit_states, metadata={
+        "description": "Application states in which its visit may be booked (the server's "
+                       "rule, published so the phone offers booking only then)"})
 
 
 class ServiceListSchema(ma.Schema):

@@ -5,6 +5,7 @@ import { hrefFor } from '../router.js';
 import { useServices } from '../use-sync.js';
 import { StateBadge } from './state-badge.jsx';
 import { SyncStatus } from './sync-status.jsx';
+import { bookableByMpp, sortedVisits } from '../visits.js';
 
 /**
  * #/permohonan: the citizen's applications on this phone and from the MPP, newest first,
@@ -20,6 +21,7 @@ export function Applications() {
     <section class="view" aria-labelledby="applications-title">
       <h1 id="applications-title">{t('apps.title')}</h1>
       <SyncStatus t={t} status={status} onSyncNow={onSyncNow} />
+      <VisitsLink view={view} services={services} />
       {notifications.length > 0 && (
         <>
           <h2>{t('inbox.title')}</h2>
@@ -63,6 +65,23 @@ export function Applications() {
         </ul>
       )}
     </section>
+  );
+}
+
+/** To the one visit, when there is one booked or an application ready to book. */
+function VisitsLink({ view, services }) {
+  const { t } = useApp();
+  const now = Date.now();
+  const ready = bookableByMpp(view.applications, services, view.visits, now).reduce((n, g) => n + g.items.length, 0);
+  const booked = sortedVisits(view.visits, now).open.length;
+  if (!ready && !booked) return null;
+  return (
+    <a class="card card-chosen visits-link" href={hrefFor({ name: 'visits' })} data-nav="visits">
+      <span class="card-title">{t('visits.link')}</span>
+      <span class="card-place">
+        {[booked ? `${t('visits.mine')}: ${booked}` : '', ready ? `${t('visits.ready')}: ${ready}` : ''].filter(Boolean).join(' · ')}
+      </span>
+    </a>
   );
 }
 

@@ -11,6 +11,7 @@ export const APPLICATION_PREFIX = 'application/';
 export const DOCUMENT_PREFIX = 'document/';
 export const NOTIFICATION_PREFIX = 'notification/';
 export const RESULT_PREFIX = 'result/';
+export const VISIT_PREFIX = 'visit/';
 
 function clone(value) {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
@@ -76,10 +77,11 @@ export function applyMutation(applications, { name, args }) {
 
 /**
  * The merged view from a store snapshot {view: [[key, value]], outbox, uploads, rejections}.
- * Returns {profile, applications, documents, notifications, rejections, queue, uploads}:
+ * Returns {profile, applications, documents, notifications, visits, rejections, queue}:
  * - applications: id -> application (server row + queued edits; `pending` when queued edits
  *   exist), documents: id -> document (server row, or a local one {status: 'local'} for a
  *   photo not yet uploaded, with `upload` = its upload record);
+ * - visits: id -> booked visit as the server made it (server/visits: stops, ticket, QR);
  * - rejections: stored rejections not dismissed, newest first, each
  *   {key, name, code, message, message_en, details, application_id (null when it came from
  *   another device and this one never had the mutation), fields (a refused set_fields' values)};
@@ -90,6 +92,7 @@ export function mergeView({ view, outbox, uploads, rejections }) {
   const documents = {};
   const notifications = [];
   const serverResults = [];
+  const visits = {};
   let profile = null;
   for (const [key, value] of view) {
     if (key === 'profile') profile = clone(value);
@@ -97,6 +100,7 @@ export function mergeView({ view, outbox, uploads, rejections }) {
     else if (key.startsWith(DOCUMENT_PREFIX)) documents[value.id] = clone(value);
     else if (key.startsWith(NOTIFICATION_PREFIX)) notifications.push(clone(value));
     else if (key.startsWith(RESULT_PREFIX)) serverResults.push([key, value]);
+    else if (key.startsWith(VISIT_PREFIX)) visits[value.id] = clone(value);
   }
   for (const entry of outbox) applyMutation(applications, entry);
   for (const upload of uploads) {
@@ -122,6 +126,7 @@ export function mergeView({ view, outbox, uploads, rejections }) {
     applications: Object.fromEntries(applications),
     documents,
     notifications,
+    visits,
     rejections: [...shown.values()].sort((a, b) => b.order - a.order),
     queue: outbox.map(({ seq, name, args, id, holdFor }) => ({ seq, name, args, sent: id != null, held: Boolean(holdFor) })),
   };
