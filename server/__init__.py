@@ -48,6 +48,8 @@ def create_app(config: Mapping[str, Any]) -> Flask:
     push.init_app(app, api)
     review.init_app(app, api)
     visits.init_app(app, api)
+    from . import visit_queue
+    visit_queue.init_app(app, api)  # the MPP floor: kiosk, counters, display (#16)
     from . import survey
     survey.init_app(app, api)
     devtools.init_app(app)  # `flask dev`; the benchmarks' no-op route only when configured

@@ -457,6 +457,138 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Unggahan tidak selesai dalam 24 jam dan sudah dihapus.",
         "en": "The upload was not finished within 24 hours and was removed.",
     },
+    # the MPP floor: kiosk, counters, display (server/visit_queue)
+    "device_key_invalid": {
+        "id": "Kunci perangkat (kios/layar) tidak dikenal atau sudah dicabut.",
+        "en": "The device (kiosk/display) key is unknown or was revoked.",
+    },
+    "device_key_wrong_kind": {
+        "id": "Kunci perangkat ini bukan untuk halaman ini (kios dan layar punya kunci sendiri).",
+        "en": "This device key is not for this page (kiosks and displays have their own).",
+    },
+    "device_not_found": {
+        "id": "Perangkat tidak ditemukan.",
+        "en": "No such device.",
+    },
+    "ticket_unreadable": {
+        "id": "Kode tiket tidak terbaca. Pindai lagi atau ketik 20 huruf/angka pada tiket.",
+        "en": "The ticket code could not be read. Scan again or type the 20 characters.",
+    },
+    "ticket_unknown": {
+        "id": "Tiket kunjungan ini tidak dikenal. Tunjukkan tiket dari aplikasi, atau ambil "
+              "nomor antrian langsung.",
+        "en": "This visit ticket is not known. Show the ticket from the app, or take a "
+              "walk-in number.",
+    },
+    "ticket_used": {
+        "id": "Tiket ini sudah dipakai untuk lapor kedatangan. Lihat nomor antrian Anda di "
+              "layar atau tanyakan petugas.",
+        "en": "This ticket was already used to check in. See your queue number on screen or "
+              "ask an officer.",
+    },
+    "ticket_other_mpp": {
+        "id": "Tiket ini untuk {mpp}, bukan MPP ini.",
+        "en": "This ticket is for {mpp}, not this MPP.",
+    },
+    "ticket_cancelled": {
+        "id": "Jadwal kunjungan ini sudah dibatalkan. Ambil nomor antrian langsung.",
+        "en": "This visit was cancelled. Take a walk-in number.",
+    },
+    "ticket_not_today": {
+        "id": "Jadwal kunjungan Anda bukan hari ini, tetapi {time}. Datang pada hari itu, "
+              "atau ambil nomor antrian langsung.",
+        "en": "Your visit is not today but {time}. Come on that day, or take a walk-in "
+              "number.",
+    },
+    "arrival_early": {
+        "id": "Anda datang lebih awal dari jadwal ({time}). Anda masuk antrean langsung; "
+              "datang pada jadwal untuk didahulukan.",
+        "en": "You came before your time ({time}). You are in the walk-in line; come at "
+              "your time to go first.",
+    },
+    "arrival_late": {
+        "id": "Anda terlambat dari jadwal ({time}). Anda masuk antrean langsung.",
+        "en": "You came after your time ({time}). You are in the walk-in line.",
+    },
+    "walk_in_full": {
+        "id": "Kuota antrean langsung {agency} hari ini sudah habis. Pesan jadwal kunjungan "
+              "di aplikasi.",
+        "en": "Today's walk-in places at {agency} are used up. Book a visit in the app.",
+    },
+    "queue_closed": {
+        "id": "MPP tidak melayani pada {date}.",
+        "en": "The MPP does not serve on {date}.",
+    },
+    "counter_not_found": {
+        "id": "Loket '{code}' tidak ditemukan di MPP ini.",
+        "en": "No counter '{code}' in this MPP.",
+    },
+    "counter_not_in_reach": {
+        "id": "{counter} milik instansi lain. Anda hanya dapat melayani loket instansi Anda.",
+        "en": "{counter} belongs to another agency. You can only work at your agency's "
+              "counters.",
+    },
+    "desk_unknown": {
+        "id": "Meja {desk} tidak ada; loket ini punya {desks} meja.",
+        "en": "There is no desk {desk}; this counter has {desks}.",
+    },
+    "desk_busy": {
+        "id": "Meja ini masih melayani nomor {number}. Selesaikan, tandai tidak hadir, atau "
+              "alihkan dulu.",
+        "en": "This desk is still serving number {number}. Complete it, mark it absent or "
+              "transfer it first.",
+    },
+    "line_empty": {
+        "id": "Tidak ada antrean untuk {counter} saat ini.",
+        "en": "Nobody is waiting for {counter} now.",
+    },
+    "queue_ticket_not_found": {
+        "id": "Nomor antrian tidak ditemukan.",
+        "en": "No such queue number.",
+    },
+    "ticket_not_called": {
+        "id": "Nomor {number} sedang tidak dipanggil.",
+        "en": "Number {number} is not being called.",
+    },
+    "ticket_not_serving": {
+        "id": "Nomor {number} belum dipanggil ke meja.",
+        "en": "Number {number} has not been called to a desk.",
+    },
+    "ticket_not_active": {
+        "id": "Nomor {number} sudah selesai dan tidak dapat dialihkan.",
+        "en": "Number {number} is finished and cannot be transferred.",
+    },
+    "too_few_calls": {
+        "id": "Baru dipanggil {calls} kali; tandai tidak hadir setelah {needed} kali "
+              "panggilan.",
+        "en": "Called {calls} times so far; mark absent after {needed} calls.",
+    },
+    "transfer_other_agency": {
+        "id": "{counter} milik instansi lain; nomor antrian hanya dapat dialihkan ke loket "
+              "instansi yang sama.",
+        "en": "{counter} belongs to another agency; a number moves only between the same "
+              "agency's counters.",
+    },
+    "range_invalid": {
+        "id": "Rentang tanggal tidak sah (paling lama 93 hari, 'from' sebelum 'to').",
+        "en": "Invalid date range (93 days at most, 'from' before 'to').",
+    },
+    "push_queue_near_title": {
+        "id": "Nomor {number}: {ahead} orang lagi",
+        "en": "Number {number}: {ahead} more ahead",
+    },
+    "push_queue_near_body": {
+        "id": "Bersiaplah menuju {counter}.",
+        "en": "Get ready to go to {counter}.",
+    },
+    "push_queue_called_title": {
+        "id": "Nomor {number} dipanggil",
+        "en": "Number {number} is called",
+    },
+    "push_queue_called_body": {
+        "id": "Silakan ke {counter} sekarang.",
+        "en": "Please go to {counter} now.",
+    },
 }
 
 

@@ -32,7 +32,11 @@ EVENTS = {
     states.APPROVED: (1 * DAY, "normal"),
     states.READY: (3 * DAY, "high"),
     VISIT_REMINDER: (DAY, "high"),
+    # The MPP floor (server/visit_queue): worth nothing once the moment has passed.
+    "queue_near": (30 * 60, "high"),
+    "queue_called": (10 * 60, "high"),
 }
+QUEUE_EVENTS = ("queue_near", "queue_called")
 DAYS = {"id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
         "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
 MONTHS = {"id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -67,6 +71,8 @@ def event_of(kind: str, data: dict[str, Any]) -> str | None:
         return data["state"]
     if kind == VISIT_REMINDER:
         return VISIT_REMINDER
+    if kind in QUEUE_EVENTS:
+        return kind
     return None
 
 
@@ -133,7 +139,12 @@ def compose(kind: str, data: dict[str, Any], *, notification_id: str, applicatio
     lang = lang if lang in ("id", "en") else "id"
     service = info.service_name.get(lang) or translate("push_service_default", lang)
     reference = data.get("reference") if isinstance(data.get("reference"), str) else ""
-    if event == states.REVISION_REQUESTED:
+    if event in QUEUE_EVENTS:  # numbers and a counter only: fine on a lock screen
+        words = {"number": str(data.get("number") or ""), "ahead": data.get("ahead") or 3,
+                 "counter": _text(data.get("counter"), lang) or info.counter or service}
+        title = translate(f"push_{event}_title", lang, **words)
+        body = translate(f"push_{event}_body", lang, **words)
+    elif event == states.REVISION_REQUESTED:
         title = translate("push_revision_title", lang, service=service)
         rows = [r for r in data.get("requirements") or [] if isinstance(r, dict)]
         titles = [info.requirement_titles.get(str(r.get("code")), {}).get(lang)

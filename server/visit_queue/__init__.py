@@ -1,0 +1,16 @@
+"""The MPP floor (issue #16): kiosk check-in by the visit ticket or as a walk-in, queue
+numbers per agency and day, the counter's line with call next / recall / no-show / transfer /
+serve / complete, the call display, the citizen's phone told when close and when called,
+and the measures. Booking itself is server/visits."""
+from flask import Flask
+
+
+def init_app(app: Flask, api) -> None:
+    from . import cli, models, routes  # noqa: F401  (models: tables)
+
+    api.spec.components.security_scheme(
+        "deviceKey", {"type": "apiKey", "in": "header", "name": routes.DEVICE_HEADER,
+                      "description": "A kiosk or display key from `flask queue kiosk-key` / "
+                                     "`flask queue display-key` (sdq_...)"})
+    api.register_blueprint(routes.blp)
+    app.register_blueprint(cli.bp)
