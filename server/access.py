@@ -18,7 +18,8 @@ from functools import wraps
 from flask import Flask, current_app, g, request
 from sqlalchemy import bindparam, select
 
-from .accounts.models import Citizen, DeviceSession, Officer, utcnow
+from .accounts.models import Citizen, DeviceSession, Officer
+from .db_types import utcnow
 from .errors import ApiError
 from .extensions import db
 from .transactions import request_work

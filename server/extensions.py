@@ -1,6 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in `create_app`."""
 from __future__ import annotations
 
+import datetime as dt
 import marshmallow as ma
 from flask import Flask
 from flask_limiter import Limiter
@@ -13,11 +14,12 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, registry
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import UnsupportedMediaType
 
 from .config import PROJECT_ROOT
+from .db_types import UtcTimestamp
 from .errors import ErrorSchema
 
 # Stable constraint names, so Alembic migrations are the same on SQLite and PostgreSQL.
@@ -31,7 +33,10 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Every timestamp column (Mapped[dt.datetime]) is a UtcTimestamp: aware UTC in and out,
+    # naive UTC stored (server/db_types.py).
+    registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION),
+                        type_annotation_map={dt.datetime: UtcTimestamp})
 
 
 class Session(FlaskSession):

@@ -9,7 +9,8 @@ from ..audit.operations import record
 from ..errors import ApiError
 from ..extensions import db
 from . import operations as ops
-from .models import Citizen, utcnow
+from ..db_types import utcnow
+from .models import Citizen
 
 bp = Blueprint("accounts_cli", __name__, cli_group="accounts")
 

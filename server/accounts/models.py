@@ -9,16 +9,12 @@ from sqlalchemy import JSON, ForeignKey, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sync.model import PROFILE_KEYS
 
+from ..db_types import utcnow
 from ..extensions import db
 
 OFFICER_ROLES = ("verifier", "supervisor", "admin")
 # The citizen's profile (the MPP's record of them) has the keys form fields' profile_key
 # names: one list, in the sync engine.
-
-
-def utcnow() -> dt.datetime:
-    """Naive UTC, as stored in every timestamp column."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 class Citizen(db.Model):

@@ -20,6 +20,7 @@ from sqlalchemy import delete, false, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, object_session
 
+from sync.views import timestamp
 from sync.rules import PHONE_ERROR, RuleError, kk_problem, mask_phone, nik_problem, \
     normalise_phone
 
@@ -308,7 +309,7 @@ def export_citizen(session: Session, citizen: Citizen, now: dt.datetime,
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.txt", (
             "Data Anda di Sekali Datang / Your data held by Sekali Datang\n"
-            f"Dibuat / Made: {now.isoformat()}Z\n"
+            f"Dibuat / Made: {timestamp(now)}\n"
             "profile.json: data pribadi (catatan MPP) / your profile (the MPP record)\n"
             "devices.json: perangkat yang masuk / signed-in devices\n"
             "access-log.json: siapa mengakses data Anda / who accessed your data\n"

@@ -18,7 +18,8 @@ from ..transactions import request_work
 from ..json_input import json_body
 from . import operations as ops
 from .delivery import channel_from_config
-from .models import Officer, utcnow
+from ..db_types import utcnow
+from .models import Officer
 from .schemas import (
     AuditListSchema, AuditQuerySchema, DeviceListSchema, EraseSchema, OfficerCreateSchema,
     OfficerListSchema, OfficerLoginSchema, OfficerPatchSchema, OfficerSchema,
@@ -151,7 +152,7 @@ def patch_profile(data):
         # discrepancies refreshed, the change reaches the next pull).
         with request_work().engine() as uow:
             reconcile.update_profile(uow, citizen_id, values, None,
-                                     dt.datetime.now(dt.timezone.utc), actor="citizen",
+                                     utcnow(), actor="citizen",
                                      actor_id=citizen_id)
         db.session.expire(citizen)  # the answer shows the record as the engine wrote it
     return citizen

@@ -1,8 +1,6 @@
 """The sync API: thin shells over sync.push and sync.pull (the contract: docs/sync-protocol.md)."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import jsonify, request
 
 from sync import states
@@ -12,6 +10,7 @@ from sync.pull import pull
 from sync.push import push
 
 from ..access import allow, current_principal
+from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
 from ..extensions import Blueprint
 from ..json_input import json_body
@@ -51,7 +50,7 @@ def sync_push():
     body = json_body()
     try:
         result = push(unit_of_work(), str(current_principal().citizen.id), body,
-                      dt.datetime.now(dt.timezone.utc))
+                      utcnow())
     except SyncError as err:
         raise _sync_error(err) from None
     return jsonify(result)

@@ -126,17 +126,6 @@ class _Statements:
 _STATEMENTS = {name: _Statements(name) for name in ("sqlite", "postgresql")}
 
 
-def _db_time(value: dt.datetime | None) -> dt.datetime | None:
-    """The engine speaks aware UTC; columns hold naive UTC."""
-    if value is None or value.tzinfo is None:
-        return value
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _engine_time(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else value.replace(tzinfo=dt.timezone.utc)
-
-
 def _uid(citizen_id: str) -> uuid.UUID:
     return citizen_id if isinstance(citizen_id, uuid.UUID) else uuid.UUID(str(citizen_id))
 
@@ -492,12 +481,12 @@ class SqlUnitOfWork:
             loaded[i] = self._child_rows(requirements[i], discrepancies[i])
         return [Application(
             id=r.id, citizen_id=str(r.citizen_id), service_code=r.service_code, state=r.state,
-            created_at=_engine_time(r.created_at), updated_at=_engine_time(r.updated_at),
+            created_at=r.created_at, updated_at=r.updated_at,
             fields=dict(r.fields or {}),
             requirements=requirements[r.id], discrepancies=discrepancies[r.id],
-            reference=r.reference, submitted_at=_engine_time(r.submitted_at),
+            reference=r.reference, submitted_at=r.submitted_at,
             officer_note=r.officer_note, reviewer_id=r.reviewer_id,
-            review_started_at=_engine_time(r.review_started_at),
+            review_started_at=r.review_started_at,
             pickup=r.pickup, ticket_code=r.ticket_code,
             version=r.version) for r in rows]
 
@@ -522,13 +511,13 @@ class SqlUnitOfWork:
         self._upsert(T_APP, {
             "id": application.id, "citizen_id": _uid(application.citizen_id),
             "service_code": application.service_code, "state": application.state,
-            "created_at": _db_time(application.created_at),
-            "updated_at": _db_time(application.updated_at),
+            "created_at": application.created_at,
+            "updated_at": application.updated_at,
             "fields": application.fields, "reference": application.reference,
-            "submitted_at": _db_time(application.submitted_at),
+            "submitted_at": application.submitted_at,
             "officer_note": application.officer_note,
             "reviewer_id": application.reviewer_id,
-            "review_started_at": _db_time(application.review_started_at),
+            "review_started_at": application.review_started_at,
             "pickup": application.pickup, "ticket_code": application.ticket_code,
             **self._queue_keys(application),
             "version": application.version}, ["id"])
@@ -601,9 +590,9 @@ class SqlUnitOfWork:
     @staticmethod
     def _document(r) -> Document:
         return Document(id=r.id, citizen_id=str(r.citizen_id), status=r.status,
-                        created_at=_engine_time(r.created_at), document_type=r.document_type,
+                        created_at=r.created_at, document_type=r.document_type,
                         content_type=r.content_type, size=r.size, sha256=r.sha256,
-                        reason=r.reason, source=r.source, verified_at=_engine_time(r.verified_at),
+                        reason=r.reason, source=r.source, verified_at=r.verified_at,
                         expires_on=r.expires_on, version=r.version)
 
     def get_document(self, document_id: str) -> Document | None:
@@ -613,24 +602,24 @@ class SqlUnitOfWork:
     def put_document(self, document: Document) -> None:
         self._upsert(T_DOC, {
             "id": document.id, "citizen_id": _uid(document.citizen_id),
-            "status": document.status, "created_at": _db_time(document.created_at),
+            "status": document.status, "created_at": document.created_at,
             "document_type": document.document_type, "content_type": document.content_type,
             "size": document.size, "sha256": document.sha256, "reason": document.reason,
-            "source": document.source, "verified_at": _db_time(document.verified_at),
+            "source": document.source, "verified_at": document.verified_at,
             "expires_on": document.expires_on, "version": document.version}, ["id"])
         self._forget_tombstone(document.citizen_id, f"document/{document.id}")
 
     @staticmethod
     def _notification(r) -> Notification:
         return Notification(id=r.id, citizen_id=str(r.citizen_id), kind=r.kind,
-                            created_at=_engine_time(r.created_at),
+                            created_at=r.created_at,
                             application_id=r.application_id,
                             data=dict(r.data or {}), version=r.version)
 
     def put_notification(self, notification: Notification) -> None:
         self._upsert(T_NOTE, {
             "id": notification.id, "citizen_id": _uid(notification.citizen_id),
-            "kind": notification.kind, "created_at": _db_time(notification.created_at),
+            "kind": notification.kind, "created_at": notification.created_at,
             "application_id": notification.application_id, "data": notification.data,
             "version": notification.version}, ["id"])
 
@@ -644,7 +633,7 @@ class SqlUnitOfWork:
     def add_journal(self, entry: JournalEntry) -> None:
         """The engine's journal is the audit log: one append-only trail for everything."""
         self.conn.execute(self._sql.insert_journal, dict(
-            at=_db_time(entry.at), actor_kind=entry.actor, actor_id=entry.actor_id,
+            at=entry.at, actor_kind=entry.actor, actor_id=entry.actor_id,
             action=f"sync.{entry.action}",
             target_kind="application" if entry.application_id else "citizen",
             target_id=entry.application_id or entry.citizen_id, outcome="ok",
@@ -661,7 +650,7 @@ class SqlUnitOfWork:
             detail = dict(r.details)
             out.append(JournalEntry(
                 citizen_id=detail.pop("citizen_id"), version=detail.pop("version"),
-                at=_engine_time(r.at),
+                at=r.at,
                 actor=r.actor_kind, actor_id=r.actor_id, action=r.action[len("sync."):],
                 application_id=r.target_id if r.target_kind == "application" else None,
                 client_id=detail.pop("client_id"), mutation_id=detail.pop("mutation_id"),

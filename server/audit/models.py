@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..accounts.models import utcnow
+from ..db_types import utcnow
 
 
 class AuditEvent(db.Model):

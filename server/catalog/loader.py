@@ -21,6 +21,7 @@ from marshmallow import validate as v
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from ..db_types import utcnow
 from .models import (
     DELIVERY_KINDS, DOCUMENT_FORMATS, FIELD_TYPES, MPP_STATUSES, PROFILE_KEYS, VISIT_AFTER,
     Agency, CatalogMeta, Counter, CounterService, DocumentType, Holiday, Mpp, Requirement, Service,
@@ -882,7 +883,7 @@ def load_catalog(paths: Iterable[str | Path], session: Session) -> LoadSummary:
     if digest != meta.content_hash:
         meta.version += 1
         meta.content_hash = digest
-        meta.updated_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+        meta.updated_at = utcnow()
         summary.changed = True
     session.flush()
     summary.version = meta.version

@@ -37,6 +37,7 @@ from ..accounts.models import Citizen
 from ..applications import models as m
 from ..applications.store import SqlUnitOfWork
 from ..catalog.models import Agency, Mpp, Requirement, Service, ServiceField
+from ..db_types import utcnow
 
 T_CITIZEN = Citizen.__table__
 T_SPACE = m.Space.__table__
@@ -234,7 +235,7 @@ class _Seeder:
             "birth_place": rand.r.choice(PLACES), "birth_date": birth, "sex": sex,
             "address": rand.address(), "kk_number": rand.r.choice(REGIONS) + rand.digits(10),
             "email": None, "verified_keys": [], "language": "id", "version": 0,
-            "created_at": created.replace(tzinfo=None), "erased_at": None,
+            "created_at": created, "erased_at": None,
         }
 
     def application(self, citizen: dict[str, Any], version: int, out: dict[str, list]) -> str:
@@ -254,7 +255,7 @@ class _Seeder:
             if value not in (None, ""):
                 fields[spec["key"]] = value
         # Created during the citizen's life on the app, mostly in WIB daytime.
-        joined = citizen["created_at"].replace(tzinfo=dt.timezone.utc)
+        joined = citizen["created_at"]
         created = joined + (self.now - joined) * r.random()
         created = created.astimezone(WIB).replace(hour=r.randint(7, 21)).astimezone(
             dt.timezone.utc)
@@ -281,10 +282,10 @@ class _Seeder:
             created_at=created, updated_at=updated, fields=fields, submitted_at=submitted))
         out["applications"].append({
             "id": app_id, "citizen_id": citizen["id"], "service_code": service.code,
-            "state": state, "created_at": created.replace(tzinfo=None),
-            "updated_at": updated.replace(tzinfo=None), "fields": fields,
+            "state": state, "created_at": created,
+            "updated_at": updated, "fields": fields,
             "reference": reference,
-            "submitted_at": submitted.replace(tzinfo=None) if submitted else None,
+            "submitted_at": submitted,
             "officer_note": note, **keys, "version": version})
         rejected_one = state in (states.REVISION_REQUESTED, states.REJECTED)
         for position, req in enumerate(service.requirements):
@@ -301,12 +302,12 @@ class _Seeder:
                 fmt = "webp" if "webp" in req["formats"] else (req["formats"] or ["pdf"])[0]
                 out["documents"].append({
                     "id": document_id, "citizen_id": citizen["id"], "status": "ready",
-                    "created_at": (created + dt.timedelta(minutes=1)).replace(tzinfo=None),
+                    "created_at": created + dt.timedelta(minutes=1),
                     "document_type": req["document_type"],
                     "content_type": FORMAT_CONTENT_TYPES.get(fmt, "image/webp"),
                     "size": r.randint(45_000, 200_000), "sha256": f"{r.getrandbits(256):064x}",
                     "reason": "", "source": "upload",
-                    "verified_at": updated.replace(tzinfo=None) if status == "accepted" else None,
+                    "verified_at": updated if status == "accepted" else None,
                     "expires_on": None, "version": version})
             out["requirements"].append({
                 "application_id": app_id, "code": req["code"], "position": position,
@@ -347,7 +348,7 @@ def seed(engine: Engine, *, applications: int, citizens: int, seed: int = 1,
     if citizens < 1 or applications < 0:
         raise ValueError("need at least one citizen and a non-negative number of applications")
     started = time.perf_counter()
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or utcnow()
     with engine.connect() as conn:
         services = load_services(conn)
         if not services:

@@ -15,7 +15,7 @@ import uuid
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..accounts.models import utcnow
+from ..db_types import utcnow
 from ..applications.models import Notification
 from ..extensions import db
 

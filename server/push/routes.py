@@ -7,7 +7,7 @@ import uuid
 from flask import current_app, jsonify
 
 from ..access import allow, current_principal
-from ..accounts.models import utcnow
+from ..db_types import utcnow
 from ..audit.operations import record
 from ..errors import ApiError, ErrorSchema
 from ..extensions import Blueprint, db

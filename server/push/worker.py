@@ -49,6 +49,7 @@ from ..accounts.models import DeviceSession
 from ..applications.models import Application, ApplicationRequirement, Notification
 from ..applications.store import SqlUnitOfWork
 from ..catalog.models import Agency, Mpp, Requirement, Service
+from ..db_types import utcnow
 from .keys import VapidKeys
 from .models import (
     CREATED, DELIVERED, PERMANENT_FAILURE, SENDING, TEMPORARY_FAILURE, PushDelivery,
@@ -73,14 +74,6 @@ REMINDER_EVERY = dt.timedelta(minutes=1)
 REMINDER_LOOKBACK = dt.timedelta(days=60)  # ready applications older than this are not reminded
 
 
-def naive(now: dt.datetime) -> dt.datetime:
-    return now.astimezone(dt.timezone.utc).replace(tzinfo=None) if now.tzinfo else now
-
-
-def aware(now: dt.datetime) -> dt.datetime:
-    return now if now.tzinfo else now.replace(tzinfo=dt.timezone.utc)
-
-
 def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
     """Retry-After as seconds or an HTTP date; None when absent or unreadable."""
     if not value:
@@ -94,7 +87,7 @@ def retry_after_seconds(value: str | None, now: dt.datetime) -> float | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.timezone.utc)
-    return max(0.0, (when - aware(now)).total_seconds())
+    return max(0.0, (when - now).total_seconds())
 
 
 @dataclass
@@ -155,7 +148,7 @@ class PushWorker:
         self.dialect = engine.dialect.name
         self.settings = settings
         self.keys = keys  # called each pass: a rotated key is picked up
-        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
+        self.clock = clock or utcnow
         self.http = session or NoRedirects()  # a redirect is never followed
         self.rng = rng or random.Random()
         self.uow = SqlUnitOfWork(engine)
@@ -183,14 +176,13 @@ class PushWorker:
     # ---- 1. reminders -----------------------------------------------------------------
     def remind(self, now: dt.datetime) -> int:
         """Write visit reminders due now (the day before the visit); returns how many."""
-        now = aware(now)
         with self._read() as conn:
             rows = conn.execute(
                 select(T_NOTE.c.application_id, T_NOTE.c.data)
                 .join(T_APP, T_APP.c.id == T_NOTE.c.application_id)
                 .where(T_NOTE.c.kind == reminders.STATE_CHANGED,
                        T_APP.c.state == states.READY,
-                       T_NOTE.c.created_at >= naive(now - REMINDER_LOOKBACK))).all()
+                       T_NOTE.c.created_at >= now - REMINDER_LOOKBACK)).all()
             candidates = set()
             for application_id, data in rows:
                 data = data or {}
@@ -217,11 +209,10 @@ class PushWorker:
     # ---- 2. fan-out -------------------------------------------------------------------
     def fan_out(self, now: dt.datetime, keys: VapidKeys) -> int:
         """Look at notifications not looked at yet; returns how many deliveries were made."""
-        now_db = naive(now)
         made = 0
         with self._write() as conn:
             query = (select(T_NOTE.c.id, T_NOTE.c.citizen_id, T_NOTE.c.kind, T_NOTE.c.data)
-                     .where(T_NOTE.c.created_at >= naive(now - self.settings.max_age),
+                     .where(T_NOTE.c.created_at >= now - self.settings.max_age,
                             ~exists().where(T_MSG.c.notification_id == T_NOTE.c.id))
                      .order_by(T_NOTE.c.created_at).limit(FAN_OUT_BATCH))
             if self.dialect == "postgresql":
@@ -237,7 +228,7 @@ class PushWorker:
                         .where(T_SUB.c.citizen_id.in_(pushing),
                                T_SESSION.c.citizen_id == T_SUB.c.citizen_id,
                                T_SESSION.c.revoked_at.is_(None),
-                               T_SESSION.c.expires_at > now_db,
+                               T_SESSION.c.expires_at > now,
                                # made with another key: cannot be sent to (claim removes them)
                                T_SUB.c.vapid_public_key == keys.public_key)):
                     by_citizen.setdefault(citizen_id, []).append(sid)
@@ -247,7 +238,7 @@ class PushWorker:
                 claimed = conn.execute(
                     self._insert(T_MSG).values(notification_id=note.id,
                                                deliveries=len(subscriptions),
-                                               fanned_out_at=now_db)
+                                               fanned_out_at=now)
                     .on_conflict_do_nothing(index_elements=["notification_id"])
                     .returning(T_MSG.c.notification_id)).first()
                 if claimed is None or not subscriptions:
@@ -256,20 +247,19 @@ class PushWorker:
                     index_elements=["notification_id", "subscription_id"]), [
                     {"notification_id": note.id, "citizen_id": note.citizen_id,
                      "subscription_id": sid, "status": CREATED, "attempts": 0,
-                     "next_attempt_at": now_db, "last_error": "", "created_at": now_db}
+                     "next_attempt_at": now, "last_error": "", "created_at": now}
                     for sid in subscriptions])
                 made += len(subscriptions)
         return made
 
     # ---- 3. claim ---------------------------------------------------------------------
     def claim(self, now: dt.datetime, keys: VapidKeys, limit: int = BATCH) -> list[Claim]:
-        now_db = naive(now)
         claims: list[Claim] = []
         with self._write() as conn:
             due = (select(T_DEL.c.id).where(or_(
                 and_(T_DEL.c.status.in_((CREATED, TEMPORARY_FAILURE)),
-                     T_DEL.c.next_attempt_at <= now_db),
-                and_(T_DEL.c.status == SENDING, T_DEL.c.lease_until <= now_db)))
+                     T_DEL.c.next_attempt_at <= now),
+                and_(T_DEL.c.status == SENDING, T_DEL.c.lease_until <= now)))
                 .order_by(T_DEL.c.next_attempt_at, T_DEL.c.id).limit(limit))
             if self.dialect == "postgresql":
                 due = due.with_for_update(skip_locked=True)
@@ -306,7 +296,7 @@ class PushWorker:
                     continue
                 token = str(uuid.uuid4())
                 conn.execute(update(T_DEL).where(T_DEL.c.id == row.id).values(
-                    status=SENDING, lease_token=token, lease_until=now_db + self.settings.lease,
+                    status=SENDING, lease_token=token, lease_until=now + self.settings.lease,
                     attempts=row.attempts + 1))
                 claims.append(Claim(row.id, row.sid, token, row.attempts + 1, row.nid,
                                     row.application_id, row.kind, dict(row.data or {}),
@@ -363,7 +353,7 @@ class PushWorker:
                     data = {**data, **self._review_of(conn, claim.application_id)}
         return compose(claim.kind, data, notification_id=claim.notification_id,
                        application_id=claim.application_id or "", info=info,
-                       lang=claim.language, now=aware(now))
+                       lang=claim.language, now=now)
 
     def send(self, claim: Claim, message: Push, keys: VapidKeys) -> Outcome:
         try:
@@ -400,12 +390,11 @@ class PushWorker:
 
     def record(self, claim: Claim, outcome: Outcome, now: dt.datetime) -> bool:
         """Store the outcome if the lease is still ours; False if it ran out meanwhile."""
-        now_db = naive(now)
         values: dict[str, Any] = {"status": outcome.status, "lease_token": None,
                                   "lease_until": None, "last_status_code": outcome.status_code,
                                   "last_error": outcome.error}
         if outcome.status == DELIVERED:
-            values["delivered_at"] = now_db
+            values["delivered_at"] = now
         elif outcome.status == TEMPORARY_FAILURE:
             if claim.attempts >= self.settings.max_attempts:
                 values["status"] = PERMANENT_FAILURE
@@ -414,7 +403,7 @@ class PushWorker:
                 wait = self.backoff(claim.attempts)
                 if outcome.retry_after is not None:
                     wait = max(wait, outcome.retry_after)
-                values["next_attempt_at"] = now_db + dt.timedelta(seconds=wait)
+                values["next_attempt_at"] = now + dt.timedelta(seconds=wait)
         with self._write() as tx:
             if self.dialect == "postgresql":
                 # An outcome lost in a database crash only means one more send (at least
@@ -445,7 +434,7 @@ class PushWorker:
         """One pass; returns counts. A given `now` is used throughout (tests); otherwise the
         worker's clock, read again when each outcome is recorded."""
         fixed = now is not None
-        now = aware(now or self.clock())
+        now = now or self.clock()
         keys = self.keys()
         counts = {"reminders": 0, "fanned_out": 0, "sent": 0, "delivered": 0, "failed": 0}
         if keys is None:
@@ -453,6 +442,10 @@ class PushWorker:
         self._catalog.clear()  # the catalog may have been reloaded since the last pass
         if reminders_too:
             counts["reminders"] = self.remind(now)
+            # Overdue complaints go to the MPP's supervisors (idempotent; server/complaints).
+            from ..complaints.cli import escalate_in
+
+            counts["escalated"] = escalate_in(self.uow, now)
         counts["fanned_out"] = self.fan_out(now, keys)
         claims = self.claim(now, keys)
         started = time.monotonic()
@@ -467,7 +460,7 @@ class PushWorker:
                 outcome = Outcome(PERMANENT_FAILURE, error="not_a_push_kind")
             else:
                 outcome = self.send(claim, message, keys)
-            self.record(claim, outcome, now if fixed else aware(self.clock()))
+            self.record(claim, outcome, now if fixed else self.clock())
             counts["sent"] += 1
             counts["delivered" if outcome.status == DELIVERED else "failed"] += 1
         return counts
@@ -487,7 +480,7 @@ class PushWorker:
     def run_forever(self, stop: threading.Event, poll: float) -> None:
         """Until `stop` is set (SIGTERM): sleep `poll` seconds when there is nothing to do."""
         while not stop.is_set():
-            now = aware(self.clock())
+            now = self.clock()
             due_reminders = (self._last_reminders is None
                              or now - self._last_reminders >= REMINDER_EVERY)
             try:

@@ -48,14 +48,6 @@ QUEUE_STATES = states.OFFICER_QUEUE
 REJECTION_STATUS = {"application_not_found": 404, "note_required": 400}
 
 
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else value.replace(tzinfo=dt.timezone.utc)
-
-
 # ------------------------------------------------------------------------------ scope
 
 @dataclass(frozen=True)
@@ -169,7 +161,7 @@ def queue(officer: Officer, *, state: str | None, service: str | None, q: str | 
     reviewers = _officer_names({r.reviewer_id for r in rows})
     items = [{
         "id": r.id, "reference": r.reference, "service": scope[r.service_code].summary(),
-        "state": r.state, "submitted_at": timestamp(_aware(r.submitted_at)),
+        "state": r.state, "submitted_at": timestamp(r.submitted_at),
         "due_on": r.due_on.isoformat() if r.due_on else None,
         "working_days_left": (workdays.working_days_left(
             today, r.due_on, holidays[scope[r.service_code].mpp_code]) if r.due_on else None),
@@ -214,7 +206,7 @@ def _reviewer(reviewer_id, since, names) -> dict[str, Any] | None:
     if not reviewer_id:
         return None
     return {"id": reviewer_id, "name": names.get(str(reviewer_id)),
-            "since": timestamp(since if getattr(since, "tzinfo", None) else _aware(since))}
+            "since": timestamp(since)}
 
 
 # ------------------------------------------------------------------------------ detail
@@ -232,7 +224,7 @@ def _document_value(document) -> dict[str, Any] | None:
 def _previous_document(document, review) -> dict[str, Any]:
     """A replaced document as it was reviewed, for the old-vs-new comparison."""
     return {**_document_value(document), "review_status": review.review_status,
-            "officer_note": review.officer_note, "reviewed_at": timestamp(_aware(review.at))}
+            "officer_note": review.officer_note, "reviewed_at": timestamp(review.at)}
 
 
 def detail(work: RequestWork, officer: Officer, application_id: str, now: dt.datetime,
@@ -481,7 +473,7 @@ def activity(work: RequestWork, officer: Officer, application_id: str) -> dict[s
         else:
             actor = {"kind": e.actor_kind, "id": None, "name": translate("actor_system")}
         items.append({
-            "at": timestamp(_aware(e.at)), "action": e.action.removeprefix("sync."),
+            "at": timestamp(e.at), "action": e.action.removeprefix("sync."),
             "actor": actor, "version": details.get("version"),
             "details": {k: v for k, v in details.items() if k not in HIDDEN_DETAIL_KEYS}})
     return {"items": items}

@@ -12,6 +12,7 @@ import functools
 from flask import current_app, url_for
 
 from ..access import allow, current_principal
+from ..db_types import utcnow
 from ..transactions import request_work as unit_of_work  # the request's unit of work
 from ..errors import ApiError, ErrorSchema
 from ..extensions import Blueprint
@@ -96,7 +97,7 @@ def _action_doc(view):
 @blp.doc(security=BEARER)
 def queue(**query):
     """Antrean / Queue: my agency's applications by SLA risk (working days left), then age."""
-    return _answer(ops.queue(_officer(), now=ops.now_utc(), state=query.get("state"),
+    return _answer(ops.queue(_officer(), now=utcnow(), state=query.get("state"),
                              service=query.get("service"), q=query.get("q"),
                              limit=query["limit"], offset=query["offset"]))
 
@@ -108,7 +109,7 @@ def queue(**query):
 @blp.doc(security=BEARER)
 def application_detail(application_id):
     """Rincian permohonan / An application: form, documents, discrepancies, next actions."""
-    return _answer(ops.detail(unit_of_work(), _officer(), str(application_id), ops.now_utc()))
+    return _answer(ops.detail(unit_of_work(), _officer(), str(application_id), utcnow()))
 
 
 @blp.route(f"{APPLICATION}/activity")
@@ -124,7 +125,7 @@ def application_activity(application_id):
 def _simple(action: str):
     def run(data, application_id):
         return _answer(ops.act(unit_of_work(), _officer(), str(application_id), action,
-                               data.pop("version"), ops.now_utc(), **data))
+                               data.pop("version"), utcnow(), **data))
     return run
 
 
@@ -151,7 +152,7 @@ def review_requirement(data, application_id):
     """Periksa persyaratan / Accept or reject one requirement's document (reject: a reason
     code from /api/officer/reasons and/or a note)."""
     return _answer(ops.review(unit_of_work(), _officer(), str(application_id), data,
-                              ops.now_utc()))
+                              utcnow()))
 
 
 @blp.route(f"{APPLICATION}/request-revision", methods=["POST"])
@@ -188,7 +189,7 @@ def approve(data, application_id):
 def reject(data, application_id):
     """Tolak permohonan / Reject the application, with the reason."""
     return _answer(ops.act(unit_of_work(), _officer(), str(application_id),
-                           "reject_application", data["version"], ops.now_utc(),
+                           "reject_application", data["version"], utcnow(),
                            note=data["note"]))
 
 
@@ -202,7 +203,7 @@ def reject(data, application_id):
 def mark_ready(data, application_id):
     """Siap diambil / Ready for pickup: pickup details, and the citizen gets a QR ticket."""
     return _answer(ops.mark_ready(unit_of_work(), _officer(), str(application_id), data,
-                                  ops.now_utc(), _secret()))
+                                  utcnow(), _secret()))
 
 
 @blp.route(f"{APPLICATION}/accept-discrepancy", methods=["POST"])
@@ -215,7 +216,7 @@ def mark_ready(data, application_id):
 def accept_discrepancy(data, application_id):
     """Terima perubahan data / Accept the form's value into the applicant's record."""
     return _answer(ops.act(unit_of_work(), _officer(), str(application_id),
-                           "accept_discrepancy", data["version"], ops.now_utc(),
+                           "accept_discrepancy", data["version"], utcnow(),
                            field_key=data["field"]))
 
 
@@ -229,7 +230,7 @@ def accept_discrepancy(data, application_id):
 def complete(data, application_id):
     """Selesai / Hand over at the counter with the applicant's ticket code (used up)."""
     return _answer(ops.complete(unit_of_work(), _officer(), str(application_id), data,
-                                ops.now_utc()))
+                                utcnow()))
 
 
 @blp.route("/tickets/lookup", methods=["POST"])
@@ -242,7 +243,7 @@ def complete(data, application_id):
 def lookup_ticket(data):
     """Periksa tiket / What a scanned or typed ticket is for, and what to check."""
     return _answer(ops.lookup_ticket(unit_of_work(), _officer(), data["code"], _secret(),
-                                     ops.now_utc()))
+                                     utcnow()))
 
 
 @blp.route("/reasons")

@@ -6,7 +6,8 @@ from flask import Blueprint, current_app
 
 from ..applications.routes import unit_of_work
 from ..extensions import db
-from .operations import clean_expired, utcnow
+from ..db_types import utcnow
+from .operations import clean_expired
 from .storage import storage_for
 
 bp = Blueprint("uploads_cli", __name__, cli_group="uploads")

@@ -33,6 +33,7 @@ from sync.errors import Rejection
 from sync.model import INVALID, UPLOADING
 
 from ..applications.models import Document
+from ..db_types import utcnow
 from ..errors import ApiError
 from ..i18n import translate
 from .checks import ACCEPTED_TYPES, JPEG, Verdict, inspect, normalise_type
@@ -124,19 +125,6 @@ class Declared:
     filename: str = ""
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _db(value: dt.datetime) -> dt.datetime:
-    """Columns hold naive UTC."""
-    return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    return None if value is None else value.replace(tzinfo=dt.timezone.utc)
-
-
 def reason_text(key: str) -> str:
     """An invalid document's reason, in both languages (the pull carries one string)."""
     return f"{translate(key, 'id')} / {translate(key, 'en')}"
@@ -215,7 +203,7 @@ def _find(conn, upload_id: str, citizen_id, now: dt.datetime):
         raise ApiError(404, "upload_not_found")
     if row.terminated:
         raise ApiError(410, "upload_gone")
-    if row.completed_at is None and aware(row.expires_at) <= now:
+    if row.completed_at is None and row.expires_at <= now:
         raise ApiError(410, "upload_expired")
     return row
 
@@ -226,7 +214,7 @@ def get_upload(uow, upload_id: str, citizen_id, now: dt.datetime):
 
 
 def _lock_is_live(row, now: dt.datetime) -> bool:
-    return row.lock_token is not None and aware(row.locked_at) > now - LOCK_LEASE
+    return row.lock_token is not None and row.locked_at > now - LOCK_LEASE
 
 
 # ---- creation --------------------------------------------------------------------------
@@ -275,8 +263,8 @@ def create_upload(uow, storage: Storage, citizen_id, *, length: int, declared: D
                 "id": secrets.token_urlsafe(32), "document_id": declared.document_id,
                 "citizen_id": uuid.UUID(citizen), "length": length, "offset": 0,
                 "filename": declared.filename, "content_type": declared.content_type,
-                "sha256": declared.sha256, "storage_name": name, "created_at": _db(now),
-                "expires_at": _db(now + limits.expiry), "completed_at": None,
+                "sha256": declared.sha256, "storage_name": name, "created_at": now,
+                "expires_at": now + limits.expiry, "completed_at": None,
                 "terminated": False, "lock_token": None, "locked_at": None,
             }
             conn.execute(insert(T_UP).values(**values))
@@ -326,8 +314,8 @@ def append(uow, storage: Storage, upload_id: str, citizen_id, *, offset: int,
             update(T_UP)
             .where(T_UP.c.id == row.id, T_UP.c.offset == offset,
                    T_UP.c.terminated.is_(False),
-                   or_(T_UP.c.lock_token.is_(None), T_UP.c.locked_at <= _db(now - LOCK_LEASE)))
-            .values(lock_token=token, locked_at=_db(now))).rowcount
+                   or_(T_UP.c.lock_token.is_(None), T_UP.c.locked_at <= now - LOCK_LEASE))
+            .values(lock_token=token, locked_at=now)).rowcount
         if claimed != 1:
             raise ApiError(409, "upload_busy")
 
@@ -374,7 +362,7 @@ def append(uow, storage: Storage, upload_id: str, citizen_id, *, offset: int,
         done = uow.conn.execute(
             update(T_UP).where(T_UP.c.id == row.id, T_UP.c.lock_token == token)
             .values(offset=offset if completing else new_offset,
-                    locked_at=_db(utcnow()))).rowcount
+                    locked_at=utcnow())).rowcount
         if done == 1:
             if new_offset != offset + received:
                 storage.truncate(row.storage_name, new_offset)
@@ -414,7 +402,7 @@ def _while_claimed(uow, upload_id: str, token: str, chunks: Iterable[bytes]):
             with uow.transaction():
                 held = uow.conn.execute(
                     update(T_UP).where(T_UP.c.id == upload_id, T_UP.c.lock_token == token)
-                    .values(locked_at=_db(now))).rowcount
+                    .values(locked_at=now)).rowcount
             if held != 1:
                 raise ClaimLost(upload_id)
             renewed = now
@@ -461,7 +449,7 @@ def _complete(uow, storage: Storage, row, now: dt.datetime, token: str | None = 
             storage.delete(stripped_name)
             stripped_name = stripped_sha256 = stripped_size = None
         verdict = Verdict(False, "upload_invalid_damaged")
-    values = {"offset": row.length, "completed_at": _db(now), "lock_token": None,
+    values = {"offset": row.length, "completed_at": now, "lock_token": None,
               "locked_at": None, "preview_name": preview_name}
     if stripped_name is not None:
         values["storage_name"] = stripped_name
@@ -563,7 +551,7 @@ def clean_expired(uow, storage: Storage, now: dt.datetime) -> int:
     with uow.snapshot():
         ids = list(uow.conn.execute(select(T_UP.c.id).where(
             T_UP.c.completed_at.is_(None), T_UP.c.terminated.is_(False),
-            T_UP.c.expires_at <= _db(now))).scalars())
+            T_UP.c.expires_at <= now)).scalars())
     cleaned = 0
     for upload_id in ids:
         with uow.transaction():

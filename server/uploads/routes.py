@@ -13,6 +13,7 @@ import re
 from flask import Blueprint, current_app, request
 
 from ..access import allow, current_principal
+from ..db_types import utcnow
 from ..errors import ApiError
 from ..applications.routes import unit_of_work
 from ..transactions import own_transactions, request_work
@@ -84,7 +85,7 @@ def _upload_headers(row, status: int = 204, *, length: bool = False) -> tuple:
     if length:
         headers["Upload-Length"] = str(row.length)
     if row.completed_at is None:
-        headers["Upload-Expires"] = email.utils.format_datetime(ops.aware(row.expires_at),
+        headers["Upload-Expires"] = email.utils.format_datetime(row.expires_at,
                                                                 usegmt=True)
     return "", status, headers
 
@@ -123,7 +124,7 @@ def uploads_create():
         raise ApiError(415, "upload_content_type")
     checksum = ops.parse_checksum(request.headers.get("Upload-Checksum"))
     citizen_id = _citizen_id()
-    uow, storage, now = _uow(), storage_for(current_app), ops.utcnow()
+    uow, storage, now = _uow(), storage_for(current_app), utcnow()
     row, created = ops.create_upload(uow, storage, citizen_id, length=length,
                                      declared=declared, now=now,
                                      limits=ops.Limits.from_config(current_app.config))
@@ -132,7 +133,7 @@ def uploads_create():
         try:
             row = ops.append(uow, storage, row.id, citizen_id, offset=0,
                              body_length=request.content_length, chunks=_body_chunks(),
-                             checksum=checksum, now=ops.utcnow(),
+                             checksum=checksum, now=utcnow(),
                              checks=_check_slots()).row
         except ApiError as err:
             err.headers["Location"] = location  # the upload exists: the client may resume
@@ -147,7 +148,7 @@ def uploads_create():
 def upload_head(upload_id: str):
     """Where an upload stands: Upload-Offset and Upload-Length."""
     _require_tus()
-    row = ops.get_upload(_uow(), upload_id, _citizen_id(), ops.utcnow())
+    row = ops.get_upload(_uow(), upload_id, _citizen_id(), utcnow())
     return _upload_headers(row, 200, length=True)
 
 
@@ -163,7 +164,7 @@ def upload_patch(upload_id: str):
     checksum = ops.parse_checksum(request.headers.get("Upload-Checksum"))
     result = ops.append(_uow(), storage_for(current_app), upload_id, _citizen_id(),
                         offset=offset, body_length=request.content_length,
-                        chunks=_body_chunks(), checksum=checksum, now=ops.utcnow(),
+                        chunks=_body_chunks(), checksum=checksum, now=utcnow(),
                         checks=_check_slots())
     return _upload_headers(result.row)
 
@@ -174,5 +175,5 @@ def upload_patch(upload_id: str):
 def upload_delete(upload_id: str):
     """Termination: the partial file is deleted; later requests get 410."""
     _require_tus()
-    ops.terminate(_uow(), storage_for(current_app), upload_id, _citizen_id(), ops.utcnow())
+    ops.terminate(_uow(), storage_for(current_app), upload_id, _citizen_id(), utcnow())
     return "", 204

@@ -27,8 +27,8 @@ soon as the hold has ended.
 Bookings are in the citizen's sync space: each change stamps the booking with the space's
 next version, and a pull brings it as `visit/<id>` (space_visits), ticket included.
 
-Times: stored as naive UTC; the MPP's hours are in WIB (sync.space.WIB, the time of every
-MPP in the catalog).
+Times: aware datetimes (server.db_types.UtcTimestamp columns); the MPP's hours are in WIB
+(sync.space.WIB, the time of every MPP in the catalog).
 """
 from __future__ import annotations
 
@@ -60,21 +60,9 @@ MAX_APPLICATIONS = 5  # errands in one visit
 MAX_RANGE_DAYS = 31  # days in one free-slot answer
 
 
-def now_utc() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def _naive(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    return None if moment is None else moment.replace(tzinfo=dt.timezone.utc)
-
-
 def _iso(moment: dt.datetime | None) -> str | None:
     """An instant in the MPP's time (WIB), with its offset."""
-    return None if moment is None else _aware(moment).astimezone(WIB).isoformat()
+    return None if moment is None else moment.astimezone(WIB).isoformat()
 
 
 def _wib(moment: dt.datetime) -> str:
@@ -282,11 +270,11 @@ def _free_minutes(session: Session, desks, start: dt.datetime, end: dt.datetime,
     ids = sorted({d.id for d in desks})
     if not ids:
         return {}
-    sql, bounds = _statements(), {"ids": ids, "lo": _naive(start), "hi": _naive(end)}
+    sql, bounds = _statements(), {"ids": ids, "lo": start, "hi": end}
     free = {(counter_id, starts_at): capacity - taken
             for counter_id, starts_at, capacity, taken in session.execute(sql["slots"], bounds)}
     for counter_id, starts_at, minutes in session.execute(
-            sql["held"], {**bounds, "now": _naive(now)}):
+            sql["held"], {**bounds, "now": now}):
         key = (counter_id, starts_at)
         if key in free:
             free[key] += minutes
@@ -312,14 +300,13 @@ def free_slots(session: Session, mpp_code: str, service_codes: list[str],
             if first <= last else {})
     days = []
     day = first
-    naive_now = _naive(now)
     plans: dict[tuple[int, int], list | None] = {}  # (weekday, minute): the same every week
     while day <= last:
         holiday = cal.holidays.get(day)
         slots = []
         # Plain arithmetic in the loop (a month is some thousand stops): the day's local
         # midnight in UTC, and times written as WIB text directly.
-        midnight = _naive(cal.at(day, 0))
+        midnight = cal.at(day, 0)
         text = day.isoformat()
         for minute in cal.slot_starts(day):
             key = (day.weekday(), minute)
@@ -341,7 +328,7 @@ def free_slots(session: Session, mpp_code: str, service_codes: list[str],
                               "places": best[1] if best else 0})
             arrival = midnight + dt.timedelta(minutes=minute)
             slots.append({"arrives_at": _wib_text(text, minute),
-                          "free": arrival > naive_now and all(s["places"] > 0 for s in stops),
+                          "free": arrival > now and all(s["places"] > 0 for s in stops),
                           "stops": stops})
         days.append({"date": day.isoformat(),
                      "closed": ("holiday" if holiday else
@@ -381,7 +368,7 @@ def _insert_ignore(dialect: str):
 
 def take_places(session: Session, desks: list[Desk], starts_at: dt.datetime, minutes: int
                 ) -> tuple[Desk, int] | None:
-    """Take `minutes` of online time in the slot from `starts_at` (naive UTC) at the first
+    """Take `minutes` of online time in the slot from `starts_at` (aware) at the first
     of these counters that still has them: (counter, slot id), or None if all are full.
     The database decides (see the module's doc); nothing is read and written back."""
     dialect = session.get_bind().dialect.name
@@ -411,7 +398,7 @@ def release_due_holds(session: Session, mpp_id: int, now: dt.datetime) -> int:
         select(VisitStop.id, VisitStop.slot_id, VisitStop.minutes)
         .join(Counter, Counter.id == VisitStop.counter_id)
         .where(Counter.mpp_id == mpp_id, VisitStop.holding.is_(True),
-               VisitStop.hold_until <= _naive(now))).all()
+               VisitStop.hold_until <= now)).all()
     released = 0
     for stop_id, slot_id, minutes in due:
         flipped = session.execute(
@@ -487,7 +474,7 @@ def _check_not_booked(session: Session, applications: list[AppRow], now: dt.date
             .where(VisitStop.open_application_id.in_(list(by_id)))):
         if booking.id == booking_id:
             continue
-        if _aware(booking.arrives_at) > now and booking.status == BOOKED:
+        if booking.arrives_at > now and booking.status == BOOKED:
             application = by_id[stop.application_id]
             raise ApiError(409, "application_already_booked", {
                 "application_id": application.id, "booking_id": booking.id},
@@ -499,7 +486,7 @@ def _check_not_booked(session: Session, applications: list[AppRow], now: dt.date
 def _open_bookings(session: Session, citizen_id, mpp_id: int, now: dt.datetime) -> int:
     return session.scalar(select(func.count()).select_from(VisitBooking).where(
         VisitBooking.citizen_id == citizen_id, VisitBooking.mpp_id == mpp_id,
-        VisitBooking.status == BOOKED, VisitBooking.arrives_at > _naive(now)))
+        VisitBooking.status == BOOKED, VisitBooking.arrives_at > now))
 
 
 def _take_stops(session: Session, cal: Calendar, booking: VisitBooking,
@@ -522,7 +509,7 @@ def _take_stops(session: Session, cal: Calendar, booking: VisitBooking,
     stops.sort(key=lambda s: (min((d.id for d in desks[s[2].service_id]), default=0), s[4]))
     for position, application, errand, at, slot in stops:
         slot_start = cal.at(day, slot)
-        taken = take_places(session, desks[errand.service_id], _naive(slot_start),
+        taken = take_places(session, desks[errand.service_id], slot_start,
                             errand.minutes)
         if taken is None:
             raise ApiError(409, "slot_full", {"arrives_at": local.isoformat(),
@@ -534,9 +521,9 @@ def _take_stops(session: Session, cal: Calendar, booking: VisitBooking,
         session.add(VisitStop(
             booking_id=booking.id, position=position, application_id=application.id,
             open_application_id=application.id, counter_id=desk.id, slot_id=slot_id,
-            starts_at=_naive(cal.at(day, at)), minutes=errand.minutes, channel=ONLINE,
+            starts_at=cal.at(day, at), minutes=errand.minutes, channel=ONLINE,
             current=True, holding=True, hold_until=None))
-    booking.arrives_at = _naive(arrives_at)
+    booking.arrives_at = arrives_at
     session.flush()
 
 
@@ -554,9 +541,9 @@ def book(session: Session, citizen_id, application_ids: list[str], arrives_at: d
                        params={"count": open_count, "limit": cal.max_open_bookings})
     booking_id = str(uuid.uuid4())
     booking = VisitBooking(id=booking_id, citizen_id=citizen_id, mpp_id=cal.mpp_id,
-                           status=BOOKED, arrives_at=_naive(arrives_at),
+                           status=BOOKED, arrives_at=arrives_at,
                            ticket_code=tickets.new_code(secret, booking_id),
-                           created_at=_naive(now), updated_at=_naive(now), version=version)
+                           created_at=now, updated_at=now, version=version)
     session.add(booking)
     session.flush()
     _take_stops(session, cal, booking, chosen, arrives_at, now)
@@ -569,7 +556,7 @@ def _own_open_booking(session: Session, citizen_id, booking_id: str, now: dt.dat
         VisitBooking.id == booking_id, VisitBooking.citizen_id == citizen_id))
     if booking is None:  # missing, or another citizen's: the same answer
         raise ApiError(404, "booking_not_found", {"booking_id": booking_id})
-    if booking.status != BOOKED or _aware(booking.arrives_at) <= now:
+    if booking.status != BOOKED or booking.arrives_at <= now:
         raise ApiError(409, "booking_not_open", {"booking_id": booking_id,
                                                  "status": booking.status})
     return booking
@@ -583,7 +570,7 @@ def _give_up(session: Session, booking: VisitBooking, cal: Calendar, now: dt.dat
     for stop in stops:
         stop.current = False
         stop.open_application_id = None
-        stop.hold_until = _naive(now + cal.cancel_hold)
+        stop.hold_until = now + cal.cancel_hold
     session.flush()
     session.expire(booking, ["stops"])
     return stops
@@ -598,7 +585,7 @@ def reschedule(session: Session, citizen_id, booking_id: str, arrives_at: dt.dat
     cal, chosen = _applications(session, citizen_id, ids, now, booking_id=booking.id)
     _give_up(session, booking, cal, now)
     _take_stops(session, cal, booking, chosen, arrives_at, now)
-    booking.updated_at = _naive(now)
+    booking.updated_at = now
     booking.version = version
     session.flush()
     return describe(session, booking)
@@ -610,7 +597,7 @@ def cancel(session: Session, citizen_id, booking_id: str, now: dt.datetime) -> d
     mpp_code = session.scalar(select(Mpp.code).where(Mpp.id == booking.mpp_id))
     stops = _give_up(session, booking, calendar(session, mpp_code), now)
     booking.status = CANCELLED
-    booking.cancelled_at = booking.updated_at = _naive(now)
+    booking.cancelled_at = booking.updated_at = now
     booking.version = version
     session.flush()
     return describe(session, booking, stops)

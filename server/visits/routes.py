@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import current_app, jsonify
 
 from ..access import allow, current_principal
+from ..db_types import utcnow
 from ..errors import ErrorSchema
 from ..extensions import Blueprint, db
 from . import operations as ops
@@ -55,7 +56,7 @@ def free_slots(mpp, service, first=None, last=None):
     # Sent as built, not dumped through SlotsSchema (which documents it and which the
     # OpenAPI test checks it against): a month of slots is the booking screen's hot path,
     # and the answer holds no personal data for a schema to keep back.
-    response = jsonify(ops.free_slots(db.session, mpp, service, first, last, ops.now_utc()))
+    response = jsonify(ops.free_slots(db.session, mpp, service, first, last, utcnow()))
     response.headers.update(NO_CACHE)
     return response
 
@@ -81,7 +82,7 @@ def book(data):
     """Pesan kunjungan / Book one visit for one or several of my applications at one MPP:
     one arrival time, the counters in order."""
     return ops.book(db.session, _citizen_id(), data["applications"], data["arrives_at"],
-                    ops.now_utc(), _secret()), NO_STORE
+                    utcnow(), _secret()), NO_STORE
 
 
 @blp.route(BOOKING)
@@ -104,7 +105,7 @@ def get_booking(booking_id):
 def reschedule(data, booking_id):
     """Ubah jadwal / Move my booking to another time (the old place is held a while)."""
     return ops.reschedule(db.session, _citizen_id(), str(booking_id), data["arrives_at"],
-                          ops.now_utc()), NO_STORE
+                          utcnow()), NO_STORE
 
 
 @blp.route(f"{BOOKING}/cancel", methods=["POST"])
@@ -115,4 +116,4 @@ def reschedule(data, booking_id):
 @blp.doc(security=BEARER)
 def cancel(booking_id):
     """Batalkan / Cancel my booking (its places return to the pool after a short hold)."""
-    return ops.cancel(db.session, _citizen_id(), str(booking_id), ops.now_utc()), NO_STORE
+    return ops.cancel(db.session, _citizen_id(), str(booking_id), utcnow()), NO_STORE

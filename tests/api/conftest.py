@@ -7,7 +7,8 @@ import pytest
 
 from server.access import session_lifetime
 from server.accounts import operations as ops
-from server.accounts.models import Citizen, utcnow
+from server.accounts.models import Citizen
+from server.db_types import utcnow
 from server.extensions import db
 
 _phones = itertools.count(1000000)

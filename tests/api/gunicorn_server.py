@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from bench.common import Scratch, Server
 from server.access import session_lifetime
 from server.accounts import operations as ops
-from server.accounts.models import Citizen, utcnow
+from server.accounts.models import Citizen
+from server.db_types import utcnow
 from server.config import normalise_database_url
 from server.extensions import db
 

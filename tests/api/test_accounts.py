@@ -262,8 +262,11 @@ def test_forged_tokens_are_401(client, header, code):
 def test_expired_and_revoked_tokens_are_401(app, client, callers):
     a, b = callers.citizen(), callers.citizen()
     with app.app_context():
-        db.session.get(DeviceSession, a["session_id"]).expires_at = dt.datetime(2000, 1, 1)
-        db.session.get(DeviceSession, b["session_id"]).revoked_at = dt.datetime(2020, 1, 1)
+        utc = dt.timezone.utc
+        db.session.get(DeviceSession, a["session_id"]).expires_at = dt.datetime(2000, 1, 1,
+                                                                                tzinfo=utc)
+        db.session.get(DeviceSession, b["session_id"]).revoked_at = dt.datetime(2020, 1, 1,
+                                                                                tzinfo=utc)
         db.session.commit()
     assert_error(client.get("/api/me", headers=a["headers"]), 401, "session_expired")
     assert_error(client.get("/api/me", headers=b["headers"]), 401, "session_revoked")

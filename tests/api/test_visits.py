@@ -350,7 +350,7 @@ def _release_holds_now(app):
     """What the passing of cancel_hold_minutes does: the holds end."""
     with app.app_context():
         db.session.execute(update(VisitStop).where(VisitStop.hold_until.is_not(None))
-                           .values(hold_until=dt.datetime(2000, 1, 1)))
+                           .values(hold_until=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)))
         db.session.commit()
 
 

@@ -12,6 +12,7 @@ from server.accounts.models import Citizen
 from server.accounts.operations import issue_session
 from server.applications.models import Application
 from server.catalog.calendar import holidays_of
+from server.db_types import utcnow
 from server.extensions import db
 from sync import states
 from sync.space import WIB
@@ -30,7 +31,7 @@ PASPOR = "langsa.imigrasi.paspor-baru"
 def make_application(citizen_id, service_code: str, state: str = states.READY, *,
                      commit: bool = True) -> str:
     """An application of this citizen in `state` (call inside an app context)."""
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = utcnow()
     application_id = str(uuid.uuid4())
     db.session.add(Application(
         id=application_id, citizen_id=citizen_id, service_code=service_code, state=state,
@@ -46,7 +47,7 @@ def citizens_with_applications(count: int, service_code: str) -> list[tuple[str,
     """`count` new citizens, each with a device token and one application of this service
     in the ready state, in one transaction: [(token, application id)]."""
     out = []
-    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = utcnow()
     for _ in range(count):
         citizen = Citizen(phone=f"+62878{uuid.uuid4().int % 10**8:08d}", created_at=now)
         db.session.add(citizen)

@@ -11,7 +11,8 @@ import pytest
 
 from server.access import session_lifetime
 from server.accounts import operations as account_ops
-from server.accounts.models import Citizen, utcnow
+from server.accounts.models import Citizen
+from server.db_types import utcnow
 from server.applications.routes import unit_of_work
 from server.extensions import db
 from server.push import keys as vapid_keys

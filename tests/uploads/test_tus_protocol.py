@@ -10,6 +10,7 @@ import uuid
 
 import pytest
 
+from server.db_types import utcnow
 from server.extensions import db
 from server.uploads.models import Upload
 from tests.helpers import assert_error
@@ -403,7 +404,7 @@ def test_expired_uploads_are_410_and_cleaned_by_the_cli(app, tus):
     row = upload_row(app, url)
     with app.app_context():
         db.session.get(Upload, row.id).expires_at = (
-            dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(minutes=1))
+            utcnow() - dt.timedelta(minutes=1))
         db.session.commit()
     assert tus.head(url).status_code == 410
     assert_error(tus.patch(url, 10, data[10:]), 410, "upload_expired")
