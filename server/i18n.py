@@ -15,6 +15,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Permintaan tidak dapat diproses.",
         "en": "The request could not be processed.",
     },
+    "invalid_period": {
+        "id": "Periode tidak sah: tulis tahun (2026), triwulan (2026-Q1), semester (2026-S1), "
+              "bulan (2026-03), atau tanggal awal dan akhir (from, to), paling lama 5 tahun.",
+        "en": "Invalid period: give a year (2026), a quarter (2026-Q1), a half (2026-S1), a "
+              "month (2026-03), or first and last days (from, to), at most 5 years.",
+    },
+    "mpp_required": {
+        "id": "Sebutkan MPP-nya (parameter mpp).",
+        "en": "Name the MPP (the mpp parameter).",
+    },
     "invalid_json": {
         "id": "Isi permintaan bukan JSON yang sah.",
         "en": "The request body is not valid JSON.",

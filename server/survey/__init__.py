@@ -7,5 +7,7 @@ from flask import Flask
 def init_app(app: Flask, api) -> None:
     from . import mutations
     mutations.register()
-    from . import models, store  # noqa: F401  (models: tables)
+    from . import models, routes, store  # noqa: F401  (models: tables)
     store.register()
+    api.register_blueprint(routes.blp)
+    app.register_blueprint(routes.pages)

@@ -79,13 +79,19 @@ POLICY = {
     # tests/uploads/test_reading_documents.py
     ("GET", "/api/documents/<uuid:document_id>/file"): SIGNED_IN,
     ("GET", "/api/documents/<uuid:document_id>/preview"): SIGNED_IN,
+    # SKM: published results for anyone; suggestions for supervisors (and admins).
+    ("GET", "/api/mpps/<code:mpp>/skm"): ANYONE,
+    ("GET", "/api/mpps/<code:mpp>/skm.csv"): ANYONE,
+    ("GET", "/skm/<code:mpp>"): ANYONE,
+    ("GET", "/api/officer/skm/suggestions"): {"supervisor_other", "admin"},
 }
 
 SAMPLE_ARGS = {"code": "langsa", "filename": "index.html", "session_id": str(uuid.uuid4()),
                "officer_id": "999999", "upload_id": "no-such-upload",
                "subscription_id": str(uuid.uuid4()),
                "application_id": str(uuid.uuid4()),
-               "document_id": str(uuid.uuid4()), "booking_id": str(uuid.uuid4())}
+               "document_id": str(uuid.uuid4()), "booking_id": str(uuid.uuid4()),
+               "mpp": "langsa"}
 
 
 def routes(app):
