@@ -24,7 +24,8 @@ export default defineConfig({
         globPatterns: ['**/*.{html,js,css,webmanifest}', 'icons/icon.svg', 'icons/icon-192.png'],
         // The officer console is another entry (officer.html, assets/officer-*): citizens'
         // phones never download it, so their service worker does not precache it either.
-        globIgnores: ['officer.html', 'assets/officer-*'],
+        // The MPP floor's kiosk and call display are entries of their own too.
+        globIgnores: ['officer.html', 'assets/officer-*', 'kiosk.html', 'assets/kiosk-*', 'display.html', 'assets/display-*', 'assets/floor-*'],
         // A classic (non-module) worker runs on every browser that has service workers.
         rollupFormat: 'iife',
         target: TARGET,
@@ -44,7 +45,15 @@ export default defineConfig({
     sourcemap: false,
     rollupOptions: {
       // Two pages: the citizen app and the officer console (its own chunks, named officer-*).
-      input: { index: 'index.html', officer: 'officer.html' },
+      input: { index: 'index.html', officer: 'officer.html', kiosk: 'kiosk.html', display: 'display.html' },
+      output: {
+        // Chunks only the floor's pages load (their shared code, the jsQR fallback) are named
+        // floor-*, so the citizen service worker can leave them out of its precache.
+        chunkFileNames: (chunk) =>
+          chunk.moduleIds.length > 0 && chunk.moduleIds.every((id) => /[\\/](src[\\/]floor|node_modules[\\/]jsqr)[\\/]/.test(id))
+            ? 'assets/floor-[hash].js'
+            : 'assets/[name]-[hash].js',
+      },
     },
   },
 });

@@ -84,6 +84,7 @@ def pwa(filename: str):
     """The built PWA (pwa/dist). Hashed assets are immutable; everything else revalidates."""
     if filename.startswith("api/"):
         raise ApiError(404)
+    filename = FLOOR_PAGES.get(filename, filename)
     dist = current_app.config["PWA_DIST_DIR"]
     if not (dist / "index.html").exists():
         raise ApiError(503, "service_unavailable",
@@ -98,6 +99,10 @@ def pwa(filename: str):
         response.mimetype = "application/manifest+json"
     return response
 
+
+# The MPP floor's own pages (Vite entries of their own, kiosk.html and display.html), at the
+# short addresses staff type into the kiosk and the TV.
+FLOOR_PAGES = {"kiosk": "kiosk.html", "display": "display.html"}
 
 # Precompressed copies written by the PWA build (pwa/scripts/compress.mjs), best first.
 ENCODINGS = (("br", ".br"), ("gzip", ".gz"))

@@ -47,10 +47,16 @@ export function isCatalogPath(pathname) {
 
 /**
  * Navigations that must reach the network rather than get the app shell: the API,
- * the health check, and anything that names a file (/icons/x.png, /sw.js...).
+ * the health check, the floor's pages, and anything that names a file (/icons/x.png, /sw.js...).
  * Matched by Workbox against pathname + search.
  */
-export const NAVIGATION_DENYLIST = [/^\/api(?:\/|\?|$)/, /^\/healthz(?:\/|\?|$)/, /\/[^/?]*\.[^/?]*(?:\?|$)/];
+export const NAVIGATION_DENYLIST = [
+  /^\/api(?:\/|\?|$)/,
+  /^\/healthz(?:\/|\?|$)/,
+  /\/[^/?]*\.[^/?]*(?:\?|$)/,
+  // the MPP floor's kiosk and call display are pages of their own (server/web.py FLOOR_PAGES)
+  /^\/(?:kiosk|display)(?:\/|\?|#|$)/,
+];
 
 export function isShellNavigation(pathnameAndSearch) {
   return !NAVIGATION_DENYLIST.some((re) => re.test(pathnameAndSearch));

@@ -13,6 +13,7 @@ import { SignIn } from './views/sign-in.jsx';
 import { Queue } from './views/queue.jsx';
 import { Review } from './views/review.jsx';
 import { Visit } from './views/visit.jsx';
+import { Counter } from './views/counter.jsx';
 
 export function OfficerApp() {
   const [lang, setLang] = useState(() => loadLang(getStorage()));
@@ -88,11 +89,14 @@ export function OfficerApp() {
         </a>
         {me && (
           <nav class="bar-nav" aria-label={t('title')}>
-            <a href="#/" aria-current={route.name !== 'visit' ? 'page' : undefined} data-nav="queue">
+            <a href="#/" aria-current={route.name === 'queue' || route.name === 'review' ? 'page' : undefined} data-nav="queue">
               {t('nav.queue')}
             </a>
             <a href="#/kunjungan" aria-current={route.name === 'visit' ? 'page' : undefined} data-nav="visit">
               {t('nav.visit')}
+            </a>
+            <a href="#/loket" aria-current={route.name === 'counter' ? 'page' : undefined} data-nav="counter">
+              {t('nav.counter')}
             </a>
           </nav>
         )}
@@ -120,6 +124,8 @@ export function OfficerApp() {
           <SignIn t={t} client={client} onSignedIn={setMe} />
         ) : route.name === 'review' ? (
           <Review key={route.id} t={t} lang={lang} client={client} me={me} id={route.id} navigate={navigate} />
+        ) : route.name === 'counter' ? (
+          <Counter t={t} lang={lang} client={client} navigate={navigate} />
         ) : route.name === 'visit' ? (
           <Visit t={t} lang={lang} client={client} navigate={navigate} />
         ) : (

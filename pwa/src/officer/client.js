@@ -27,6 +27,8 @@ export function officerClient({ tokens, getLang, onSessionEnded, fetchImpl = glo
       }
     },
     getJson: (path, options) => api.getJson(path, options),
+    /** Any other call of the console's API (the counter screen's queue actions). */
+    request: (path, options) => api.request(path, options),
     /** The published state machine (which states the queue holds, their labels). */
     states: () => api.getJson('/api/sync/states'),
     detail: (id) => api.getJson(`/api/officer/applications/${encodeURIComponent(id)}`),

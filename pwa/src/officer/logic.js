@@ -176,6 +176,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export function parseRoute(hash) {
   const path = String(hash || '').replace(/^#/, '').replace(/\/$/, '');
   if (path === '/kunjungan') return { name: 'visit' };
+  if (path === '/loket') return { name: 'counter' };
   const match = /^\/permohonan\/([^/]+)$/.exec(path);
   if (match && UUID_RE.test(match[1])) return { name: 'review', id: match[1] };
   return { name: 'queue' };
@@ -183,6 +184,7 @@ export function parseRoute(hash) {
 
 export function routeHref(route) {
   if (route.name === 'visit') return '#/kunjungan';
+  if (route.name === 'counter') return '#/loket';
   if (route.name === 'review') return `#/permohonan/${route.id}`;
   return '#/';
 }
