@@ -3,6 +3,7 @@ import { useApp } from '../app-context.js';
 import { taskList, todayWib, walletMatches } from '../application-tasks.js';
 import { CaptureError, compressPhoto } from '../capture/compress.js';
 import { pagesExtension, planPages } from '../capture/pages.js';
+import { checkPhoto } from '../capture/quality.js';
 import { formatDate, pick } from '../format.js';
 import { BackLink, DoneButton, TaskTag } from './application-parts.jsx';
 import { Loading } from './common.jsx';
@@ -17,6 +18,7 @@ export function DocumentStep({ app, service, requirement }) {
   const [pages, setPages] = useState(null); // Blobs of the document on the phone
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState(null);
+  const [warning, setWarning] = useState(null); // {codes, files, replace}: a photo hard to read
   const urls = useObjectUrls(pages);
   const local = task.document && (task.document.status === 'local' || task.document.status === 'uploading');
 
@@ -36,8 +38,9 @@ export function DocumentStep({ app, service, requirement }) {
     setPages(next);
   };
 
-  const add = async (files, { replace }) => {
+  const add = async (files, { replace, keep = false }) => {
     setProblem(null);
+    setWarning(null);
     setBusy(true);
     try {
       const plan = planPages(pages, files, { replace });
@@ -45,6 +48,16 @@ export function DocumentStep({ app, service, requirement }) {
       if (plan.pdf) {
         await store([plan.pdf]);
         return;
+      }
+      if (!keep) {
+        // Before it is stored: a photo the officer could not read is said now, with how to
+        // take it better; the citizen may keep it anyway (one more tap, never a dead end).
+        const codes = new Set();
+        for (const file of files) for (const code of (await checkPhoto(file)).codes) codes.add(code);
+        if (codes.size) {
+          setWarning({ codes: [...codes], files, replace });
+          return;
+        }
       }
       const again = new Set(plan.reencodeKept);
       const kept = await Promise.all(plan.kept.map((p) => (again.has(p) ? compressPhoto(p, { jpegOnly: true }).then((r) => r.blob) : p)));
@@ -144,6 +157,26 @@ export function DocumentStep({ app, service, requirement }) {
         <p class="field-error" role="alert">
           {t(problem)}
         </p>
+      )}
+      {warning && (
+        <div class="callout callout-warn" role="alert" data-quality-warning={warning.codes.join(' ')}>
+          <p>
+            <strong>{t('quality.title')}</strong>
+          </p>
+          <ul>
+            {warning.codes.map((code) => (
+              <li key={code} data-code={code}>
+                {t(`quality.${code}`)}
+              </li>
+            ))}
+          </ul>
+          <div class="actions">
+            <FilePick label={t('quality.retake')} capture accept="image/*" disabled={busy} onFiles={(f) => add(f, { replace: warning.replace })} name="quality-retake" />
+            <button type="button" class="button button-secondary" disabled={busy} data-action="keep-photo" onClick={() => add(warning.files, { replace: warning.replace, keep: true })}>
+              {t('quality.keep')}
+            </button>
+          </div>
+        </div>
       )}
       {tasks.editable && (
         <div class="actions capture-actions">

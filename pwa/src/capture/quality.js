@@ -1,0 +1,203 @@
+// Is this document photo good enough to read? Checked on the phone the moment a photo is
+// taken, before it is stored, on a small grayscale copy (long edge ANALYSIS_EDGE px):
+//   blurry      sharpness: the spread (variance) of a Laplacian over the document, in the
+//               direction where it is smaller (motion blur smears one direction), relative
+//               to the print's contrast, so a dim photo is not mistaken for a blurred one
+//   dark        the paper (the brighter tenth of the document) is too dark: low light
+//   overexposed the document's median is near white: burnt-out, the print has faded into it
+//   glare       a share of the document area is saturated: a lamp or the sun reflected on it
+//   small       the document fills too little of the frame (taken from too far away)
+// The thresholds are not guesses: tests/media/calibrate_quality.py derives them from OCR
+// (tesseract) on a set of synthetic photos and writes quality-thresholds.js; the same
+// functions run there under node on the same pixels, so there is one implementation.
+//
+// Pure functions on pixel arrays (node's test runner runs them); `checkPhoto` alone needs a
+// browser (createImageBitmap, a canvas).
+
+import { THRESHOLDS } from './quality-thresholds.js';
+
+export const ANALYSIS_EDGE = 1024;
+export const CODES = ['blurry', 'dark', 'overexposed', 'glare', 'small'];
+
+/** The analysis copy's size: the long edge ANALYSIS_EDGE (never enlarged). */
+export function analysisSize(width, height, edge = ANALYSIS_EDGE) {
+  const scale = Math.min(1, edge / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/** Luma (BT.601, integer) of RGBA pixels, as a canvas's ImageData gives them. */
+export function grayFromRGBA(rgba, width, height) {
+  const n = width * height;
+  if (rgba.length < n * 4) throw new Error('pixel data is shorter than its size');
+  const gray = new Uint8Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += 4) gray[i] = (rgba[j] * 77 + rgba[j + 1] * 150 + rgba[j + 2] * 29) >> 8;
+  return gray;
+}
+
+function otsu(hist, total) {
+  let sum = 0;
+  for (let i = 0; i < 256; i++) sum += i * hist[i];
+  let sumB = 0;
+  let wB = 0;
+  let best = 0;
+  let threshold = 128;
+  for (let t = 0; t < 256; t++) {
+    wB += hist[t];
+    if (wB === 0) continue;
+    const wF = total - wB;
+    if (wF === 0) break;
+    sumB += t * hist[t];
+    const mB = sumB / wB;
+    const mF = (sum - sumB) / wF;
+    const between = wB * wF * (mB - mF) * (mB - mF);
+    if (between > best) {
+      best = between;
+      threshold = t;
+    }
+  }
+  return threshold;
+}
+
+function percentile(hist, total, p) {
+  const target = total * p;
+  let seen = 0;
+  for (let i = 0; i < 256; i++) {
+    seen += hist[i];
+    if (seen >= target) return i;
+  }
+  return 255;
+}
+
+/** The span [first, last] of counts at or above `share` of the largest count. */
+function span(counts, share) {
+  let max = 0;
+  for (const c of counts) if (c > max) max = c;
+  const floor = max * share;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] >= floor && counts[i] > 0) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  return first < 0 ? [0, counts.length - 1] : [first, last];
+}
+
+/**
+ * The measurements of one grayscale image: where the document is (the bright paper's
+ * bounding box, found by Otsu's threshold and row/column projections), how much of the frame
+ * it fills, its brightness, saturation and sharpness.
+ */
+export function measure(gray, width, height) {
+  const n = width * height;
+  if (!(width > 2 && height > 2) || gray.length < n) throw new Error('image too small to check');
+  const hist = new Uint32Array(256);
+  for (let i = 0; i < n; i++) hist[gray[i]]++;
+  const t = otsu(hist, n);
+  const rows = new Uint32Array(height);
+  const cols = new Uint32Array(width);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      if (gray[i] > t) {
+        rows[y]++;
+        cols[x]++;
+      }
+    }
+  }
+  const [x0, x1] = span(cols, 0.5);
+  const [y0, y1] = span(rows, 0.5);
+  const fill = ((x1 - x0 + 1) * (y1 - y0 + 1)) / n;
+  // The document's inside (a margin in from its edges, whose border is no text).
+  const mx = Math.floor((x1 - x0) * 0.04);
+  const my = Math.floor((y1 - y0) * 0.04);
+  const ax = Math.max(1, x0 + mx);
+  const bx = Math.min(width - 2, x1 - mx);
+  const ay = Math.max(1, y0 + my);
+  const by = Math.min(height - 2, y1 - my);
+  const docHist = new Uint32Array(256);
+  // The Laplacian split by direction (second differences across x and across y): a shaking
+  // hand smears one direction only, and the smaller of the two spreads is what is left.
+  let count = 0;
+  let sx = 0;
+  let sx2 = 0;
+  let sy = 0;
+  let sy2 = 0;
+  for (let y = ay; y <= by; y++) {
+    let i = y * width + ax;
+    for (let x = ax; x <= bx; x++, i++) {
+      const v = gray[i];
+      docHist[v]++;
+      const lx = 2 * v - gray[i - 1] - gray[i + 1];
+      const ly = 2 * v - gray[i - width] - gray[i + width];
+      sx += lx;
+      sx2 += lx * lx;
+      sy += ly;
+      sy2 += ly * ly;
+      count++;
+    }
+  }
+  if (count === 0) return { fill: 0, paper: 0, median: 0, contrast: 0, glare: 0, sharpness: 0 };
+  const lapVar = Math.min(sx2 / count - (sx / count) ** 2, sy2 / count - (sy / count) ** 2);
+  const paper = percentile(docHist, count, 0.9);
+  const median = percentile(docHist, count, 0.5);
+  const ink = percentile(docHist, count, 0.02);
+  // The print's contrast: paper (the median: most of a page is paper) against ink.
+  const contrast = Math.max(1, median - ink);
+  let saturated = 0;
+  for (let v = 250; v < 256; v++) saturated += docHist[v];
+  return {
+    fill,
+    paper,
+    median,
+    contrast,
+    glare: saturated / count,
+    // Laplacian spread per unit of the print's contrast: the same page dimmer or brighter
+    // keeps its value, a blurred one loses it.
+    sharpness: (100 * Math.sqrt(Math.max(0, lapVar))) / contrast,
+  };
+}
+
+/** The problems of a measured photo, as codes (in CODES order); empty when it is fine. */
+export function judge(m, thresholds = THRESHOLDS) {
+  const codes = [];
+  if (m.sharpness < thresholds.minSharpness) codes.push('blurry');
+  if (m.paper < thresholds.minPaper) codes.push('dark');
+  // Saturated over most of the page is a burnt-out photo, in a patch of it a reflection.
+  const burnt = m.median > thresholds.maxMedian || (m.glare > thresholds.maxGlare && m.median >= 250);
+  if (burnt) codes.push('overexposed');
+  else if (m.glare > thresholds.maxGlare) codes.push('glare');
+  if (m.fill < thresholds.minFill) codes.push('small');
+  return codes;
+}
+
+/** Measure and judge RGBA pixels (ImageData's layout). */
+export function checkPixels(rgba, width, height, thresholds = THRESHOLDS) {
+  const measures = measure(grayFromRGBA(rgba, width, height), width, height);
+  return { codes: judge(measures, thresholds), measures };
+}
+
+/**
+ * Check one photo (a File or Blob) in the browser: decoded once, drawn small, judged.
+ * Returns `{codes, measures}`; `codes` is empty for a good photo, and for what this browser
+ * cannot decode (the compressor reports that itself).
+ */
+export async function checkPhoto(file, thresholds = THRESHOLDS) {
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  } catch {
+    return { codes: [], measures: null };
+  }
+  try {
+    const { width, height } = analysisSize(bitmap.width, bitmap.height);
+    const canvas = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : Object.assign(document.createElement('canvas'), { width, height });
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.imageSmoothingEnabled = true;
+    ctx.imageSmoothingQuality = 'medium';
+    ctx.drawImage(bitmap, 0, 0, width, height);
+    return checkPixels(ctx.getImageData(0, 0, width, height).data, width, height, thresholds);
+  } finally {
+    bitmap.close?.();
+  }
+}

@@ -1,0 +1,351 @@
+"""Calibrate the phone's document quality check (pwa/src/capture/quality.js) on OCR verdicts.
+
+    .venv/bin/python -m tests.media.calibrate_quality            # measure and report
+    .venv/bin/python -m tests.media.calibrate_quality --write    # ... and write the thresholds
+
+The set: synthetic 12 MP photos of KK pages (tests/media/document_photos.py, three pages with
+different names, numbers and print sizes) and, of each, variants a citizen really produces:
+Gaussian blur (out of focus), motion blur (a shaking hand), low light, burnt-out exposure,
+glare (a lamp reflected on the paper) and a page small in the frame, each at several strengths.
+
+"Legible" is decided by OCR, as the officer's eye would: tesseract (`ind+eng`) on the photo
+as the phone stores it (long edge 2000 px) reads the NIK exactly and at least 95 % of the
+words it reads on the sharp original. The verdicts are cached in quality_calibration.json (in
+the repository; OCR of the whole set takes minutes), keyed by the set's version: change the
+set and bump SET_VERSION.
+
+The check itself is NOT re-implemented here: the same quality.js runs under node
+(pwa/scripts/quality-measure.mjs) on each photo's small RGBA copy, and the thresholds are
+chosen on its measurements: as many illegible photos flagged as possible while at most
+FALSE_FLAG_BUDGET of the legible ones are, each limit in the middle of the gap it falls in.
+`--write` puts them in pwa/src/capture/quality-thresholds.js, where quality.js reads them.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import random
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter
+
+from tests.media.document_photos import kk_photo
+
+ROOT = Path(__file__).resolve().parents[2]
+VERDICTS = Path(__file__).with_name("quality_calibration.json")
+THRESHOLDS_JS = ROOT / "pwa" / "src" / "capture" / "quality-thresholds.js"
+MEASURE_JS = ROOT / "pwa" / "scripts" / "quality-measure.mjs"
+CACHE = ROOT / "test-artifacts" / "quality-set"
+SET_VERSION = 1
+ANALYSIS_EDGE = 1024  # quality.js ANALYSIS_EDGE
+STORED_EDGE = 2000  # compress.js LONG_EDGE: what the officer (and OCR) gets
+FALSE_FLAG_BUDGET = 0.05  # the goal itself: the set is small, a tighter budget flags too little
+GOAL_FLAGGED, GOAL_FALSE = 0.95, 0.05
+
+BASES = {  # name: kk_photo arguments
+    "kk-a": {"seed": 7, "text_px": 30},
+    "kk-b": {"seed": 11, "text_px": 27, "nik": "1271035708850002", "kk": "1271030303150011",
+             "name": "SITI AMINAH HARAHAP"},
+    "kk-c": {"seed": 23, "text_px": 34, "nik": "3174096112010004", "kk": "3174090202200007",
+             "name": "DEWI LESTARI"},
+}
+VARIANTS = (
+    [("sharp", 0)]
+    + [("blur", r) for r in (1.5, 2.5, 3.5, 4.5, 6, 8)]
+    + [("motion", n) for n in (8, 16, 32, 64)]
+    + [("dark", f) for f in (0.6, 0.4, 0.25, 0.15, 0.08)]
+    + [("bright", f) for f in (1.25, 1.5, 1.9, 2.6)]
+    + [("glare", s) for s in (0.06, 0.12, 0.2, 0.3)]
+    + [("small", s) for s in (0.8, 0.6, 0.45, 0.33, 0.25)]
+)
+FEATURES = {  # measure: (threshold name, a photo is flagged when its value is ...)
+    "sharpness": ("minSharpness", "below"),
+    "paper": ("minPaper", "below"),
+    "median": ("maxMedian", "above"),
+    "glare": ("maxGlare", "above"),
+    "fill": ("minFill", "below"),
+}
+OFF = {"minSharpness": 0, "minPaper": 0, "maxMedian": 255, "maxGlare": 1, "minFill": 0}
+
+
+@dataclass
+class Sample:
+    name: str
+    base: str
+    kind: str
+    strength: float
+    path: Path
+    width: int
+    height: int
+
+
+def _desk(size: tuple[int, int], seed: int) -> Image.Image:
+    desk = Image.new("RGB", size, (92, 70, 52))
+    grain = Image.effect_noise((size[0] // 4, size[1] // 4), 60).resize(size, Image.BICUBIC)
+    return Image.blend(desk, grain.convert("RGB"), 0.10)
+
+
+def _motion(photo: Image.Image, length: int, vertical: bool) -> Image.Image:
+    """A box blur `length` px long along one axis: shifted copies averaged by doubling."""
+    step = 1
+    while step < length:
+        shifted = ImageChops.offset(photo, 0 if vertical else step, step if vertical else 0)
+        photo = Image.blend(photo, shifted, 0.5)
+        step *= 2
+    return photo
+
+
+def variant(photo: Image.Image, kind: str, strength: float, seed: int) -> Image.Image:
+    rng = random.Random(seed)
+    size = photo.size
+    if kind == "sharp":
+        return photo
+    if kind == "blur":
+        return photo.filter(ImageFilter.GaussianBlur(strength))
+    if kind == "motion":
+        return _motion(photo, int(strength), vertical=seed % 2 == 1)
+    if kind == "dark":
+        dim = ImageEnhance.Brightness(photo).enhance(strength)
+        # Low light brings sensor noise with it, more the darker it is.
+        noise = Image.effect_noise(size, 30).convert("RGB")
+        return Image.blend(dim, noise, min(0.25, 0.04 / strength))
+    if kind == "bright":
+        return ImageEnhance.Brightness(photo).enhance(strength)
+    if kind == "glare":
+        # A soft white spot whose core burns out, somewhere on the page.
+        radius = int(size[0] * strength)
+        spot = Image.radial_gradient("L").resize((2 * radius, 2 * radius))
+        spot = spot.point(lambda v: 255 if v < 110 else max(0, 255 - (v - 110) * 2))
+        mask = Image.new("L", size, 0)
+        cx = rng.randint(int(size[0] * 0.25), int(size[0] * 0.75))
+        cy = rng.randint(int(size[1] * 0.3), int(size[1] * 0.7))
+        mask.paste(spot, (cx - radius, cy - radius))
+        return Image.composite(Image.new("RGB", size, (255, 255, 255)), photo, mask)
+    if kind == "small":
+        desk = _desk(size, seed)
+        small = photo.resize((int(size[0] * strength), int(size[1] * strength)), Image.LANCZOS)
+        x = rng.randint(0, size[0] - small.width)
+        y = rng.randint(0, size[1] - small.height)
+        desk.paste(small, (x, y))
+        draw = ImageDraw.Draw(desk)  # the page's shadow edge on the desk
+        draw.rectangle((x, y, x + small.width, y + small.height), outline=(60, 45, 35), width=3)
+        return desk
+    raise ValueError(kind)
+
+
+def ocr_words(image: Image.Image) -> set[str]:
+    from tests.e2e.test_capture_legibility import ocr_words as ocr_bytes
+
+    png = io.BytesIO()
+    image.save(png, "PNG")
+    return ocr_bytes(png.getvalue())
+
+
+def _make_base(base: str, verdicts: dict | None) -> list[dict]:
+    """Make every variant of one base page: its analysis copy on disk and, unless cached, its
+    OCR verdict. Runs in a worker process."""
+    from tests.e2e.test_capture_legibility import recall
+
+    args = BASES[base]
+    doc = kk_photo(**args)
+    photo = Image.open(io.BytesIO(doc.jpeg)).convert("RGB")
+    sharp_recall = 1.0
+    out = []
+    for i, (kind, strength) in enumerate(VARIANTS):
+        name = f"{base}-{kind}-{strength:g}"
+        image = variant(photo, kind, strength, seed=args["seed"] * 100 + i)
+        w, h = image.size
+        scale = ANALYSIS_EDGE / max(w, h)
+        small = image.resize((round(w * scale), round(h * scale)), Image.BILINEAR,
+                             reducing_gap=2.0)
+        path = CACHE / f"{name}.rgba.gz"
+        path.write_bytes(gzip.compress(small.convert("RGBA").tobytes(), compresslevel=1))
+        row = {"name": name, "base": base, "kind": kind, "strength": strength,
+               "path": str(path), "width": small.width, "height": small.height}
+        cached = dict((verdicts or {}).get(name) or {})
+        if "recall" not in cached:
+            scale = STORED_EDGE / max(w, h)
+            stored = image.resize((round(w * scale), round(h * scale)), Image.LANCZOS)
+            words = ocr_words(stored)
+            cached = {"nik": doc.nik in words, "recall": round(recall(doc.words, words), 4)}
+        if kind == "sharp":  # first in VARIANTS
+            sharp_recall = cached["recall"]
+        cached["legible"] = bool(cached["nik"] and cached["recall"] >= 0.95 * sharp_recall)
+        row.update(cached)
+        out.append(row)
+    return out
+
+
+def load_verdicts() -> dict:
+    if VERDICTS.exists():
+        data = json.loads(VERDICTS.read_text())
+        if data.get("set_version") == SET_VERSION:
+            return data
+    return {"set_version": SET_VERSION, "verdicts": {}}
+
+
+def build_set(workers: int = 2) -> list[dict]:
+    """The calibration set, with OCR verdicts (cached) and analysis copies (made where
+    missing). Returns one row per photo."""
+    if shutil.which("tesseract") is None:
+        data = load_verdicts()
+        if not all(f"{b}-{k}-{s:g}" in data["verdicts"] for b in BASES for k, s in VARIANTS):
+            raise SystemExit("tesseract is not installed and the cached verdicts are incomplete")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    data = load_verdicts()
+    rows: list[dict] = []
+    todo = []
+    for base in BASES:
+        names = [f"{base}-{k}-{s:g}" for k, s in VARIANTS]
+        if all((CACHE / f"{n}.rgba.gz").exists() and n in data["verdicts"] for n in names):
+            for (kind, strength), n in zip(VARIANTS, names):
+                cached = data["verdicts"][n]
+                rows.append({"name": n, "base": base, "kind": kind, "strength": strength,
+                             "path": str(CACHE / f"{n}.rgba.gz"), **cached})
+        else:
+            todo.append(base)
+    if todo:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for made in pool.map(_make_base, todo, [data["verdicts"]] * len(todo)):
+                rows.extend(made)
+        for row in rows:
+            data["verdicts"][row["name"]] = {k: row[k] for k in
+                                             ("nik", "recall", "legible", "width", "height")
+                                             if k in row}
+        VERDICTS.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+    for row in rows:
+        cached = data["verdicts"][row["name"]]
+        row.setdefault("width", cached.get("width"))
+        row.setdefault("height", cached.get("height"))
+    return sorted(rows, key=lambda r: r["name"])
+
+
+def run_check(rows: list[dict], thresholds: dict | None = None) -> dict:
+    """quality.js's verdict on each photo, under node."""
+    request = {"images": [{"name": r["name"], "path": r["path"], "width": r["width"],
+                           "height": r["height"]} for r in rows]}
+    if thresholds is not None:
+        request["thresholds"] = thresholds
+    done = subprocess.run(["node", str(MEASURE_JS)], input=json.dumps(request), text=True,
+                          capture_output=True, check=True, cwd=ROOT / "pwa")
+    return json.loads(done.stdout)
+
+
+def _flags(values: list[float], threshold: float, direction: str) -> list[bool]:
+    return [v < threshold if direction == "below" else v > threshold for v in values]
+
+
+def derive(rows: list[dict], measures: dict) -> dict:
+    """Thresholds flagging the most illegible photos with at most FALSE_FLAG_BUDGET of the
+    legible ones flagged: coordinate search over each limit's candidate gaps."""
+    legible = [r["legible"] for r in rows]
+    n_legible = sum(legible)
+    budget = int(FALSE_FLAG_BUDGET * n_legible)
+    values = {f: [measures[r["name"]]["measures"][f] for r in rows] for f in FEATURES}
+    candidates = {}
+    for feature, (name, direction) in FEATURES.items():
+        distinct = sorted(set(values[feature]))
+        gaps = [(a + b) / 2 for a, b in zip(distinct, distinct[1:])]
+        candidates[feature] = [OFF[name]] + gaps
+    chosen = {f: OFF[FEATURES[f][0]] for f in FEATURES}
+
+    def score(choice):
+        flagged = [False] * len(rows)
+        for f, t in choice.items():
+            for i, hit in enumerate(_flags(values[f], t, FEATURES[f][1])):
+                flagged[i] = flagged[i] or hit
+        false = sum(1 for i, hit in enumerate(flagged) if hit and legible[i])
+        caught = sum(1 for i, hit in enumerate(flagged) if hit and not legible[i])
+        return (caught if false <= budget else -1, -false)
+
+    for _ in range(3):
+        for feature in FEATURES:
+            best = max(candidates[feature], key=lambda t: score({**chosen, feature: t}))
+            chosen[feature] = best
+    return {FEATURES[f][0]: round(t, 5) for f, t in chosen.items()}
+
+
+def rates(rows: list[dict], verdicts: dict) -> dict:
+    illegible = [r for r in rows if not r["legible"]]
+    legible = [r for r in rows if r["legible"]]
+    flagged = sum(1 for r in illegible if verdicts[r["name"]]["codes"])
+    false = sum(1 for r in legible if verdicts[r["name"]]["codes"])
+    return {"photos": len(rows), "illegible": len(illegible), "legible": len(legible),
+            "flagged_illegible": flagged / max(1, len(illegible)),
+            "flagged_legible": false / max(1, len(legible))}
+
+
+def cross_validated(rows: list[dict]) -> dict:
+    """Rates on photos the thresholds were NOT derived from: for each base page, limits
+    derived on the other pages, applied to this one (the honest estimate for a new photo)."""
+    verdicts = {}
+    for base in BASES:
+        train = [r for r in rows if r["base"] != base]
+        held = [r for r in rows if r["base"] == base]
+        limits = derive(train, run_check(train, OFF))
+        verdicts.update(run_check(held, limits))
+    return rates(rows, verdicts)
+
+
+def write_thresholds(thresholds: dict, measured: dict) -> None:
+    lines = ["// Written by tests/media/calibrate_quality.py (do not edit by hand): the limits of",
+             "// quality.js, derived from OCR verdicts on the calibration set. Re-derive with",
+             "//   .venv/bin/python -m tests.media.calibrate_quality --write",
+             f"// Measured on {measured['photos']} photos ({measured['illegible']} illegible): "
+             f"{measured['flagged_illegible']:.3f} of the illegible flagged (goal >= "
+             f"{GOAL_FLAGGED}),",
+             f"// {measured['flagged_legible']:.3f} of the legible flagged (goal <= "
+             f"{GOAL_FALSE}); derived on other pages (leave one page out): "
+             f"{measured['cross_validated']['flagged_illegible']:.3f} and "
+             f"{measured['cross_validated']['flagged_legible']:.3f}.",
+             "export const THRESHOLDS = {"]
+    lines += [f"  {k}: {v}," for k, v in thresholds.items()]
+    lines.append("};")
+    THRESHOLDS_JS.write_text("\n".join(lines) + "\n")
+
+
+def report(rows: list[dict], verdicts: dict) -> str:
+    out = []
+    for r in rows:
+        v = verdicts[r["name"]]
+        m = v["measures"]
+        out.append(f"{r['name']:<24} {'legible' if r['legible'] else 'ILLEGIBLE':<9} "
+                   f"nik={'y' if r['nik'] else 'n'} recall={r['recall']:.2f} "
+                   f"sharp={m['sharpness']:7.2f} paper={m['paper']:3d} "
+                   f"median={m['median']:3d} glare={m['glare']:.3f} fill={m['fill']:.2f} "
+                   f"-> {','.join(v['codes']) or 'ok'}")
+    return "\n".join(out)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--write", action="store_true", help="write the derived thresholds")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    rows = build_set(args.workers)
+    measured = run_check(rows, OFF)
+    thresholds = derive(rows, measured)
+    verdicts = run_check(rows, thresholds)
+    print(report(rows, verdicts))
+    result = rates(rows, verdicts)
+    result["cross_validated"] = cross_validated(rows)
+    print(json.dumps({"thresholds": thresholds, **result}, indent=1))
+    if args.write:
+        write_thresholds(thresholds, result)
+        data = load_verdicts()
+        data["thresholds"] = thresholds
+        data["measured"] = result
+        VERDICTS.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {THRESHOLDS_JS.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,74 @@
+"""The phone's document quality check (pwa/src/capture/quality.js, run under node) on the
+calibration set of tests/media/calibrate_quality.py: per check, what it flags of the photos
+OCR could not read and of those it could, printed; the committed thresholds are the ones the
+calibration derives; the goals (>= 0.95 of the illegible flagged, <= 0.05 of the legible) hold
+on the set. OCR verdicts come from the committed cache (quality_calibration.json), so this
+runs without tesseract; the photos' small copies are made once into test-artifacts/.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from collections import defaultdict
+
+import pytest
+
+from tests.media import calibrate_quality as cal
+
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+
+CHECK_OF_KIND = {"blur": "blurry", "motion": "blurry", "dark": "dark", "small": "small",
+                 "glare": ("glare", "overexposed", "blurry"), "bright": ("overexposed", "glare")}
+
+
+@pytest.fixture(scope="module")
+def calibration():
+    rows = cal.build_set()
+    thresholds = cal.derive(rows, cal.run_check(rows, cal.OFF))
+    return rows, thresholds, cal.run_check(rows)  # the committed thresholds (quality.js's own)
+
+
+def test_the_committed_thresholds_are_the_calibrated_ones(calibration):
+    _rows, thresholds, _verdicts = calibration
+    written = dict(re.findall(r"(\w+): ([0-9.]+),", cal.THRESHOLDS_JS.read_text()))
+    assert {k: float(v) for k, v in written.items()} == thresholds, (
+        "re-run: .venv/bin/python -m tests.media.calibrate_quality --write")
+
+
+def test_the_check_flags_illegible_photos_and_passes_legible_ones(calibration):
+    rows, _thresholds, verdicts = calibration
+    result = cal.rates(rows, verdicts)
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for r in rows:
+        flagged = bool(verdicts[r["name"]]["codes"])
+        counts = by_kind[r["kind"]]
+        counts[0 if not r["legible"] else 2] += 1
+        counts[1 if not r["legible"] else 3] += flagged
+    print(f"\n{'variant':<8} illegible flagged   legible flagged")
+    for kind, (ill, ill_flagged, leg, leg_flagged) in sorted(by_kind.items()):
+        print(f"{kind:<8} {ill_flagged:>3}/{ill:<3}{'':<10} {leg_flagged:>3}/{leg:<3}")
+    print(f"all      {result['flagged_illegible']:.3f} of {result['illegible']} (goal >= "
+          f"{cal.GOAL_FLAGGED})   {result['flagged_legible']:.3f} of {result['legible']} "
+          f"(goal <= {cal.GOAL_FALSE})")
+    assert result["illegible"] >= 30 and result["legible"] >= 30  # a set worth the name
+    assert result["flagged_illegible"] >= cal.GOAL_FLAGGED
+    assert result["flagged_legible"] <= cal.GOAL_FALSE
+
+
+@pytest.mark.parametrize("kind", ["blur", "motion", "dark", "small"])
+def test_each_check_names_what_is_wrong(calibration, kind):
+    """A photo made illegible by blur, a shaking hand, low light or distance is flagged by
+    the check for it (so the citizen reads the right advice)."""
+    rows, _thresholds, verdicts = calibration
+    wanted = CHECK_OF_KIND[kind]
+    wrong = [(r["name"], verdicts[r["name"]]["codes"]) for r in rows
+             if r["kind"] == kind and not r["legible"] and verdicts[r["name"]]["codes"]
+             and not set(verdicts[r["name"]]["codes"]) & set([wanted] if isinstance(wanted, str)
+                                                              else wanted)]
+    assert wrong == []
+
+
+def test_a_sharp_photo_passes_silently(calibration):
+    rows, _thresholds, verdicts = calibration
+    assert {r["name"]: verdicts[r["name"]]["codes"] for r in rows if r["kind"] == "sharp"} == {
+        r["name"]: [] for r in rows if r["kind"] == "sharp"}
