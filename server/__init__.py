@@ -52,6 +52,8 @@ def create_app(config: Mapping[str, Any]) -> Flask:
     visit_queue.init_app(app, api)  # the MPP floor: kiosk, counters, display (#16)
     from . import survey
     survey.init_app(app, api)
+    from . import document_checks
+    document_checks.init_app(app, api)
     devtools.init_app(app)  # `flask dev`; the benchmarks' no-op route only when configured
     access.init_app(app)
 

@@ -33,6 +33,7 @@ from ..audit.models import AuditEvent
 from ..audit.operations import record
 from ..catalog.calendar import holidays_of
 from ..catalog.models import Agency, DocumentType, Mpp, Requirement, Service, ServiceField
+from ..document_checks.review import add_nik_checks
 from ..errors import ApiError
 from ..extensions import db
 from ..i18n import current_language, translate
@@ -286,6 +287,7 @@ def describe(work: RequestWork, a: Application, service: ServiceInfo, now: dt.da
                                    for r in superseded.get(code, ())
                                    if documents.get(r.document_id) is not None]})
 
+    add_nik_checks(db.session, a.fields, form, requirements)  # advice on identity documents
     holidays = holidays_of(db.session, service.mpp_code)
     due_on = (workdays.due_date(local_date(a.submitted_at), service.sla_days, holidays)
               if a.submitted_at else None)
