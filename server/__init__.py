@@ -54,6 +54,8 @@ def create_app(config: Mapping[str, Any]) -> Flask:
     survey.init_app(app, api)
     from . import document_checks
     document_checks.init_app(app, api)
+    from . import complaints
+    complaints.init_app(app, api)
     devtools.init_app(app)  # `flask dev`; the benchmarks' no-op route only when configured
     access.init_app(app)
 

@@ -599,6 +599,69 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Silakan ke {counter} sekarang.",
         "en": "Please go to {counter} now.",
     },
+    # complaints (server/complaints)
+    "complaint_not_found": {
+        "id": "Pengaduan tidak ditemukan.",
+        "en": "No such complaint.",
+    },
+    "complaint_stale": {
+        "id": "Pengaduan sudah diubah sejak Anda membukanya (revisi {revision}). Periksa data "
+              "terbaru lalu ulangi.",
+        "en": "The complaint changed since you opened it (revision {revision}). Check the "
+              "latest data and try again.",
+    },
+    "complaint_action_not_allowed": {
+        "id": "Tindakan ini tidak dapat dilakukan pada pengaduan berstatus '{status}'.",
+        "en": "This cannot be done to a complaint that is '{status}'.",
+    },
+    "complaint_assignee_invalid": {
+        "id": "Petugas itu tidak menangani pengaduan instansi ini.",
+        "en": "That officer does not handle this agency's complaints.",
+    },
+    "complaint_answer_empty": {
+        "id": "Tuliskan jawaban untuk pelapor.",
+        "en": "Write the answer for the complainant.",
+    },
+    "complaint_answer_too_long": {
+        "id": "Jawaban terlalu panjang (paling banyak {limit} karakter).",
+        "en": "The answer is too long (at most {limit} characters).",
+    },
+    "complaint_period_invalid": {
+        "id": "Tanggal awal harus sebelum tanggal akhir.",
+        "en": "The first day must come before the last.",
+    },
+    "photo_not_found": {
+        "id": "Foto tidak ditemukan.",
+        "en": "No such photo.",
+    },
+    "push_complaint_title": {
+        "id": "Pengaduan {reference}",
+        "en": "Complaint {reference}",
+    },
+    "push_complaint_received": {
+        "id": "Pengaduan Anda diterima. Diverifikasi paling lambat {date}.",
+        "en": "Your complaint was received. It will be verified by {date}.",
+    },
+    "push_complaint_acknowledged": {
+        "id": "Pengaduan Anda sudah diverifikasi dan diteruskan ke instansi.",
+        "en": "Your complaint was verified and forwarded to the agency.",
+    },
+    "push_complaint_assigned": {
+        "id": "Pengaduan Anda sedang ditangani petugas.",
+        "en": "An officer is handling your complaint.",
+    },
+    "push_complaint_answered": {
+        "id": "Pengaduan Anda sudah dijawab. Buka untuk membaca jawabannya.",
+        "en": "Your complaint was answered. Open it to read the answer.",
+    },
+    "push_complaint_closed": {
+        "id": "Pengaduan Anda ditutup.",
+        "en": "Your complaint was closed.",
+    },
+    "push_complaint_escalated": {
+        "id": "Pengaduan Anda melewati batas waktu dan diteruskan ke pengawas MPP.",
+        "en": "Your complaint is past its deadline and went to the MPP's supervisor.",
+    },
 }
 
 

@@ -71,6 +71,10 @@ def event_of(kind: str, data: dict[str, Any]) -> str | None:
         return data["state"]
     if kind == VISIT_REMINDER:
         return VISIT_REMINDER
+    if kind == "complaint_update":  # server/complaints/push.py
+        from ..complaints.push import event_of as complaint_event
+
+        return complaint_event(data)
     if kind in QUEUE_EVENTS:
         return kind
     return None
@@ -137,6 +141,10 @@ def compose(kind: str, data: dict[str, Any], *, notification_id: str, applicatio
     if event is None:
         return None
     lang = lang if lang in ("id", "en") else "id"
+    if kind == "complaint_update":
+        from ..complaints.push import compose as complaint_push
+
+        return complaint_push(data, notification_id=notification_id, lang=lang)
     service = info.service_name.get(lang) or translate("push_service_default", lang)
     reference = data.get("reference") if isinstance(data.get("reference"), str) else ""
     if event in QUEUE_EVENTS:  # numbers and a counter only: fine on a lock screen

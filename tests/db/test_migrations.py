@@ -98,9 +98,22 @@ def _rows_of_a_visit(app) -> None:
     assert moved.status_code == 200, moved.get_data(as_text=True)
 
 
+def _rows_of_a_complaint(app) -> None:
+    """Complaints (0015): one about a rejected requirement, answered by the agency: the
+    complaint, its filer, its answer and the MPP's counter."""
+    from tests.api.complaints_world import ComplaintWorld
+
+    world = ComplaintWorld(app, app.test_client(), Callers(app))
+    made = world.rejected()
+    complaint_id, result = world.file(made["phone"], application_id=made["id"])
+    assert result["status"] == "applied", result
+    world.handle(world.imigrasi, complaint_id, "answer", text="Sudah kami periksa.")
+
+
 # Functions that add rows at the head revision (app context open), for tables nothing above
 # fills. A new migration's table gets its rows here.
 ROWS: list[Callable] = [_rows_by_the_cli, _rows_by_the_api, _rows_of_a_visit]
+ROWS.append(_rows_of_a_complaint)
 # Tables allowed to stay empty in this test, with the reason.
 WITHOUT_ROWS: dict[str, str] = {
     "application_discrepancy": "needs a verified record that differs from the form",
