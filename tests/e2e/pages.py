@@ -172,12 +172,12 @@ class CitizenApp:
         return application_id
 
 
-def make_officer(app, username: str, full_name: str) -> int:
-    """A verifier of Langsa's dukcapil with the tests' PASSWORD."""
+def make_officer(app, username: str, full_name: str, agency: str = "dukcapil") -> int:
+    """A verifier of an agency of Langsa (dukcapil unless named) with the tests' PASSWORD."""
     with app.app_context():
         officer = ops.create_officer(db.session, username=username, password=PASSWORD,
                                      full_name=full_name, role="verifier", mpp_code="langsa",
-                                     agency_code="dukcapil", now=utcnow())
+                                     agency_code=agency, now=utcnow())
         db.session.commit()
         return officer.id
 
@@ -205,7 +205,8 @@ class OfficerConsole:
     def __init__(self, page, url: str):
         self.page, self.url = page, url
 
-    def sign_in(self, username: str, password: str = PASSWORD) -> None:
+    def sign_in(self, username: str, password: str = PASSWORD,
+                agency_name: str = AGENCY_NAME) -> None:
         """Sign in to the queue, checking the console's headers, its accessibility and that
         the header names the agency as people know it."""
         page = self.page
@@ -222,7 +223,7 @@ class OfficerConsole:
         page.locator("#queue-title").wait_for(timeout=10_000)
         who = page.locator(".bar-who")
         if page.viewport_size["width"] > 900:  # narrower, the bar leaves the name out
-            assert AGENCY_NAME in who.inner_text() and "dukcapil" not in who.inner_text()
+            assert agency_name in who.inner_text() and "dukcapil" not in who.inner_text()
 
     def queue_row(self, application_id: str):
         row = self.page.locator(f'a[href="#/permohonan/{application_id}"]')
@@ -245,3 +246,140 @@ class OfficerConsole:
         """Press accept (or reject, which opens the reason form) on the requirement `title`."""
         accept_button, reject_button = self.decide_buttons(title)
         (accept_button if accept else reject_button).click()
+
+
+class FloorKiosk:
+    """The check-in kiosk (/kiosk) with its device key, in one page."""
+
+    def __init__(self, page, url: str, key: str):
+        self.page, self.url, self.key = page, url, key
+
+    def open(self) -> None:
+        self.page.goto(f"{self.url}/kiosk#key={self.key}")
+        self.page.locator('[data-action="scan"]').wait_for(timeout=15_000)
+        assert "key=" not in self.page.url  # the key leaves the address bar at once
+
+    def check_in(self, code: str) -> None:
+        """From the start: "I have a ticket", type the code; on the result or error screen."""
+        page = self.page
+        page.locator('[data-action="scan"]').click()
+        page.locator("#kiosk-code").fill(code)
+        page.locator('[data-action="check-in"]').click()
+        page.locator('[data-kiosk-screen="result"], [data-kiosk-screen="error"]').wait_for()
+
+    def walk_in(self, service: str) -> None:
+        page = self.page
+        page.locator('[data-action="walk-in"]').click()
+        page.locator(f'[data-service="{service}"]').click()
+        page.locator('[data-kiosk-screen="result"], [data-kiosk-screen="error"]').wait_for()
+
+    def numbers(self) -> list[str]:
+        return [n.get_attribute("data-queue-number")
+                for n in self.page.locator("[data-queue-number]").all()]
+
+    def done(self) -> None:
+        self.page.locator('[data-kiosk-screen] button:has-text("Selesai"), '
+                          '[data-kiosk-screen] button:has-text("Kembali")').first.click()
+        self.page.locator('[data-kiosk-screen="home"]').wait_for()
+
+
+class CallDisplay:
+    """The call display (/display) with its device key, in one page."""
+
+    def __init__(self, page, url: str, key: str):
+        self.page, self.url, self.key = page, url, key
+
+    def open(self) -> None:
+        self.page.goto(f"{self.url}/display#key={self.key}")
+        self.page.locator('[data-stale="false"]').wait_for(timeout=15_000)
+
+    def shows_call(self, number: str, timeout: float = 2_000) -> None:
+        """The number is the one being called and heads the last calls within `timeout` ms."""
+        self.page.locator(f'[data-now="{number}"]').wait_for(timeout=timeout)
+        self.page.locator(f'.display-call-list li:first-child[data-call="{number}"]').wait_for(
+            timeout=timeout)
+
+
+class CounterScreen:
+    """The counter (loket) screen of the officer console, signed in (OfficerConsole)."""
+
+    def __init__(self, page, url: str):
+        self.page, self.url = page, url
+
+    def open(self, counter: str) -> None:
+        page = self.page
+        page.locator('[data-nav="counter"]').click()
+        page.locator("[data-counter-select]").wait_for(timeout=10_000)
+        page.locator("[data-counter-select]").select_option(counter)
+        page.locator(f'[data-counter="{counter}"]').wait_for()
+
+    def waiting(self, lane: str) -> list[str]:
+        return [row.get_attribute("data-ticket") for row in
+                self.page.locator(f'[data-lane="{lane}"] [data-ticket]').all()]
+
+    def call_next(self) -> str:
+        page = self.page
+        page.locator('[data-action="call-next"]').click()
+        current = page.locator("[data-current]")
+        current.wait_for(timeout=10_000)
+        return current.get_attribute("data-current")
+
+    def serve(self, application_id: str | None = None) -> None:
+        """Serve the called number: a booked one opens its application (the review screen),
+        then back at the counter it is being served."""
+        page = self.page
+        page.locator('[data-action="serve"]').click()
+        if application_id:
+            page.locator("[data-review]").wait_for(timeout=10_000)
+            assert page.url.endswith(f"#/permohonan/{application_id}"), page.url
+            page.locator('[data-nav="counter"]').click()
+        page.locator('[data-current][data-status="serving"]').wait_for(timeout=10_000)
+
+    def complete(self) -> None:
+        self.page.locator('[data-action="complete"]').click()
+        self.page.locator('[data-action="call-next"]').wait_for(timeout=10_000)
+
+
+class SurveyScreen:
+    """The SKM survey on the citizen's phone (#/survei/<application id>), offered by a card
+    above the applications once an application is completed."""
+
+    def __init__(self, page, url: str):
+        self.page, self.url = page, url
+
+    def prompt(self, application_id: str):
+        return self.page.locator(f'[data-survey-prompt="{application_id}"]')
+
+    def open_from_prompt(self, application_id: str) -> None:
+        self.prompt(application_id).locator('[data-action="open-survey"]').click()
+        self.page.locator("[data-survey-form]").wait_for()
+
+    def answer(self, scores: dict[str, int], profile: dict[str, str], suggestion: str = "") -> None:
+        """Choose each element's answer (1-4), the profile and the suggestion; not sent yet."""
+        page = self.page
+        for key, score in scores.items():
+            page.locator(f'[data-element="{key}"] input[value="{score}"]').check()
+        for key, value in profile.items():
+            page.locator(f"#survey-{key}").select_option(value)
+        if suggestion:
+            page.locator("#survey-suggestion").fill(suggestion)
+
+    def send(self) -> None:
+        self.page.locator('[data-action="send-survey"]').click()
+
+    def done(self, state: str = "queued") -> None:
+        self.page.locator(f'[data-survey-done="{state}"]').wait_for(timeout=15_000)
+
+
+class PublicResults:
+    """The published SKM report of an MPP (/skm/<mpp>), no sign-in."""
+
+    def __init__(self, page, url: str):
+        self.page, self.url = page, url
+
+    def open(self, mpp: str = "langsa", period: str | None = None) -> None:
+        self.page.goto(f"{self.url}/skm/{mpp}" + (f"?period={period}" if period else ""))
+        self.page.locator("h1").wait_for()
+
+    def ikm(self) -> str:
+        return self.page.locator(".ikm-value").inner_text().strip()

@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { NetworkError } from '../api.js';
 import { deviceRequest, takeDeviceKey } from '../floor/device.js';
+import { wallClock } from '../floor/feed.js';
 import { floorT } from '../floor/i18n.js';
 import { canUseCamera, makeDetector } from '../floor/scan.js';
 import { compactCode, looksLikeTicket } from '../floor/ticket.js';
@@ -293,8 +294,8 @@ function WalkIn({ t, lang, info, busy, onChoose, onBack }) {
 
 function Result({ t, lang, info, result, onDone }) {
   const tickets = result?.tickets || [];
-  const now = new Date();
-  const printed = now.toLocaleString(lang === 'en' ? 'en-GB' : 'id-ID', { dateStyle: 'medium', timeStyle: 'short' });
+  // When the number was taken, on the MPP's clock (the server's), printed on the receipt.
+  const printed = (ticket) => `${ticket.day || ''} ${wallClock(ticket.checked_in_at)}`.trim();
   return (
     <section class="kiosk-result" aria-labelledby="result-title" data-arrival={result?.arrival}>
       <h1 id="result-title" class="kiosk-result-title">
@@ -310,7 +311,7 @@ function Result({ t, lang, info, result, onDone }) {
         {tickets.map((ticket, i) => (
           <li key={ticket.id} class="kiosk-ticket receipt" data-queue-number={ticket.number}>
             <p class="receipt-mpp">{info?.mpp?.name}</p>
-            <p class="receipt-time">{printed}</p>
+            <p class="receipt-time">{printed(ticket)}</p>
             {tickets.length > 1 && <p class="kiosk-step">{i + 1}</p>}
             <p class="kiosk-number">{ticket.number}</p>
             <p class="kiosk-where">{t('kiosk.goTo', { counter: ticket.counter?.name || '' })}</p>

@@ -122,7 +122,7 @@ export function Counter({ t, lang, client, navigate }) {
   const serve = async (ticket) => {
     const served = await act(ticketPath(ticket, 'serve'), {});
     const first = served?.applications?.[0];
-    if (first) navigate({ name: 'review', id: first });
+    if (first) navigate({ name: 'review', id: first.id });
   };
 
   return (
@@ -176,9 +176,9 @@ export function Counter({ t, lang, client, navigate }) {
               </p>
               {(mine.applications || []).length > 0 && (
                 <p class="counter-apps">
-                  {mine.applications.map((id) => (
-                    <a key={id} href={`#/permohonan/${id}`} class="btn btn-small btn-secondary">
-                      {t('counter.openApplication')}
+                  {mine.applications.map((application) => (
+                    <a key={application.id} href={`#/permohonan/${application.id}`} class="btn btn-small btn-secondary" data-open-application={application.id}>
+                      {t('counter.openApplication')} {application.reference || ''}
                     </a>
                   ))}
                 </p>

@@ -1,0 +1,225 @@
+"""Issue #16's whole visit in Debian's Chromium: the citizen books one visit for two ready
+applications at two agencies on a phone-sized page (the booked visit and its ticket then
+show offline, and the free-slot list kept on the phone says when it was fetched and books
+nothing); at the MPP the kiosk checks them in by the ticket's code (one number per agency),
+refuses a forged and a used ticket with clear words, and gives a walk-in a number; the
+first counter calls the booked number and the call display shows it within 2 seconds; the
+counter serves (which opens the application) and completes; the second counter calls the
+visitor's next number; the first counter's next call is the walk-in, served after the
+booked visitor. The display says it is stale when the network goes and recovers.
+
+Screenshots (artifacts): booking 360x740, the visit's ticket, the kiosk's numbers, the
+counter 1024x768 and the display 1920x1080. axe-core finds no serious or critical
+violation on any of these screens.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import pytest
+from sqlalchemy import select
+
+from server.accounts.models import Citizen
+from server.extensions import db
+from sync.space import WIB
+from tests.api.visits_data import at, make_application, working_day
+from tests.e2e.a11y import assert_accessible
+from tests.e2e.conftest import record_console_errors, screenshot, take_rejections
+from tests.e2e.pages import (
+    CallDisplay, CitizenApp, CounterScreen, FloorKiosk, OfficerConsole, make_officer,
+    open_phone,
+)
+
+pytestmark = pytest.mark.e2e
+
+KK = "langsa.dukcapil.kk-baru"  # Loket 2 (dukcapil), prefix of its numbers DKC
+NIB = "langsa.dpmptsp.nib"      # Loket 1 (dpmptsp)
+COUNTER_OF = {KK: "loket-2", NIB: "loket-1"}
+AGENCY = {KK: "Dinas Kependudukan dan Pencatatan Sipil Kota Langsa",
+          NIB: "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Langsa"}
+TABLET = {"width": 1024, "height": 768}
+TV = {"width": 1920, "height": 1080}
+KIOSK = {"width": 1080, "height": 1920}
+
+
+def device_key(app, kind: str) -> str:
+    """A kiosk or display key made by the real CLI, as an MPP's staff would."""
+    result = app.test_cli_runner().invoke(args=["queue", kind, "langsa", "--name", "e2e"])
+    assert result.exit_code == 0, result.output
+    return result.stdout.strip().splitlines()[-1]
+
+
+def set_floor_clock(app, day: dt.date, clock: str) -> None:
+    hours, minutes = map(int, clock.split(":"))
+    moment = dt.datetime.combine(day, dt.time(hours, minutes), WIB)
+    app.config["QUEUE_CLOCK"] = lambda: moment
+
+
+def new_page(browser, viewport, **extra):
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="id-ID",
+                                  **extra)
+    return context, record_console_errors(context.new_page())
+
+
+def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browser, otp_log,
+                                                             playwright_driver, tmp_path):
+    app, url = live_server.app, live_server.url
+    kiosk_key, display_key = device_key(app, "kiosk-key"), device_key(app, "display-key")
+    make_officer(app, "rina.dukcapil", "Rina Marlina", "dukcapil")
+    make_officer(app, "dedi.dpmptsp", "Dedi Saputra", "dpmptsp")
+    with app.app_context():
+        day = working_day()
+
+    # 1. The citizen, signed in on the phone, has two ready applications at two agencies.
+    phone_context, phone = open_phone(playwright_driver, tmp_path / "phone")
+    citizen = CitizenApp(phone, url, otp_log)
+    citizen.open()
+    citizen.wait_for_service_worker()
+    citizen.sign_in()
+    with app.app_context():
+        citizen_id = db.session.scalar(select(Citizen.id))
+        applications = {code: make_application(citizen_id, code) for code in (KK, NIB)}
+
+    # 2. Booking: both errands in one visit, a day and a time from the free slots.
+    phone.goto(f"{url}/#/permohonan")
+    phone.locator('[data-nav="visits"]').click()
+    group = phone.locator('[data-book-mpp="langsa"]')
+    for application_id in applications.values():
+        assert group.locator(f'[data-errand="{application_id}"]').is_checked()
+    phone.locator('[data-slot-age="live"]').wait_for(timeout=15_000)
+    phone.locator(f'[data-day="{day.isoformat()}"]').click()
+    arrival = at(day, "10:00")
+    phone.locator(f'[data-slot="{arrival}"]').click()
+    phone.locator("[data-slot-summary]").wait_for()
+    screenshot(phone, "visit-booking-360")
+    assert_accessible(phone, "booking")
+    phone.locator('[data-action="book"]').click()
+    phone.locator("[data-visit-ticket] img").wait_for(timeout=20_000)  # QR: from the sync pull
+    code = phone.locator("[data-ticket-code]").inner_text().strip()
+    stops = phone.locator("[data-stop]").all_inner_texts()
+    assert len(stops) == 2 and "10.00" in stops[0], stops
+    screenshot(phone, "visit-ticket-360")
+    assert_accessible(phone, "booked visit")
+
+    # Offline: the visit and its ticket are on the phone; the kept slot list says when it
+    # was fetched and books nothing.
+    phone_context.set_offline(True)
+    phone.reload()
+    phone.locator("[data-visit-ticket] img").wait_for(timeout=15_000)
+    assert phone.locator("[data-ticket-code]").inner_text().strip() == code
+    phone.locator('[data-action="reschedule"]').click()
+    age = phone.locator('[data-slot-age="stale"]')
+    age.wait_for(timeout=15_000)
+    assert "diambil pukul" in age.inner_text() and "internet" in age.inner_text()
+    assert phone.locator("button.time:not([disabled])").count() == 0
+    phone.locator('[data-slot-age] button').wait_for()
+    phone_context.set_offline(False)
+    phone.console_errors.clear()  # the offline fetches failing is what was tested
+
+    # 3. The kiosk on the booked day, ten minutes before the arrival time.
+    set_floor_clock(app, day, "09:50")
+    kiosk_context, kiosk_page = new_page(browser, KIOSK, has_touch=True)
+    kiosk = FloorKiosk(kiosk_page, url, kiosk_key)
+    kiosk.open()
+    assert_accessible(kiosk_page, "kiosk start")
+    kiosk.check_in("ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ")  # forged: no such ticket
+    assert kiosk_page.locator('[data-error="ticket_unknown"]').is_visible()
+    assert "Tiket tidak dikenal" in kiosk_page.locator("#error-title").inner_text()
+    take_rejections(kiosk_page, 404)
+    kiosk.done()
+    kiosk.check_in(code.lower())  # typed in small letters: still the ticket
+    booked = kiosk.numbers()
+    assert len(booked) == 2 and booked[0] != booked[1], booked
+    assert kiosk_page.locator('[data-arrival="on_time"]').is_visible()
+    assert kiosk_page.locator(".kiosk-qr").count() == 2  # a QR the phone can keep
+    screenshot(kiosk_page, "kiosk-numbers")
+    assert_accessible(kiosk_page, "kiosk numbers")
+    # The receipt printer's page: 80 mm wide (226.8 pt), the tickets only.
+    kiosk_page.emulate_media(media="print")
+    kiosk_page.set_viewport_size({"width": 302, "height": 1400})  # 80 mm at 96 dpi
+    screenshot(kiosk_page, "kiosk-receipt-80mm")
+    heights = kiosk_page.evaluate("() => [...document.querySelectorAll('.kiosk-ticket')]"
+                                  ".map((e) => e.getBoundingClientRect().height * 25.4 / 96)")
+    receipt = kiosk_page.pdf(prefer_css_page_size=True, print_background=True)
+    boxes = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", receipt)
+    assert len(boxes) == 2 and all(abs(float(w) - 226.8) < 1 for w, _ in boxes), (boxes, heights)
+    kiosk_page.emulate_media(media="screen")
+    kiosk_page.set_viewport_size(KIOSK)
+    kiosk.done()
+    kiosk.check_in(code)  # the same ticket again
+    assert kiosk_page.locator('[data-error="ticket_used"]').is_visible()
+    take_rejections(kiosk_page, 409)
+    kiosk.done()
+    # A walk-in for the first counter's service takes a number there.
+    first_service = KK if booked[0].startswith("DKC") else NIB
+    second_service = NIB if first_service == KK else KK
+    kiosk.walk_in(first_service)
+    walk_in = kiosk.numbers()
+    assert len(walk_in) == 1 and walk_in[0] not in booked
+    assert_accessible(kiosk_page, "kiosk walk-in number")
+    screenshot(kiosk_page, "kiosk-walk-in")
+    kiosk.done()
+
+    # 4. The call display on the TV.
+    tv_context, tv = new_page(browser, TV)
+    display = CallDisplay(tv, url, display_key)
+    display.open()
+
+    # 5. The first counter: the booked visitor before the walk-in.
+    officers = {KK: "rina.dukcapil", NIB: "dedi.dpmptsp"}
+    first_context, first_page = new_page(browser, TABLET, has_touch=True)
+    OfficerConsole(first_page, url).sign_in(officers[first_service],
+                                            agency_name=AGENCY[first_service])
+    first = CounterScreen(first_page, url)
+    first.open(COUNTER_OF[first_service])
+    first_page.locator(f'[data-lane="booked"] [data-ticket="{booked[0]}"]').wait_for()
+    assert first.waiting("walk_in") == walk_in
+    screenshot(first_page, "counter-line-1024")
+    assert_accessible(first_page, "counter line")
+    started = time.monotonic()
+    assert first.call_next() == booked[0]
+    display.shows_call(booked[0], timeout=2_000)
+    shown_after = time.monotonic() - started
+    assert shown_after < 2.5, shown_after
+    tv.wait_for_timeout(300)
+    screenshot(tv, "display-1920")
+    assert_accessible(tv, "call display")
+    assert "DKC" in tv.locator("[data-now]").inner_text() or booked[0] in tv.inner_text("body")
+    screenshot(first_page, "counter-called-1024")
+    assert_accessible(first_page, "counter called")
+    # Serve opens the application; then back at the counter, complete.
+    first.serve(applications[first_service])
+    first.complete()
+
+    # 6. The second counter calls the visitor's next number.
+    second_context, second_page = new_page(browser, TABLET, has_touch=True)
+    OfficerConsole(second_page, url).sign_in(officers[second_service],
+                                             agency_name=AGENCY[second_service])
+    second = CounterScreen(second_page, url)
+    second.open(COUNTER_OF[second_service])
+    assert second.call_next() == booked[1]
+    display.shows_call(booked[1])
+    second.serve(applications[second_service])
+    second.complete()
+
+    # 7. The walk-in is served after the booked visitor, at the first counter.
+    assert first.call_next() == walk_in[0]
+    display.shows_call(walk_in[0])
+    first.serve()  # a walk-in has no application yet
+    first.complete()
+
+    # 8. A short network loss: the display keeps the picture and says it is stale.
+    tv_context.set_offline(True)
+    tv.locator('[data-stale="true"]').wait_for(timeout=10_000)
+    assert "Koneksi terputus" in tv.locator("[data-feed-status]").inner_text()
+    assert tv.locator(f'[data-call="{walk_in[0]}"]').count() == 1
+    tv_context.set_offline(False)
+    tv.locator('[data-stale="false"]').wait_for(timeout=10_000)
+    tv.console_errors[:] = [e for e in tv.console_errors if "ERR_INTERNET_DISCONNECTED" not in e]
+
+    for page in (phone, kiosk_page, tv, first_page, second_page):
+        assert page.console_errors == [], page.console_errors
+    for context in (kiosk_context, tv_context, first_context, second_context, phone_context):
+        context.close()
