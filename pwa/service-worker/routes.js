@@ -56,6 +56,8 @@ export const NAVIGATION_DENYLIST = [
   /\/[^/?]*\.[^/?]*(?:\?|$)/,
   // the MPP floor's kiosk and call display are pages of their own (server/web.py FLOOR_PAGES)
   /^\/(?:kiosk|display)(?:\/|\?|#|$)/,
+  // the published SKM report of an MPP is a server-rendered page (server/survey/routes.py)
+  /^\/skm(?:\/|\?|#|$)/,
 ];
 
 export function isShellNavigation(pathnameAndSearch) {

@@ -20,6 +20,7 @@ import { createBrowserSyncEngine } from './sync/index.js';
 import { useSync } from './use-sync.js';
 import { SignIn } from './views/sign-in.jsx';
 import { VisitDetail, Visits } from './views/visits.jsx';
+import { SurveyPrompt, SurveyView } from './views/survey.jsx';
 
 export function App() {
   const storage = useMemo(getStorage, []);
@@ -222,6 +223,8 @@ export function App() {
     view = <Visits />;
   } else if (route.name === 'visit') {
     view = <VisitDetail key={route.id} id={route.id} />;
+  } else if (route.name === 'survey') {
+    view = <SurveyView key={route.id} id={route.id} />;
   } else if (route.name === 'signin' || route.name === 'profile') {
     // Either address shows whichever of the two fits: the profile needs a session, and
     // signing in again with one is pointless.
@@ -251,7 +254,7 @@ export function App() {
             href={hrefFor({ name: 'applications' })}
             data-nav="applications"
             aria-label={pendingCount(sync.status) > 0 ? t('nav.applicationsPending', { n: pendingCount(sync.status) }) : undefined}
-            aria-current={['applications', 'application', 'visits', 'visit'].includes(route.name) ? 'page' : undefined}
+            aria-current={['applications', 'application', 'visits', 'visit', 'survey'].includes(route.name) ? 'page' : undefined}
           >
             {t('nav.applications')}
             {pendingCount(sync.status) > 0 && (
@@ -291,6 +294,7 @@ export function App() {
             {shownFlash.key ? t(shownFlash.key) : shownFlash.text}
           </p>
         )}
+        {['applications', 'application'].includes(route.name) && !route.step && <SurveyPrompt />}
         {view}
       </main>
       {applyUpdate && (

@@ -10,6 +10,7 @@
 //   #/masuk, #/profil           sign in, profile
 //   #/kunjungan                 my visits, and booking one for ready applications
 //   #/kunjungan/<id>            one booked visit: its ticket, reschedule, cancel
+//   #/survei/<application id>   the satisfaction survey (SKM) of a completed application
 
 const CODE_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 // "<mpp>.<standard>", e.g. langsa.imigrasi.paspor-baru
@@ -54,6 +55,7 @@ export function parseHash(hash) {
   if (head === 'mpp' && parts.length === 2 && isMppCode(code)) return { name: 'mpp', code };
   if (head === 'layanan' && parts.length === 2 && isServiceCode(code)) return { name: 'service', code };
   if (head === 'kunjungan' && parts.length === 2 && UUID_RE.test(code || '')) return { name: 'visit', id: code };
+  if (head === 'survei' && parts.length === 2 && UUID_RE.test(code || '')) return { name: 'survey', id: code };
   if (head === 'permohonan' && rest.length === 0 && UUID_RE.test(code || '')) {
     if (step === undefined) return { name: 'application', id: code };
     if (STEPS[step] && sub === undefined) return { name: 'application', id: code, step: STEPS[step] };
@@ -69,6 +71,7 @@ export function hrefFor(route) {
   if (route.name === 'mpp') return `#/mpp/${enc(route.code)}`;
   if (route.name === 'service') return `#/layanan/${enc(route.code)}`;
   if (route.name === 'visit') return `#/kunjungan/${enc(route.id)}`;
+  if (route.name === 'survey') return `#/survei/${enc(route.id)}`;
   if (route.name === 'application') {
     const base = `#/permohonan/${enc(route.id)}`;
     if (route.step === 'document') return `${base}/dokumen/${enc(route.requirement)}`;

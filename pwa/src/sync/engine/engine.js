@@ -357,6 +357,8 @@ export function createEngine({
       enqueue('application.detach', { application_id: applicationId, requirement_code: requirementCode }),
     submit: (applicationId) => enqueue('application.submit', { application_id: applicationId }),
     withdraw: (applicationId) => enqueue('application.withdraw', { application_id: applicationId }),
+    /** A mutation of another domain (server: sync/domains.py), e.g. survey.submit. */
+    mutate: (name, args) => enqueue(name, args),
     /** A draft never sent is forgotten here; otherwise application.discard is queued. */
     async discardApplication(applicationId) {
       await store.discardApplication(applicationId, clientTime());

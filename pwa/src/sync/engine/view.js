@@ -40,6 +40,7 @@ function pendingOf(app) {
 
 /** Apply one mutation {name, args} to a map of applications (id -> application), in place. */
 export function applyMutation(applications, { name, args }) {
+  if (!name.startsWith('application.')) return; // other domains' (survey.submit) edit no application
   const id = args.application_id;
   let app = applications.get(id);
   if (name === 'application.create') {
@@ -82,6 +83,7 @@ export function applyMutation(applications, { name, args }) {
  *   exist), documents: id -> document (server row, or a local one {status: 'local'} for a
  *   photo not yet uploaded, with `upload` = its upload record);
  * - visits: id -> booked visit as the server made it (server/visits: stops, ticket, QR);
+ * - domains: other domains' rows by key prefix, e.g. domains.survey[application id];
  * - rejections: stored rejections not dismissed, newest first, each
  *   {key, name, code, message, message_en, details, application_id (null when it came from
  *   another device and this one never had the mutation), fields (a refused set_fields' values)};
@@ -93,6 +95,8 @@ export function mergeView({ view, outbox, uploads, rejections }) {
   const notifications = [];
   const serverResults = [];
   const visits = {};
+  // Rows of other domains (server: sync/domains.py), by key prefix: {survey: {id: value}}.
+  const domains = {};
   let profile = null;
   for (const [key, value] of view) {
     if (key === 'profile') profile = clone(value);
@@ -101,6 +105,10 @@ export function mergeView({ view, outbox, uploads, rejections }) {
     else if (key.startsWith(NOTIFICATION_PREFIX)) notifications.push(clone(value));
     else if (key.startsWith(RESULT_PREFIX)) serverResults.push([key, value]);
     else if (key.startsWith(VISIT_PREFIX)) visits[value.id] = clone(value);
+    else if (key.indexOf('/') > 0) {
+      const slash = key.indexOf('/');
+      (domains[key.slice(0, slash)] ??= {})[key.slice(slash + 1)] = clone(value);
+    }
   }
   for (const entry of outbox) applyMutation(applications, entry);
   for (const upload of uploads) {
@@ -127,6 +135,7 @@ export function mergeView({ view, outbox, uploads, rejections }) {
     documents,
     notifications,
     visits,
+    domains,
     rejections: [...shown.values()].sort((a, b) => b.order - a.order),
     queue: outbox.map(({ seq, name, args, id, holdFor }) => ({ seq, name, args, sent: id != null, held: Boolean(holdFor) })),
   };
