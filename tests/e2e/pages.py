@@ -289,9 +289,29 @@ class CallDisplay:
     def __init__(self, page, url: str, key: str):
         self.page, self.url, self.key = page, url, key
 
+    # What the display says aloud, recorded instead of played (a test has no loudspeaker).
+    RECORD_SPEECH = """() => {
+      window.__spoken = [];
+      if (!window.speechSynthesis) return;
+      window.speechSynthesis.speak = (u) => {
+        window.__spoken.push({text: u.text, lang: u.lang});
+        setTimeout(() => u.onend && u.onend(), 10);
+      };
+    }"""
+
     def open(self) -> None:
+        self.page.add_init_script(script=f"({self.RECORD_SPEECH})()")
         self.page.goto(f"{self.url}/display#key={self.key}")
         self.page.locator('[data-stale="false"]').wait_for(timeout=15_000)
+
+    def turn_sound_on(self) -> None:
+        """The TV's browser blocks sound until someone taps once (or it is started with
+        autoplay allowed): the button is there until then."""
+        self.page.locator('[data-action="sound"]').click()
+        self.page.locator('[data-action="sound"]').wait_for(state="detached")
+
+    def spoken(self) -> list[dict]:
+        return self.page.evaluate("() => window.__spoken || []")
 
     def shows_call(self, number: str, timeout: float = 2_000) -> None:
         """The number is the one being called and heads the last calls within `timeout` ms."""
@@ -383,3 +403,58 @@ class PublicResults:
 
     def ikm(self) -> str:
         return self.page.locator(".ikm-value").inner_text().strip()
+
+
+class ComplaintScreens:
+    """The citizen's complaint screens (#/pengaduan...) on the phone."""
+
+    def __init__(self, page, url: str):
+        self.page, self.url = page, url
+
+    def file_about(self, application_id: str, text: str, *, anonymous: bool = False) -> None:
+        """From the application's screen: the prefilled form, filled and sent; on the
+        complaint's own screen afterwards."""
+        page = self.page
+        page.goto(f"{self.url}/#/permohonan/{application_id}")
+        page.locator('[data-action="complain"]').click()
+        page.locator("[data-complaint-about]").wait_for(timeout=10_000)
+        page.locator("#complaint-text").fill(text)
+        if anonymous:
+            page.locator('[data-privacy="anonymous"]').check()
+
+    def send(self) -> None:
+        self.page.locator('[data-action="send-complaint"]').click()
+        self.page.locator("#complaint-title").wait_for(timeout=10_000)
+
+    def status(self) -> str:
+        return self.page.locator("[data-complaint-status]").first.get_attribute(
+            "data-complaint-status")
+
+    def answers(self) -> list[str]:
+        return self.page.locator("[data-complaint-answers] [data-answer] p:first-child") \
+            .all_inner_texts()
+
+
+class ComplaintConsole:
+    """The complaints queue and one complaint in the officer console (#/pengaduan)."""
+
+    def __init__(self, page, url: str):
+        self.page, self.url = page, url
+
+    def open_queue(self) -> None:
+        self.page.locator('a[data-nav="complaints"]').click()
+        self.page.locator("#complaints-title").wait_for(timeout=10_000)
+
+    def row(self, reference: str):
+        row = self.page.locator(f'[data-complaint="{reference}"]')
+        row.wait_for(timeout=10_000)
+        return row
+
+    def open(self, reference: str) -> None:
+        self.row(reference).click()
+        self.page.locator("#complaint-title").wait_for(timeout=10_000)
+
+    def answer(self, text: str) -> None:
+        self.page.locator("#complaint-answer").fill(text)
+        self.page.locator('[data-action="answer"]').click()
+        self.page.locator('[data-status="answered"]').first.wait_for(timeout=10_000)

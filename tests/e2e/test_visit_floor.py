@@ -29,7 +29,7 @@ from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import record_console_errors, screenshot, take_rejections
 from tests.e2e.pages import (
     CallDisplay, CitizenApp, CounterScreen, FloorKiosk, OfficerConsole, make_officer,
-    open_phone,
+    open_phone, wait_for,
 )
 
 pytestmark = pytest.mark.e2e
@@ -42,6 +42,19 @@ AGENCY = {KK: "Dinas Kependudukan dan Pencatatan Sipil Kota Langsa",
 TABLET = {"width": 1024, "height": 768}
 TV = {"width": 1920, "height": 1080}
 KIOSK = {"width": 1080, "height": 1920}
+
+
+DIGITS = "nol satu dua tiga empat lima enam tujuh delapan sembilan".split()
+COUNTER_WORDS = {KK: "loket dua", NIB: "loket satu"}
+
+
+def spell(number: str) -> str:
+    """"DKC-001" as the display says it: "D K C nol nol satu"."""
+    return " ".join(DIGITS[int(c)] if c.isdigit() else c for c in number if c.isalnum())
+
+
+def say_counter(service: str) -> str:
+    return COUNTER_WORDS[service]
 
 
 def device_key(app, kind: str) -> str:
@@ -123,6 +136,7 @@ def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browse
     kiosk_context, kiosk_page = new_page(browser, KIOSK, has_touch=True)
     kiosk = FloorKiosk(kiosk_page, url, kiosk_key)
     kiosk.open()
+    screenshot(kiosk_page, "kiosk-start")
     assert_accessible(kiosk_page, "kiosk start")
     kiosk.check_in("ZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZ")  # forged: no such ticket
     assert kiosk_page.locator('[data-error="ticket_unknown"]').is_visible()
@@ -166,6 +180,7 @@ def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browse
     tv_context, tv = new_page(browser, TV)
     display = CallDisplay(tv, url, display_key)
     display.open()
+    display.turn_sound_on()
 
     # 5. The first counter: the booked visitor before the walk-in.
     officers = {KK: "rina.dukcapil", NIB: "dedi.dpmptsp"}
@@ -183,7 +198,10 @@ def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browse
     display.shows_call(booked[0], timeout=2_000)
     shown_after = time.monotonic() - started
     assert shown_after < 2.5, shown_after
-    tv.wait_for_timeout(300)
+    expected = f"Nomor antrian {spell(booked[0])}, silakan ke {say_counter(first_service)}"
+    wait_for(lambda: expected in [s["text"] for s in display.spoken()], timeout=10,
+             what=f"the display to say {expected!r}")
+    assert all(s["lang"] == "id-ID" for s in display.spoken())
     screenshot(tv, "display-1920")
     assert_accessible(tv, "call display")
     assert "DKC" in tv.locator("[data-now]").inner_text() or booked[0] in tv.inner_text("body")
@@ -209,6 +227,11 @@ def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browse
     display.shows_call(walk_in[0])
     first.serve()  # a walk-in has no application yet
     first.complete()
+
+    wait_for(lambda: len(display.spoken()) >= 3, timeout=10, what="the third call said")
+    tv.wait_for_timeout(1500)
+    assert len(display.spoken()) == 3  # each call announced once, none twice
+    screenshot(tv, "display-1920-later")
 
     # 8. A short network loss: the display keeps the picture and says it is stale.
     tv_context.set_offline(True)
