@@ -18,6 +18,7 @@ from sqlalchemy.orm import DeclarativeBase, registry
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import UnsupportedMediaType
 
+from .api_spec import LazySpecMixin
 from .config import PROJECT_ROOT
 from .db_types import UtcTimestamp
 from .errors import ErrorSchema
@@ -168,7 +169,9 @@ class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = ArgumentParser()
 
 
-class Api(SmorestApi):
+class Api(LazySpecMixin, SmorestApi):
+    """The OpenAPI document is written on its first read (server/api_spec.py)."""
+
     ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self):
