@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask, api) -> None:
-    from . import cli, models, routes  # noqa: F401  (models: tables)
+    from ..accounts.operations import ERASERS, EXPORTERS
+    from . import cli, models, operations, routes  # noqa: F401  (models: tables)
 
     api.spec.components.security_scheme(
         "deviceKey", {"type": "apiKey", "in": "header", "name": routes.DEVICE_HEADER,
@@ -14,3 +15,9 @@ def init_app(app: Flask, api) -> None:
                                      "`flask queue display-key` (sdq_...)"})
     api.register_blueprint(routes.blp)
     app.register_blueprint(cli.bp)
+    # Module-level lists shared by every app a process makes: register once. The eraser
+    # runs first of all (tickets refer to bookings, stops and applications).
+    if operations.erase not in ERASERS:
+        ERASERS.insert(0, operations.erase)
+    if operations.export not in EXPORTERS:
+        EXPORTERS.append(operations.export)

@@ -935,3 +935,38 @@ def supervised_mpp(session: Session, officer: Officer, mpp_code: str | None) -> 
         if mpp_code != own:
             raise ApiError(403, "forbidden", {"mpp": mpp_code})
     return officer.mpp_id
+
+
+# ---------------------------------------------------------------------------- data rights
+
+def erase(session: Session, citizen, _now: dt.datetime) -> None:
+    """accounts' ERASERS (before the visits' and the applications' erasers: tickets refer
+    to bookings, stops and applications): the citizen's tickets stay as anonymous numbers
+    (the floor's measures count them), with nothing that leads back to the citizen."""
+    from sqlalchemy import delete
+
+    own = select(AppRow.id).where(AppRow.citizen_id == citizen.id)
+    session.execute(delete(QueueTicketApplication)
+                    .where(QueueTicketApplication.application_id.in_(own))
+                    .execution_options(synchronize_session=False))
+    bookings = select(VisitBooking.id).where(VisitBooking.citizen_id == citizen.id)
+    session.execute(update(QueueTicket)
+                    .where(or_(QueueTicket.citizen_id == citizen.id,
+                               QueueTicket.booking_id.in_(bookings)))
+                    .values(citizen_id=None, booking_id=None, stop_id=None)
+                    .execution_options(synchronize_session=False))
+
+
+def export(session: Session, citizen) -> dict[str, bytes]:
+    """accounts' EXPORTERS: the queue numbers of the citizen's booked visits."""
+    from ..accounts.operations import to_json_bytes
+
+    rows = session.scalars(select(QueueTicket).where(QueueTicket.citizen_id == citizen.id)
+                           .order_by(QueueTicket.id)).all()
+    floors: dict[int, Floor] = {}
+    out = []
+    for ticket in rows:
+        fl = floors.get(ticket.mpp_id) or floors.setdefault(ticket.mpp_id,
+                                                            floor(session, ticket.mpp_id))
+        out.append(describe(session, fl, ticket, ahead=None))
+    return {"visit-queue-numbers.json": to_json_bytes(out)}

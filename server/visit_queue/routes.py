@@ -22,10 +22,10 @@ from ..transactions import request_work
 from . import operations as ops
 from .models import DISPLAY, KIOSK
 from .schemas import (
-    CallNextSchema, CheckInAnswerSchema, CheckInSchema, CounterListSchema, DisplaySchema,
-    EmptyQuerySchema, KioskSchema, LineSchema, MeasureQuerySchema, MeasuresSchema,
-    MppQuerySchema, OfficerTicketSchema, ServeSchema, TicketSchema, TransferSchema,
-    WalkInSchema,
+    QueueCallNextSchema, QueueCheckInAnswerSchema, QueueCheckInSchema, QueueCounterListSchema,
+    QueueDisplaySchema, QueueEmptyQuerySchema, QueueKioskSchema, QueueLineSchema,
+    QueueMeasureQuerySchema, QueueMeasuresSchema, QueueMppQuerySchema, QueueOfficerTicketSchema,
+    QueueServeSchema, QueueTicketSchema, QueueTransferSchema, QueueWalkInSchema,
 )
 
 blp = Blueprint("visit_queue", __name__, url_prefix="/api/queue",
@@ -35,7 +35,7 @@ BEARER = [{"bearerAuth": []}]
 DEVICE = [{"deviceKey": []}]
 DEVICE_HEADER = "X-Device-Key"
 NO_STORE = {"Cache-Control": "no-store"}
-TICKET = "/tickets/<int:ticket_id>"
+TICKET = "/tickets/<int(max=2147483647):ticket_id>"
 COUNTER = "/counters/<code:code>"
 
 
@@ -87,8 +87,8 @@ def _with_notice(answer: dict) -> dict:
 @blp.route("/kiosk")
 @allow("public")
 @device(KIOSK)
-@blp.arguments(EmptyQuerySchema, location="query")
-@blp.response(200, KioskSchema)
+@blp.arguments(QueueEmptyQuerySchema, location="query")
+@blp.response(200, QueueKioskSchema)
 @_device_doc
 def kiosk(_query):
     """Kios / Kiosk: the services a walk-in may choose today, with the walk-in places left."""
@@ -98,8 +98,8 @@ def kiosk(_query):
 @blp.route("/kiosk/check-in", methods=["POST"])
 @allow("public")
 @device(KIOSK)
-@blp.arguments(CheckInSchema)
-@blp.response(201, CheckInAnswerSchema)
+@blp.arguments(QueueCheckInSchema)
+@blp.response(201, QueueCheckInAnswerSchema)
 @blp.alt_response(400, schema=ErrorSchema, description="ticket_unreadable, or an invalid body")
 @blp.alt_response(404, schema=ErrorSchema, description="ticket_unknown (forged or no such)")
 @blp.alt_response(409, schema=ErrorSchema, description=(
@@ -116,8 +116,8 @@ def check_in(data):
 @blp.route("/kiosk/walk-in", methods=["POST"])
 @allow("public")
 @device(KIOSK)
-@blp.arguments(WalkInSchema)
-@blp.response(201, CheckInAnswerSchema)
+@blp.arguments(QueueWalkInSchema)
+@blp.response(201, QueueCheckInAnswerSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="service_not_found")
 @blp.alt_response(409, schema=ErrorSchema, description="walk_in_full, queue_closed")
 @_device_doc
@@ -131,8 +131,8 @@ def walk_in(data):
 @blp.route("/display")
 @allow("public")
 @device(DISPLAY)
-@blp.arguments(EmptyQuerySchema, location="query")
-@blp.response(200, DisplaySchema)
+@blp.arguments(QueueEmptyQuerySchema, location="query")
+@blp.response(200, QueueDisplaySchema)
 @blp.alt_response(304, description="Not modified (If-None-Match carried the current ETag)")
 @_device_doc
 def display(_query):
@@ -150,7 +150,7 @@ def display(_query):
 
 @blp.route("/status/<string:token>")
 @allow("public")
-@blp.response(200, TicketSchema)
+@blp.response(200, QueueTicketSchema)
 @blp.alt_response(404, schema=ErrorSchema, description="queue_ticket_not_found")
 def status(token):
     """Status nomor / A queue number's status, by the QR the visitor keeps (no personal
@@ -176,8 +176,8 @@ def _ticket_doc(view):
 
 @blp.route("/counters")
 @allow("officer")
-@blp.arguments(MppQuerySchema, location="query")
-@blp.response(200, CounterListSchema)
+@blp.arguments(QueueMppQuerySchema, location="query")
+@blp.response(200, QueueCounterListSchema)
 @blp.doc(security=BEARER)
 def list_counters(query):
     """Loket / The counters I may work at, with who is at their desks and how many wait."""
@@ -186,8 +186,8 @@ def list_counters(query):
 
 @blp.route(f"{COUNTER}/line")
 @allow("officer")
-@blp.arguments(MppQuerySchema, location="query")
-@blp.response(200, LineSchema)
+@blp.arguments(QueueMppQuerySchema, location="query")
+@blp.response(200, QueueLineSchema)
 @_counter_doc
 def counter_line(query, code):
     """Antrian loket / The counter's line: at its desks, booked, walk-in, later errands."""
@@ -197,9 +197,9 @@ def counter_line(query, code):
 
 @blp.route(f"{COUNTER}/call-next", methods=["POST"])
 @allow("officer")
-@blp.arguments(MppQuerySchema, location="query")
-@blp.arguments(CallNextSchema)
-@blp.response(200, OfficerTicketSchema)
+@blp.arguments(QueueMppQuerySchema, location="query")
+@blp.arguments(QueueCallNextSchema)
+@blp.response(200, QueueOfficerTicketSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="line_empty, desk_busy")
 @blp.alt_response(400, schema=ErrorSchema, description="desk_unknown, or an invalid body")
 @_counter_doc
@@ -217,7 +217,7 @@ def _ticket(ticket_id):
 
 @blp.route(f"{TICKET}/recall", methods=["POST"])
 @allow("officer")
-@blp.response(200, OfficerTicketSchema)
+@blp.response(200, QueueOfficerTicketSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="ticket_not_called")
 @_ticket_doc
 def recall(ticket_id):
@@ -228,7 +228,7 @@ def recall(ticket_id):
 
 @blp.route(f"{TICKET}/no-show", methods=["POST"])
 @allow("officer")
-@blp.response(200, OfficerTicketSchema)
+@blp.response(200, QueueOfficerTicketSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="ticket_not_called, too_few_calls")
 @_ticket_doc
 def no_show(ticket_id):
@@ -239,8 +239,8 @@ def no_show(ticket_id):
 
 @blp.route(f"{TICKET}/transfer", methods=["POST"])
 @allow("officer")
-@blp.arguments(TransferSchema)
-@blp.response(200, OfficerTicketSchema)
+@blp.arguments(QueueTransferSchema)
+@blp.response(200, QueueOfficerTicketSchema)
 @blp.alt_response(409, schema=ErrorSchema,
                   description="ticket_not_active, transfer_other_agency")
 @_ticket_doc
@@ -252,8 +252,8 @@ def transfer(data, ticket_id):
 
 @blp.route(f"{TICKET}/serve", methods=["POST"])
 @allow("officer")
-@blp.arguments(ServeSchema)
-@blp.response(200, OfficerTicketSchema)
+@blp.arguments(QueueServeSchema)
+@blp.response(200, QueueOfficerTicketSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="ticket_not_called")
 @_ticket_doc
 def serve(data, ticket_id):
@@ -264,7 +264,7 @@ def serve(data, ticket_id):
 
 @blp.route(f"{TICKET}/complete", methods=["POST"])
 @allow("officer")
-@blp.response(200, OfficerTicketSchema)
+@blp.response(200, QueueOfficerTicketSchema)
 @blp.alt_response(409, schema=ErrorSchema, description="ticket_not_serving")
 @_ticket_doc
 def complete(ticket_id):
@@ -276,8 +276,8 @@ def complete(ticket_id):
 
 @blp.route("/measures")
 @allow("supervisor")
-@blp.arguments(MeasureQuerySchema, location="query")
-@blp.response(200, MeasuresSchema)
+@blp.arguments(QueueMeasureQuerySchema, location="query")
+@blp.response(200, QueueMeasuresSchema)
 @blp.alt_response(400, schema=ErrorSchema, description="range_invalid")
 @blp.doc(security=BEARER)
 def measures(query):

@@ -18,18 +18,18 @@ def _nullable(field: ma.fields.Field) -> ma.fields.Field:
     return field
 
 
-class CodeNameSchema(ma.Schema):
+class QueueCodeNameSchema(ma.Schema):
     code = Text(required=True)
     name = Text(required=True)
 
 
-class ServiceSchema(ma.Schema):
+class QueueServiceSchema(ma.Schema):
     code = Text(required=True)
     name_id = Text(required=True)
     name_en = Text(required=True)
 
 
-class TicketSchema(ma.Schema):
+class QueueTicketSchema(ma.Schema):
     """A queue number as the kiosk, the display's visitor and the QR's status show it."""
 
     id = Int(required=True)
@@ -41,9 +41,9 @@ class TicketSchema(ma.Schema):
     lane = Text(required=True, validate=v.OneOf(LANES), metadata={
         "description": "booked (checked in within the window: called first) or walk_in"})
     channel = Text(required=True, validate=v.OneOf(CHANNELS))
-    service = ma.fields.Nested(ServiceSchema, required=True)
-    agency = ma.fields.Nested(CodeNameSchema, required=True)
-    counter = _nullable(ma.fields.Nested(CodeNameSchema))
+    service = ma.fields.Nested(QueueServiceSchema, required=True)
+    agency = ma.fields.Nested(QueueCodeNameSchema, required=True)
+    counter = _nullable(ma.fields.Nested(QueueCodeNameSchema))
     desk = _nullable(Int())
     calls = Int(required=True)
     ahead = _nullable(Int(metadata={"description": "People before this one in its line"}))
@@ -56,72 +56,72 @@ class TicketSchema(ma.Schema):
     qr = Text(required=True, metadata={"description": "The QR payload the visitor keeps"})
 
 
-class PrintedTicketSchema(TicketSchema):
+class QueuePrintedTicketSchema(QueueTicketSchema):
     qr_svg = Text(required=True, metadata={"description": "The QR as SVG, for printing"})
 
 
-class LinkedApplicationSchema(ma.Schema):
+class QueueLinkedApplicationSchema(ma.Schema):
     id = Text(required=True)
     reference = _nullable(Text())
 
 
-class OfficerTicketSchema(TicketSchema):
-    applications = ma.fields.List(ma.fields.Nested(LinkedApplicationSchema), required=True)
+class QueueOfficerTicketSchema(QueueTicketSchema):
+    applications = ma.fields.List(ma.fields.Nested(QueueLinkedApplicationSchema), required=True)
     booking_id = _nullable(Text())
 
 
-class NoticeSchema(ma.Schema):
+class QueueNoticeSchema(ma.Schema):
     code = Text(required=True)
     message = Text(required=True)
 
 
-class CheckInAnswerSchema(ma.Schema):
+class QueueCheckInAnswerSchema(ma.Schema):
     arrival = Text(required=True, validate=v.OneOf(("on_time", "early", "late", "walk_in")))
-    notice = _nullable(ma.fields.Nested(NoticeSchema))
-    tickets = ma.fields.List(ma.fields.Nested(PrintedTicketSchema), required=True)
+    notice = _nullable(ma.fields.Nested(QueueNoticeSchema))
+    tickets = ma.fields.List(ma.fields.Nested(QueuePrintedTicketSchema), required=True)
 
 
-class CheckInSchema(ma.Schema):
+class QueueCheckInSchema(ma.Schema):
     ticket = Text(required=True, validate=v.Length(1, 100), metadata={
         "description": "The visit ticket's code, from its QR or typed (spaces, dashes and "
                        "case are ignored)"})
 
 
-class WalkInSchema(ma.Schema):
+class QueueWalkInSchema(ma.Schema):
     service = Text(required=True, validate=v.Length(1, 120), metadata={
         "description": "A service code from GET /api/queue/kiosk"})
 
 
-class KioskAgencySchema(CodeNameSchema):
+class QueueKioskAgencySchema(QueueCodeNameSchema):
     prefix = Text(required=True)
 
 
-class KioskServiceSchema(ServiceSchema):
-    agency = ma.fields.Nested(KioskAgencySchema, required=True)
-    counter = ma.fields.Nested(CodeNameSchema, required=True)
+class QueueKioskServiceSchema(QueueServiceSchema):
+    agency = ma.fields.Nested(QueueKioskAgencySchema, required=True)
+    counter = ma.fields.Nested(QueueCodeNameSchema, required=True)
     walk_in_open = ma.fields.Boolean(required=True)
     walk_in_left = Int(required=True, metadata={
         "description": "Walk-in visits of this service still possible today"})
 
 
-class KioskSchema(ma.Schema):
-    mpp = ma.fields.Nested(CodeNameSchema, required=True)
+class QueueKioskSchema(ma.Schema):
+    mpp = ma.fields.Nested(QueueCodeNameSchema, required=True)
     day = Text(required=True)
     open = ma.fields.Boolean(required=True)
-    services = ma.fields.List(ma.fields.Nested(KioskServiceSchema), required=True)
+    services = ma.fields.List(ma.fields.Nested(QueueKioskServiceSchema), required=True)
 
 
-class ServingSchema(ma.Schema):
-    counter = ma.fields.Nested(CodeNameSchema, required=True)
+class QueueServingSchema(ma.Schema):
+    counter = ma.fields.Nested(QueueCodeNameSchema, required=True)
     desk = Int(required=True)
     number = Text(required=True)
     status = Text(required=True)
     called_at = _nullable(Text())
 
 
-class CallSchema(ma.Schema):
+class QueueCallSchema(ma.Schema):
     number = Text(required=True)
-    counter = ma.fields.Nested(CodeNameSchema, required=True)
+    counter = ma.fields.Nested(QueueCodeNameSchema, required=True)
     desk = Int(required=True)
     at = Text(required=True)
     call = Int(required=True)
@@ -130,73 +130,73 @@ class CallSchema(ma.Schema):
         "description": "What the display says aloud (Bahasa Indonesia speech synthesis)"})
 
 
-class WaitingCountSchema(ma.Schema):
+class QueueWaitingCountSchema(ma.Schema):
     agency = Text(required=True)
     prefix = Text(required=True)
     count = Int(required=True)
 
 
-class DisplaySchema(ma.Schema):
-    mpp = ma.fields.Nested(CodeNameSchema, required=True)
+class QueueDisplaySchema(ma.Schema):
+    mpp = ma.fields.Nested(QueueCodeNameSchema, required=True)
     day = Text(required=True)
     version = Int(required=True, metadata={"description": "Also the ETag: \"v<version>\""})
     generated_at = Text(required=True)
-    serving = ma.fields.List(ma.fields.Nested(ServingSchema), required=True)
-    calls = ma.fields.List(ma.fields.Nested(CallSchema), required=True)
-    waiting = ma.fields.List(ma.fields.Nested(WaitingCountSchema), required=True)
+    serving = ma.fields.List(ma.fields.Nested(QueueServingSchema), required=True)
+    calls = ma.fields.List(ma.fields.Nested(QueueCallSchema), required=True)
+    waiting = ma.fields.List(ma.fields.Nested(QueueWaitingCountSchema), required=True)
 
 
-class EmptyQuerySchema(ma.Schema):
+class QueueEmptyQuerySchema(ma.Schema):
     """No query parameters: any is refused (a display asking for more gets a 400)."""
 
 
-class MppQuerySchema(ma.Schema):
+class QueueMppQuerySchema(ma.Schema):
     mpp = Text(validate=v.Length(1, 40), metadata={"description": "MPP code (admins)"})
 
 
-class CounterRefSchema(CodeNameSchema):
+class QueueCounterRefSchema(QueueCodeNameSchema):
     desks = Int(required=True)
-    agency = ma.fields.Nested(CodeNameSchema, required=True)
+    agency = ma.fields.Nested(QueueCodeNameSchema, required=True)
 
 
-class CounterItemSchema(CounterRefSchema):
+class QueueCounterItemSchema(QueueCounterRefSchema):
     services = ma.fields.List(Text(), required=True)
-    current = ma.fields.List(ma.fields.Nested(OfficerTicketSchema), required=True)
+    current = ma.fields.List(ma.fields.Nested(QueueOfficerTicketSchema), required=True)
     waiting = Int(required=True)
 
 
-class CounterListSchema(ma.Schema):
-    items = ma.fields.List(ma.fields.Nested(CounterItemSchema), required=True)
+class QueueCounterListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(QueueCounterItemSchema), required=True)
 
 
-class LineSchema(ma.Schema):
-    counter = ma.fields.Nested(CounterRefSchema, required=True)
-    current = ma.fields.List(ma.fields.Nested(OfficerTicketSchema), required=True)
-    booked = ma.fields.List(ma.fields.Nested(OfficerTicketSchema), required=True)
-    walk_in = ma.fields.List(ma.fields.Nested(OfficerTicketSchema), required=True)
-    later = ma.fields.List(ma.fields.Nested(OfficerTicketSchema), required=True)
+class QueueLineSchema(ma.Schema):
+    counter = ma.fields.Nested(QueueCounterRefSchema, required=True)
+    current = ma.fields.List(ma.fields.Nested(QueueOfficerTicketSchema), required=True)
+    booked = ma.fields.List(ma.fields.Nested(QueueOfficerTicketSchema), required=True)
+    walk_in = ma.fields.List(ma.fields.Nested(QueueOfficerTicketSchema), required=True)
+    later = ma.fields.List(ma.fields.Nested(QueueOfficerTicketSchema), required=True)
     no_show_after = Int(required=True)
 
 
-class CallNextSchema(ma.Schema):
+class QueueCallNextSchema(ma.Schema):
     desk = Int(load_default=1, validate=v.Range(1, 50))
 
 
-class TransferSchema(ma.Schema):
+class QueueTransferSchema(ma.Schema):
     counter = Text(required=True, validate=v.Length(1, 40))
 
 
-class ServeSchema(ma.Schema):
+class QueueServeSchema(ma.Schema):
     applications = ma.fields.List(Text(validate=v.Length(1, 36)), load_default=list,
                                   validate=v.Length(0, 10))
 
 
-class MeasureQuerySchema(MppQuerySchema):
+class QueueMeasureQuerySchema(QueueMppQuerySchema):
     first = ma.fields.Date(data_key="from", required=True)
     last = ma.fields.Date(data_key="to", required=True)
 
 
-class MeasureRowSchema(ma.Schema):
+class QueueMeasureRowSchema(ma.Schema):
     day = Text(required=True)
     counter = _nullable(Text())
     service = Text(required=True)
@@ -209,7 +209,7 @@ class MeasureRowSchema(ma.Schema):
     service_avg_s = _nullable(ma.fields.Float())
 
 
-class MeasureTotalsSchema(ma.Schema):
+class QueueMeasureTotalsSchema(ma.Schema):
     tickets = Int(required=True)
     served = Int(required=True)
     no_shows = Int(required=True)
@@ -219,9 +219,9 @@ class MeasureTotalsSchema(ma.Schema):
     service_avg_s = _nullable(ma.fields.Float())
 
 
-class MeasuresSchema(ma.Schema):
+class QueueMeasuresSchema(ma.Schema):
     mpp = Text(required=True)
     first = Text(data_key="from", required=True)
     last = Text(data_key="to", required=True)
-    rows = ma.fields.List(ma.fields.Nested(MeasureRowSchema), required=True)
-    totals = ma.fields.Nested(MeasureTotalsSchema, required=True)
+    rows = ma.fields.List(ma.fields.Nested(QueueMeasureRowSchema), required=True)
+    totals = ma.fields.Nested(QueueMeasureTotalsSchema, required=True)

@@ -40,7 +40,7 @@ class FloorWorld:
 
     def key(self, command: str, mpp: str) -> dict:
         result = self.runner.invoke(args=["queue", command, mpp, "--name", "uji"])
-        assert result.exit_code == 0, result.output
+        assert result.exit_code == 0, (result.output, repr(result.exception))
         key = result.stdout.strip().splitlines()[-1]
         assert key.startswith("sdq_")
         return {"X-Device-Key": key}

@@ -15,6 +15,9 @@ ANYONE = {"anonymous", "citizen_a", "citizen_b", "verifier_x", "verifier_y",
 CITIZENS = {"citizen_a", "citizen_b"}
 OFFICERS = {"verifier_x", "verifier_y", "supervisor_other", "admin"}
 SIGNED_IN = CITIZENS | OFFICERS
+# An MPP device's route (kiosk, call display): no person may call it; every caller without
+# the device's key (X-Device-Key) gets 401 device_key_invalid (tests/api/test_visit_queue.py).
+DEVICE_ONLY = frozenset()
 
 # (method, rule) -> who may call it
 POLICY = {
@@ -84,6 +87,22 @@ POLICY = {
     ("GET", "/api/mpps/<code:mpp>/skm.csv"): ANYONE,
     ("GET", "/skm/<code:mpp>"): ANYONE,
     ("GET", "/api/officer/skm/suggestions"): {"supervisor_other", "admin"},
+    # The MPP floor: devices by their key; a counter of another agency is a 403
+    # counter_not_in_reach (tests/api/test_visit_queue.py); measures for supervisors.
+    ("GET", "/api/queue/kiosk"): DEVICE_ONLY,
+    ("POST", "/api/queue/kiosk/check-in"): DEVICE_ONLY,
+    ("POST", "/api/queue/kiosk/walk-in"): DEVICE_ONLY,
+    ("GET", "/api/queue/display"): DEVICE_ONLY,
+    ("GET", "/api/queue/status/<string:token>"): ANYONE,
+    ("GET", "/api/queue/counters"): OFFICERS,
+    ("GET", "/api/queue/counters/<code:code>/line"): OFFICERS,
+    ("POST", "/api/queue/counters/<code:code>/call-next"): OFFICERS,
+    ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/recall"): OFFICERS,
+    ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/no-show"): OFFICERS,
+    ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/transfer"): OFFICERS,
+    ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/serve"): OFFICERS,
+    ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/complete"): OFFICERS,
+    ("GET", "/api/queue/measures"): {"supervisor_other", "admin"},
     # Complaints: the agency's (a verifier), the MPP's (a supervisor); another's is a 404
     # (tests/api/test_complaints.py); the figures are the supervisors'.
     ("GET", "/api/officer/complaints"): OFFICERS,
@@ -169,7 +188,9 @@ def test_every_route_answers_each_caller_as_the_policy_says(app, callers):
             if method in ("POST", "PATCH", "PUT"):
                 kwargs["json"] = {}
             response = client.open(url, method=method, **kwargs)
-            if caller in allowed:
+            if allowed is DEVICE_ONLY:
+                assert_error(response, 401, "device_key_invalid")
+            elif caller in allowed:
                 assert response.status_code not in (401, 403), (
                     method, rule.rule, caller, response.status_code, response.get_data(True))
             elif caller == "anonymous":

@@ -433,3 +433,37 @@ def test_a_ktp_errand_goes_to_its_own_counter(floor):
     assert floor.walk_in(KTP).get_json()["tickets"][0]["counter"]["code"] == "loket-4"
     assert_error(floor.call_next(floor.dukcapil), 409, "line_empty")
     assert floor.call_next(floor.dukcapil, "loket-4").get_json()["number"] == "DKC-001"
+
+
+# ------------------------------------------------------------------------------ data rights
+
+def test_erasure_leaves_only_an_anonymous_number_and_export_lists_the_numbers(floor, app):
+    import io
+    import zipfile
+
+    from server.visit_queue.models import QueueTicket
+
+    booking = floor.booking((KK,))
+    floor.set_clock("09:55")
+    number = floor.check_in(booking["ticket"]).get_json()["tickets"][0]["number"]
+    called = floor.call_next(floor.dukcapil).get_json()
+    floor.act(floor.dukcapil, called["id"], "serve")
+    floor.act(floor.dukcapil, called["id"], "complete")
+    headers = booking["citizen"]["headers"]
+    exported = floor.client.get("/api/me/export", headers=headers)
+    assert exported.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(exported.data)) as archive:
+        names = {n.rsplit("/", 1)[-1]: n for n in archive.namelist()}
+        saved = json.loads(archive.read(names["visit-queue-numbers.json"]))
+    assert [t["number"] for t in saved] == [number]
+    erased = floor.client.post("/api/me/erase", headers=headers, json={"confirm": "HAPUS"})
+    assert erased.status_code in (200, 204), erased.get_data(as_text=True)
+    with app.app_context():
+        ticket = db.session.get(QueueTicket, called["id"])
+        assert (ticket.citizen_id, ticket.booking_id, ticket.stop_id) == (None, None, None)
+        assert ticket.number == number and ticket.status == "done"
+        assert db.session.scalars(select(QueueTicketApplication)).all() == []
+    # The measures still count the visit.
+    query = f"{Q}/measures?from={floor.day.isoformat()}&to={floor.day.isoformat()}"
+    totals = floor.client.get(query, headers=floor.supervisor["headers"]).get_json()["totals"]
+    assert totals["tickets"] == 1 and totals["served"] == 1

@@ -110,9 +110,25 @@ def _rows_of_a_complaint(app) -> None:
     world.handle(world.imigrasi, complaint_id, "answer", text="Sudah kami periksa.")
 
 
+def _rows_of_the_floor(app) -> None:
+    """The MPP floor (0013): a kiosk key, a booked visitor checked in and a walk-in, called,
+    served with the application and completed: devices, days, the board, tickets, calls."""
+    from tests.api.queue_floor import FloorWorld
+
+    db.session.commit()  # the CLI below writes from its own session
+    floor = FloorWorld(app, app.test_client(), Callers(app), app.test_cli_runner())
+    booking = floor.booking(("langsa.dukcapil.kk-baru",), clock="10:00")
+    assert floor.check_in(booking["ticket"]).status_code == 201
+    assert floor.walk_in().status_code == 201
+    called = floor.call_next(floor.dukcapil).get_json()
+    assert floor.act(floor.dukcapil, called["id"], "serve").status_code == 200
+    assert floor.act(floor.dukcapil, called["id"], "complete").status_code == 200
+
+
 # Functions that add rows at the head revision (app context open), for tables nothing above
 # fills. A new migration's table gets its rows here.
 ROWS: list[Callable] = [_rows_by_the_cli, _rows_by_the_api, _rows_of_a_visit]
+ROWS.append(_rows_of_the_floor)
 ROWS.append(_rows_of_a_complaint)
 # Tables allowed to stay empty in this test, with the reason.
 WITHOUT_ROWS: dict[str, str] = {

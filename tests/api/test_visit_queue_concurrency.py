@@ -1,0 +1,107 @@
+"""The MPP floor under contention, through a real HTTP server with one thread per request
+(each request its own connection and transaction), on SQLite and PostgreSQL:
+- 50 walk-ins at once for a service with 42 walk-in places left get exactly 42 numbers,
+  DKC-001 to DKC-042 with no gap and no repeat, and 8 clear refusals (walk_in_full);
+- two desks calling next at the same moment never get the same ticket, round after round,
+  and two calls for the same desk at once give one ticket and one desk_busy.
+
+The server is the app in-process (tests/helpers.LiveServer), not gunicorn as in
+test_visits_concurrency.py: the floor runs on the demo calendar's open day through the
+testing app's clock (QUEUE_CLOCK), which a gunicorn process would not honour."""
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import select
+
+from server.extensions import db
+from server.visit_queue.models import QueueDay, QueueTicket
+from tests.api.queue_floor import KK, Q, FloorWorld
+from tests.helpers import LiveServer
+
+RACERS = 50
+WALK_IN_PLACES = 42  # Loket 2 (2 desks x 30 min x 40%) + Loket 4 (1 x 30 x 20%) = 30 min a
+#                      slot, 14 slots Mon-Thu = 420 minutes; a KK visit takes 10
+DEADLINE = 60
+
+
+def _post(url: str, body: dict, headers: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(url, json.dumps(body).encode(), {
+        "Content-Type": "application/json", **headers}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=DEADLINE) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"{}")
+
+
+def _race(calls):
+    """Run the callables at the same moment (a barrier), each in its own thread."""
+    start = threading.Barrier(len(calls))
+
+    def run(call):
+        start.wait(timeout=DEADLINE)
+        return call()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls, timeout=DEADLINE))
+
+
+def test_parallel_walk_ins_get_unique_gapless_numbers_within_the_share(
+        app, client, callers, runner):
+    floor = FloorWorld(app, client, callers, runner)
+    with LiveServer(app) as server:
+        url = f"{server.url}{Q}/kiosk/walk-in"
+        answers = _race([lambda: _post(url, {"service": KK}, floor.kiosk)] * RACERS)
+    statuses = sorted(status for status, _ in answers)
+    assert statuses == [201] * WALK_IN_PLACES + [409] * (RACERS - WALK_IN_PLACES), [
+        body for status, body in answers if status not in (201, 409)]
+    assert {b["error"]["code"] for s, b in answers if s == 409} == {"walk_in_full"}
+    numbers = sorted(b["tickets"][0]["number"] for s, b in answers if s == 201)
+    assert numbers == [f"DKC-{n:03d}" for n in range(1, WALK_IN_PLACES + 1)]
+    with app.app_context():
+        day = db.session.scalars(select(QueueDay)).one()
+        assert (day.last_number, day.walk_in_taken) == (WALK_IN_PLACES, WALK_IN_PLACES * 10)
+        assert sorted(db.session.scalars(select(QueueTicket.seq))) == list(
+            range(1, WALK_IN_PLACES + 1))
+
+
+def test_parallel_calls_never_call_one_ticket_twice(app, client, callers, runner):
+    floor = FloorWorld(app, client, callers, runner)
+    rounds = 6
+    for _ in range(2 * rounds + 2):
+        assert floor.walk_in(KK).status_code == 201
+    second = callers.officer("verifier", "langsa", "dukcapil")
+    called: list[str] = []
+    with LiveServer(app) as server:
+        url = f"{server.url}{Q}/counters/loket-2/call-next"
+
+        def call(officer, desk):
+            return lambda: _post(url, {"desk": desk}, officer["headers"])
+
+        for _ in range(rounds):
+            answers = _race([call(floor.dukcapil, 1), call(second, 2)])
+            assert [s for s, _ in answers] == [200, 200], answers
+            pair = [b["number"] for _, b in answers]
+            assert pair[0] != pair[1]
+            called += pair
+            for _, body in answers:
+                done = floor.act(floor.dukcapil, body["id"], "complete")
+                assert done.status_code == 200
+        # Two calls for the same desk at once: one ticket, one refusal.
+        answers = _race([call(floor.dukcapil, 1), call(second, 1)])
+        assert sorted(s for s, _ in answers) == [200, 409], answers
+        assert [b["error"]["code"] for s, b in answers if s == 409] == ["desk_busy"]
+        called += [b["number"] for s, b in answers if s == 200]
+    assert len(called) == len(set(called)) == 2 * rounds + 1
+    # Called in the line's order: by number.
+    assert sorted(called) == [f"DKC-{n:03d}" for n in range(1, 2 * rounds + 2)]
+    with app.app_context():
+        statuses = {t.number: (t.status, t.calls) for t in db.session.scalars(
+            select(QueueTicket))}
+    assert all(calls == 1 for number, (_, calls) in statuses.items() if number in called)
+    assert sum(1 for status, _ in statuses.values() if status == "waiting") == 1
