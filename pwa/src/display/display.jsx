@@ -220,6 +220,7 @@ export function CallDisplay() {
         <h2 id="serving-title" class="display-label">
           {t('display.serving')}
         </h2>
+        {(feed?.serving || []).length === 0 && <p class="display-waiting">{t('display.allFree')}</p>}
         <ul class="display-counters">
           {(feed?.serving || []).map((row) => (
             <li key={`${row.counter?.code}|${row.desk}`} class="display-tile" data-serving={row.counter?.code}>

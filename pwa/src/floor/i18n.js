@@ -62,6 +62,7 @@ export const FLOOR_DICT = {
     'display.sound': 'Nyalakan suara panggilan',
     'display.noKey': 'Layar ini belum didaftarkan. Petugas: buka /display#key=KUNCI dengan kunci dari `flask queue display-key`.',
     'display.recall': 'panggilan ulang',
+    'display.allFree': 'Semua loket siap melayani.',
   },
   en: {
     'lang.switch': 'Bahasa Indonesia',
@@ -123,6 +124,7 @@ export const FLOOR_DICT = {
     'display.sound': 'Turn on call sound',
     'display.noKey': 'This screen is not registered. Staff: open /display#key=KEY with a key from `flask queue display-key`.',
     'display.recall': 'recall',
+    'display.allFree': 'Every counter is free.',
   },
 };
 

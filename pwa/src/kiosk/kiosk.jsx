@@ -154,6 +154,7 @@ function Home({ t, info, infoError, onScan, onWalkIn }) {
           <span class="kiosk-choice-hint">{t('kiosk.walkInHint')}</span>
         </button>
       </div>
+      <p class="kiosk-help">{t('kiosk.errorHelp')}</p>
     </section>
   );
 }
@@ -369,7 +370,7 @@ function Problem({ t, error, onBack }) {
 
 function QrIcon() {
   return (
-    <svg viewBox="0 0 48 48" width="72" height="72" fill="currentColor">
+    <svg viewBox="0 0 48 48" width="96" height="96" fill="currentColor">
       <path d="M4 4h16v16H4zm4 4v8h8V8zM28 4h16v16H28zm4 4v8h8V8zM4 28h16v16H4zm4 4v8h8v-8zM28 28h6v6h-6zm10 0h6v6h-6zm-5 5h6v6h-6zm-5 5h6v6h-6zm10 0h6v6h-6z" />
     </svg>
   );
@@ -377,7 +378,7 @@ function QrIcon() {
 
 function PersonIcon() {
   return (
-    <svg viewBox="0 0 48 48" width="72" height="72" fill="currentColor">
+    <svg viewBox="0 0 48 48" width="96" height="96" fill="currentColor">
       <circle cx="24" cy="14" r="9" />
       <path d="M6 44c0-10 8-17 18-17s18 7 18 17z" />
     </svg>
