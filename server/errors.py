@@ -47,13 +47,9 @@ class ApiError(Exception):
         self.message_key = message_key or self.code
         self.params = params or {}
         self.headers = headers or {}
-        # A message already translated elsewhere (the sync engine carries both languages).
-        self.message_override: str | None = None
 
     @property
     def message(self) -> str:
-        if self.message_override is not None:
-            return self.message_override
         return translate(self.message_key, **self.params)
 
 

@@ -5,12 +5,351 @@ a translator has one place to look. The language comes from `Accept-Language`.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import has_request_context, request
 
 LANGUAGES = ("id", "en")
 DEFAULT_LANGUAGE = "id"
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # ---- the sync engine (sync/): a mutation's or an officer action's refusal, by code
+    # (sync.errors.reject(code, **details): the details fill the placeholders)
+    "rejection.unknown_mutation": {
+        "id": "Jenis perubahan '{name}' tidak dikenal server ini. Perbarui aplikasi.",
+        "en": "The server does not know the change '{name}'. Update the app.",
+    },
+    "rejection.invalid_args": {
+        "id": "Isi perubahan tidak sah. Lihat rinciannya.",
+        "en": "The change's arguments are not valid. See the details.",
+    },
+    "rejection.args_too_large": {
+        "id": "Isi perubahan terlalu besar.",
+        "en": "The change's arguments are too large.",
+    },
+    "rejection.service_not_found": {"id": "Layanan tidak ditemukan.", "en": "No such service."},
+    "rejection.service_unavailable": {
+        "id": "Layanan ini tidak lagi menerima permohonan baru.",
+        "en": "This service no longer takes new applications.",
+    },
+    "rejection.application_id_unavailable": {
+        "id": "Nomor pengenal permohonan ini tidak dapat dipakai. Buat permohonan baru.",
+        "en": "This application id cannot be used. Start a new application.",
+    },
+    "rejection.application_not_found": {
+        "id": "Permohonan tidak ditemukan.",
+        "en": "No such application.",
+    },
+    "rejection.application_locked": {
+        "id": "Permohonan tidak dapat diubah saat berstatus '{state}'.",
+        "en": "The application cannot be changed while it is '{state}'.",
+    },
+    "rejection.unknown_fields": {
+        "id": "Formulir layanan ini tidak memiliki isian: {keys}.",
+        "en": "This service's form has no field: {keys}.",
+    },
+    "rejection.invalid_field_values": {
+        "id": "Ada isian yang tidak sah. Lihat rinciannya.",
+        "en": "Some values are not valid. See the details.",
+    },
+    "rejection.requirement_not_found": {
+        "id": "Persyaratan '{requirement_code}' tidak ada pada layanan ini.",
+        "en": "This service has no requirement '{requirement_code}'.",
+    },
+    "rejection.incomplete": {
+        "id": "Permohonan belum lengkap. Lengkapi isian dan dokumen yang ditandai.",
+        "en": "The application is incomplete. Complete the marked fields and documents.",
+    },
+    "rejection.invalid_transition": {
+        "id": "Permohonan berstatus '{state}' tidak dapat diubah menjadi '{to}'.",
+        "en": "An application that is '{state}' cannot become '{to}'.",
+    },
+    "rejection.not_discardable": {
+        "id": "Hanya draf yang belum pernah diajukan yang dapat dihapus.",
+        "en": "Only a draft that was never submitted can be discarded.",
+    },
+    "rejection.document_not_found": {"id": "Dokumen tidak ditemukan.", "en": "No such document."},
+    "rejection.document_not_ready": {
+        "id": "Dokumen belum selesai diunggah.",
+        "en": "The document has not finished uploading.",
+    },
+    "rejection.document_invalid": {
+        "id": "Berkas dokumen tidak dapat dipakai: {reason}",
+        "en": "The document file cannot be used: {reason}",
+    },
+    "rejection.document_type_mismatch": {
+        "id": "Jenis dokumen ({actual}) tidak sesuai dengan persyaratan ({expected}).",
+        "en": "The document type ({actual}) does not match the requirement ({expected}).",
+    },
+    "rejection.document_format_not_allowed": {
+        "id": "Format berkas tidak diterima untuk persyaratan ini (diterima: {allowed}).",
+        "en": "This file format is not accepted for this requirement (accepted: {allowed}).",
+    },
+    "rejection.document_expired": {
+        "id": "Dokumen sudah kedaluwarsa sejak {expires_on}. Unggah yang baru.",
+        "en": "The document expired on {expires_on}. Upload a new one.",
+    },
+    "rejection.document_already_rejected": {
+        "id": "Dokumen ini sudah ditolak petugas untuk persyaratan ini. Unggah dokumen yang baru.",
+        "en": "An officer already rejected this document for this requirement. Upload a new one.",
+    },
+    "rejection.requirement_has_no_document": {
+        "id": "Belum ada dokumen untuk persyaratan ini.",
+        "en": "There is no document for this requirement.",
+    },
+    "rejection.not_in_review": {
+        "id": "Permohonan harus dalam verifikasi.",
+        "en": "The application must be in review.",
+    },
+    "rejection.note_required": {
+        "id": "Tuliskan alasannya untuk pemohon.",
+        "en": "Write the reason for the applicant.",
+    },
+    "rejection.requirements_not_accepted": {
+        "id": "Masih ada persyaratan yang belum diterima: {requirements}.",
+        "en": "Some requirements are not accepted yet: {requirements}.",
+    },
+    "rejection.nothing_to_revise": {
+        "id": "Tandai persyaratan yang ditolak atau tuliskan catatan perbaikan.",
+        "en": "Reject a requirement or write a note saying what to revise.",
+    },
+    "rejection.discrepancy_not_found": {
+        "id": "Tidak ada perbedaan data pada isian ini.",
+        "en": "There is no discrepancy on this field.",
+    },
+    "rejection.stale": {
+        "id": "Permohonan sudah diubah sejak Anda membukanya (versi {version}). Periksa data "
+              "terbaru lalu ulangi.",
+        "en": "The application changed since you opened it (version {version}). Check the "
+              "latest data and try again.",
+    },
+    "rejection.ticket_invalid": {
+        "id": "Kode tiket tidak berlaku untuk permohonan ini.",
+        "en": "The ticket code is not valid for this application.",
+    },
+    # ---- a form value's or profile value's problem (sync/fields.py, sync/rules.py)
+    "problem.wrong_type": {
+        "id": "Jenis isian tidak sesuai.",
+        "en": "The value has the wrong type.",
+    },
+    "problem.control_characters": {
+        "id": "Isian memuat karakter yang tidak diperbolehkan.",
+        "en": "The value contains characters that are not allowed.",
+    },
+    "problem.too_short": {
+        "id": "Isian terlalu pendek (paling sedikit {n} karakter).",
+        "en": "Too short (at least {n} characters).",
+    },
+    "problem.too_long": {
+        "id": "Isian terlalu panjang (paling banyak {n} karakter).",
+        "en": "Too long (at most {n} characters).",
+    },
+    "problem.pattern_mismatch": {
+        "id": "Format isian tidak sesuai.",
+        "en": "The value is not in the expected format.",
+    },
+    "problem.below_min": {
+        "id": "Angka paling kecil {n}.",
+        "en": "The smallest allowed number is {n}.",
+    },
+    "problem.above_max": {
+        "id": "Angka paling besar {n}.",
+        "en": "The largest allowed number is {n}.",
+    },
+    "problem.not_a_choice": {
+        "id": "Pilih salah satu pilihan yang tersedia.",
+        "en": "Choose one of the options.",
+    },
+    "problem.invalid_date": {
+        "id": "Tanggal tidak sah (format TTTT-BB-HH).",
+        "en": "Not a valid date (format YYYY-MM-DD).",
+    },
+    "problem.invalid_email": {"id": "Alamat email tidak sah.", "en": "Not a valid email address."},
+    "problem.nik_format": {"id": "NIK harus 16 angka.", "en": "A NIK has exactly 16 digits."},
+    "problem.nik_region": {
+        "id": "Kode wilayah pada NIK (6 angka pertama) tidak sah.",
+        "en": "The region code in the NIK (first 6 digits) is not valid.",
+    },
+    "problem.nik_serial": {
+        "id": "Nomor urut pada NIK (4 angka terakhir) tidak sah.",
+        "en": "The serial number in the NIK (last 4 digits) is not valid.",
+    },
+    "problem.nik_birth_date": {
+        "id": "Tanggal lahir pada NIK (angka 7-12) tidak sah.",
+        "en": "The birth date in the NIK (digits 7-12) is not valid.",
+    },
+    "problem.nik_birth_date_mismatch": {
+        "id": "Tanggal lahir pada NIK tidak sama dengan tanggal lahir yang diisi.",
+        "en": "The birth date encoded in the NIK differs from the birth date given.",
+    },
+    "problem.nik_sex_mismatch": {
+        "id": "NIK tidak sesuai dengan jenis kelamin yang diisi (perempuan: tanggal lahir pada "
+              "NIK ditambah 40).",
+        "en": "The NIK does not match the sex given (for women 40 is added to the day of birth "
+              "in the NIK).",
+    },
+    "problem.kk_format": {
+        "id": "Nomor KK harus 16 angka.",
+        "en": "A KK (family card) number has exactly 16 digits.",
+    },
+    "problem.kk_region": {
+        "id": "Kode wilayah pada nomor KK tidak sah.",
+        "en": "The region code in the KK number is not valid.",
+    },
+    "problem.phone_format": {
+        "id": "Nomor HP tidak sah. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890.",
+        "en": "Not a valid mobile number. Write it like 0812 3456 7890 or +62 812 3456 7890.",
+    },
+    "problem.field_verified": {
+        "id": "Data ini sudah diverifikasi petugas; perubahan diajukan lewat permohonan.",
+        "en": "This was verified by an officer; ask for a change through an application.",
+    },
+    "problem.nik_verified_elsewhere": {
+        "id": "NIK ini sudah diverifikasi petugas untuk akun lain. Jika ini NIK Anda, datang ke "
+              "loket MPP.",
+        "en": "An officer has verified this NIK for another account. If it is yours, come to "
+              "the MPP counter.",
+    },
+    # ---- a sync request refused as a whole (sync.errors.SyncError)
+    "bad_protocol": {
+        "id": "Versi protokol sinkronisasi {got} tidak didukung. Versi yang didukung: "
+              "{supported}. Perbarui aplikasi.",
+        "en": "Sync protocol version {got} is not supported. Supported versions: {supported}. "
+              "Update the app.",
+    },
+    "invalid_request": {
+        "id": "Permintaan sinkronisasi tidak sah. Lihat rinciannya.",
+        "en": "The sync request is not valid. See the details.",
+    },
+    "client_group_forbidden": {
+        "id": "Perangkat ini terdaftar untuk akun lain. Keluar lalu masuk kembali.",
+        "en": "This device is registered to another account. Sign out and in again.",
+    },
+    "mutation_gap": {
+        "id": "Urutan perubahan terputus. Aplikasi akan mengirim ulang dari perubahan nomor "
+              "{next}.",
+        "en": "Changes arrived out of order. The app resends from change number {next}.",
+    },
+    "batch_too_large": {
+        "id": "Terlalu banyak perubahan dalam satu kiriman ({count}; paling banyak "
+              "{max_mutations}).",
+        "en": "Too many changes in one push ({count}; at most {max_mutations}).",
+    },
+    # ---- an application's state, as the citizen and the officer read it (sync/states.py)
+    "state.draft": {"id": "Draf", "en": "Draft"},
+    "state.submitted": {"id": "Diajukan", "en": "Submitted"},
+    "state.in_review": {"id": "Verifikasi", "en": "In review"},
+    "state.revision_requested": {"id": "Perlu perbaikan", "en": "Needs revision"},
+    "state.approved": {"id": "Diproses", "en": "Being processed"},
+    "state.ready": {"id": "Siap diambil", "en": "Ready for pickup"},
+    "state.completed": {"id": "Selesai", "en": "Completed"},
+    "state.rejected": {"id": "Ditolak", "en": "Rejected"},
+    "state.withdrawn": {"id": "Dibatalkan", "en": "Withdrawn"},
+    # ---- why an officer rejects a document (server/review/reasons.py lists which apply)
+    "reason.blurry": {"id": "Foto buram", "en": "Blurry photo"},
+    "reason.illegible": {"id": "Tidak terbaca", "en": "Illegible"},
+    "reason.incomplete": {
+        "id": "Dokumen terpotong atau tidak lengkap",
+        "en": "Document cut off or incomplete",
+    },
+    "reason.expired": {"id": "Dokumen kedaluwarsa", "en": "Expired document"},
+    "reason.wrong_document": {
+        "id": "Bukan dokumen yang diminta",
+        "en": "Not the requested document",
+    },
+    "reason.name_mismatch": {
+        "id": "Nama tidak sesuai dengan data permohonan",
+        "en": "Name does not match the application",
+    },
+    "reason.not_original": {
+        "id": "Bukan foto dari dokumen asli (fotokopi atau hasil cetak)",
+        "en": "Not a photo of the original (a photocopy or printout)",
+    },
+    "reason.nik_mismatch": {
+        "id": "NIK tidak sesuai dengan data permohonan",
+        "en": "The NIK does not match the application",
+    },
+    "reason.kk_outdated": {
+        "id": "Kartu Keluarga bukan versi terbaru",
+        "en": "Not the latest family card",
+    },
+    "reason.member_missing": {
+        "id": "Pemohon tidak tercantum di Kartu Keluarga",
+        "en": "The applicant is not on the family card",
+    },
+    "reason.photo_background": {
+        "id": "Latar belakang foto tidak sesuai ketentuan",
+        "en": "The photo background does not meet the rules",
+    },
+    "reason.photo_old": {
+        "id": "Foto lebih dari 6 bulan atau wajah tidak jelas",
+        "en": "Photo older than 6 months or face not clear",
+    },
+    "reason.unsigned": {
+        "id": "Belum ditandatangani atau tanpa meterai",
+        "en": "Not signed or without a duty stamp",
+    },
+    # ---- refusals of the survey (server/survey) mutations
+    "rejection.survey_not_open": {
+        "id": "Survei hanya dapat diisi untuk permohonan yang sudah selesai (status sekarang: "
+              "'{state}').",
+        "en": "The survey can only be answered for a completed application (it is '{state}').",
+    },
+    "rejection.survey_already_answered": {
+        "id": "Survei untuk permohonan ini sudah diisi. Setiap permohonan hanya satu kali survei.",
+        "en": "The survey for this application was already answered. One survey per application.",
+    },
+    # ---- refusals of the complaints (server/complaints) mutations
+    "rejection.complaint_id_unavailable": {
+        "id": "Nomor pengenal pengaduan ini tidak dapat dipakai. Buat pengaduan baru.",
+        "en": "This complaint id cannot be used. Start a new complaint.",
+    },
+    "rejection.complaint_empty": {
+        "id": "Tuliskan isi laporan Anda.",
+        "en": "Write what your report is about.",
+    },
+    "rejection.complaint_too_long": {
+        "id": "Isi laporan terlalu panjang: {length} karakter (paling banyak {limit}).",
+        "en": "The report is too long: {length} characters (at most {limit}).",
+    },
+    "rejection.complaint_about_draft": {
+        "id": "Permohonan yang masih draf belum dapat diadukan.",
+        "en": "A draft application cannot be complained about yet.",
+    },
+    "rejection.complaint_place_required": {
+        "id": "Pilih MPP yang Anda adukan, atau adukan salah satu permohonan Anda.",
+        "en": "Choose the MPP your report is about, or one of your applications.",
+    },
+    "rejection.complaint_mpp_not_found": {
+        "id": "MPP '{mpp}' tidak ditemukan.",
+        "en": "No MPP '{mpp}'.",
+    },
+    "rejection.complaint_agency_not_found": {
+        "id": "Instansi '{agency}' tidak ada di MPP ini.",
+        "en": "No agency '{agency}' in this MPP.",
+    },
+    "rejection.complaint_photo_not_image": {
+        "id": "Lampiran laporan harus foto (JPEG, PNG atau WebP).",
+        "en": "A report's attachments must be photos (JPEG, PNG or WebP).",
+    },
+    "rejection.complaint_not_found": {
+        "id": "Pengaduan tidak ditemukan.",
+        "en": "No such complaint.",
+    },
+    "rejection.complaint_closed": {
+        "id": "Pengaduan ini sudah ditutup.",
+        "en": "This complaint is already closed.",
+    },
+    "rejection.complaint_not_answered": {
+        "id": "Pengaduan belum dijawab (status '{status}').",
+        "en": "The complaint has not been answered (status '{status}').",
+    },
+    "rejection.complaint_reopened_already": {
+        "id": "Pengaduan hanya dapat dibuka kembali satu kali.",
+        "en": "A complaint can be reopened only once.",
+    },
+    # ---- the API's errors, by code (server/errors.py ApiError)
     "bad_request": {
         "id": "Permintaan tidak dapat diproses.",
         "en": "The request could not be processed.",
@@ -673,6 +1012,81 @@ def current_language() -> str:
 
 
 def translate(key: str, lang: str | None = None, /, **params) -> str:
+    """The message `key` in `lang` (default: the request's language), params filled in."""
+    return words(key, lang or current_language(), params)
+
+
+# ---- the sync engine's and the operations' codes and parameters, in words ----------------
+# The engine (sync/) has no words: a refusal is {code, details}, a value's problem
+# {code, params}, a document's reason a catalog key. The server puts them into words here
+# when it answers, in both languages as docs/sync-protocol.md promises ("message" in Bahasa
+# Indonesia, "message_en" beside it).
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"  # a message never fails for a missing detail
+
+
+def words(key: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
+    """The catalog's text for `key` in `lang`, placeholders filled from `params` (a list
+    joined by commas, a missing value as "?")."""
     entry = MESSAGES.get(key) or MESSAGES["bad_request"]
-    text = entry[lang or current_language()]
-    return text.format(**params) if params else text
+    filled = _Blank({k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+                     for k, v in (params or {}).items()})
+    return entry[lang].format_map(filled)
+
+
+def state_label(state: str, lang: str) -> str:
+    """An application state's name (for sync.states.describe)."""
+    return words(f"state.{state}", lang)
+
+
+def localise_problem(problem: Mapping[str, Any]) -> dict[str, Any]:
+    """A value's problem ({code, params}) as sent: {code, message, message_en}."""
+    key, params = f"problem.{problem['code']}", problem.get("params")
+    return {"code": problem["code"], "message": words(key, "id", params),
+            "message_en": words(key, "en", params)}
+
+
+def localise_rejection(error: Mapping[str, Any]) -> dict[str, Any]:
+    """A refusal ({code, details}, as the engine stores it) as sent: {code, message,
+    message_en, details}, the problems in details.fields / details.invalid_fields and a
+    document's reason (details.reason, a catalog key) in words too."""
+    details = dict(error.get("details") or {})
+    for name in ("fields", "invalid_fields"):
+        if isinstance(details.get(name), dict):
+            details[name] = {k: localise_problem(p) for k, p in details[name].items()}
+    out = {"code": error["code"]}
+    for lang, field in (("id", "message"), ("en", "message_en")):
+        params = dict(details)
+        if details.get("reason") in MESSAGES:
+            params["reason"] = words(details["reason"], lang)
+        out[field] = words(f"rejection.{error['code']}", lang, params)
+    return {**out, "details": details}
+
+
+def reason_words(reason: str | None) -> str | None:
+    """A stored reason (a catalog key, e.g. an invalid upload's) as one text in both
+    languages, "id / en"; other text (rows stored before 0017_seams) as it is."""
+    if not reason or reason not in MESSAGES:
+        return reason or None
+    return f"{words(reason, 'id')} / {words(reason, 'en')}"
+
+
+def localise_sync(answer: dict[str, Any]) -> dict[str, Any]:
+    """A push or pull answer of the engine with its codes in words: each rejected result's
+    error and each document's reason (`reason`, with the key as `reason_code`)."""
+    for result in answer.get("results", ()):
+        if result.get("error"):
+            result["error"] = localise_rejection(result["error"])
+    for op in answer.get("patch", ()):
+        value, key = op.get("value"), op.get("key", "")
+        if not isinstance(value, dict):
+            continue
+        if key.startswith("result/") and value.get("error"):
+            value["error"] = localise_rejection(value["error"])
+        elif key.startswith("document/"):
+            code = value.get("reason")
+            value["reason"] = reason_words(code)
+            value["reason_code"] = code if code in MESSAGES else None
+    return answer

@@ -40,7 +40,8 @@ def register_upload(uow: UnitOfWork, citizen_id: str, document_id: str, now: dt.
 def finish_upload(uow: UnitOfWork, document_id: str, now: dt.datetime, *, ok: bool,
                   reason: str = "", sha256: str | None = None,
                   size: int | None = None) -> Document:
-    """Mark the upload ready, or invalid with a reason the citizen reads. `sha256` and
+    """Mark the upload ready, or invalid with a reason (a code the server puts into words,
+    server/i18n.py: the citizen reads it). `sha256` and
     `size`: the stored file's, when the server changed it (metadata removed)."""
     found = uow.get_document(document_id)
     if found is None:

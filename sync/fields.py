@@ -33,22 +33,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f]")
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
-PROBLEMS: dict[str, tuple[str, str]] = {
-    "wrong_type": ("Jenis isian tidak sesuai.", "The value has the wrong type."),
-    "control_characters": ("Isian memuat karakter yang tidak diperbolehkan.",
-                           "The value contains characters that are not allowed."),
-    "too_short": ("Isian terlalu pendek (paling sedikit {n} karakter).",
-                  "Too short (at least {n} characters)."),
-    "too_long": ("Isian terlalu panjang (paling banyak {n} karakter).",
-                 "Too long (at most {n} characters)."),
-    "pattern_mismatch": ("Format isian tidak sesuai.", "The value is not in the expected format."),
-    "below_min": ("Angka paling kecil {n}.", "The smallest allowed number is {n}."),
-    "above_max": ("Angka paling besar {n}.", "The largest allowed number is {n}."),
-    "not_a_choice": ("Pilih salah satu pilihan yang tersedia.", "Choose one of the options."),
-    "invalid_date": ("Tanggal tidak sah (format TTTT-BB-HH).",
-                     "Not a valid date (format YYYY-MM-DD)."),
-    "invalid_email": ("Alamat email tidak sah.", "Not a valid email address."),
-}
+# A value's problems, by code (their words: server/i18n.py, "problem.<code>"; `n` fills {n}).
+PROBLEM_CODES: tuple[str, ...] = (
+    "wrong_type", "control_characters", "too_short", "too_long", "pattern_mismatch", "below_min",
+    "above_max", "not_a_choice", "invalid_date", "invalid_email",
+)
 
 
 def published_validation(kind: str, validation: Mapping[str, Any]) -> dict[str, Any]:
@@ -68,21 +57,23 @@ def published_validation(kind: str, validation: Mapping[str, Any]) -> dict[str, 
 
 
 class FieldProblem(Exception):
-    def __init__(self, code: str, message_id: str, message_en: str):
-        super().__init__(code)
-        self.code, self.message_id, self.message_en = code, message_id, message_en
+    """A value's problem: a code and the parameters of its message (no text: the server's
+    catalog has it)."""
 
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message_id, "message_en": self.message_en}
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "params": self.params}
 
 
 def _problem(code: str, **params: Any) -> FieldProblem:
-    message_id, message_en = PROBLEMS[code]
-    return FieldProblem(code, message_id.format(**params), message_en.format(**params))
+    return FieldProblem(code, **params)
 
 
 def _from_rule(error: rules.RuleError) -> FieldProblem:
-    return FieldProblem(error.code, error.message_id, error.message_en)
+    return FieldProblem(error.code)
 
 
 @lru_cache(maxsize=512)

@@ -12,9 +12,7 @@ PHONE_DIGITS = re.compile(r"\+628[0-9]{7,11}\Z")  # +62 8xx, 10 to 14 digits aft
 
 @dataclass(frozen=True)
 class RuleError:
-    code: str       # stable, for clients to translate
-    message_id: str
-    message_en: str
+    code: str  # stable; its words are the server's (server/i18n.py, "problem.<code>")
 
 
 def nik_problem(nik: str, birth_date: dt.date | None = None, sex: str | None = None
@@ -25,32 +23,23 @@ def nik_problem(nik: str, birth_date: dt.date | None = None, sex: str | None = N
     40 added to the day for women, 13-16 a serial. `sex` is "L" (laki-laki) or "P" (perempuan).
     """
     if not isinstance(nik, str) or not NIK_RE.match(nik):
-        return RuleError("nik_format", "NIK harus 16 angka.", "A NIK has exactly 16 digits.")
+        return RuleError("nik_format")
     province, regency, district = int(nik[0:2]), int(nik[2:4]), int(nik[4:6])
     if not (11 <= province <= 96) or regency == 0 or district == 0:
-        return RuleError("nik_region", "Kode wilayah pada NIK (6 angka pertama) tidak sah.",
-                         "The region code in the NIK (first 6 digits) is not valid.")
+        return RuleError("nik_region")
     if nik[12:16] == "0000":
-        return RuleError("nik_serial", "Nomor urut pada NIK (4 angka terakhir) tidak sah.",
-                         "The serial number in the NIK (last 4 digits) is not valid.")
+        return RuleError("nik_serial")
     day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
     female = day > 40
     if female:
         day -= 40
     if not _date_exists(day, month, year2):
-        return RuleError("nik_birth_date", "Tanggal lahir pada NIK (angka 7-12) tidak sah.",
-                         "The birth date in the NIK (digits 7-12) is not valid.")
+        return RuleError("nik_birth_date")
     if birth_date is not None and (birth_date.day, birth_date.month,
                                    birth_date.year % 100) != (day, month, year2):
-        return RuleError("nik_birth_date_mismatch",
-                         "Tanggal lahir pada NIK tidak sama dengan tanggal lahir yang diisi.",
-                         "The birth date encoded in the NIK differs from the birth date given.")
+        return RuleError("nik_birth_date_mismatch")
     if sex is not None and sex in ("L", "P") and (sex == "P") != female:
-        return RuleError("nik_sex_mismatch",
-                         "NIK tidak sesuai dengan jenis kelamin yang diisi (perempuan: tanggal "
-                         "lahir pada NIK ditambah 40).",
-                         "The NIK does not match the sex given (for women 40 is added to the "
-                         "day of birth in the NIK).")
+        return RuleError("nik_sex_mismatch")
     return None
 
 
@@ -67,11 +56,9 @@ def _date_exists(day: int, month: int, year2: int) -> bool:
 
 def kk_problem(kk: str) -> RuleError | None:
     if not isinstance(kk, str) or not NIK_RE.match(kk):
-        return RuleError("kk_format", "Nomor KK harus 16 angka.",
-                         "A KK (family card) number has exactly 16 digits.")
+        return RuleError("kk_format")
     if int(kk[0:2]) < 11 or int(kk[0:2]) > 96:
-        return RuleError("kk_region", "Kode wilayah pada nomor KK tidak sah.",
-                         "The region code in the KK number is not valid.")
+        return RuleError("kk_region")
     return None
 
 
@@ -95,10 +82,7 @@ def normalise_phone(text: str) -> str | None:
     return candidate if PHONE_DIGITS.match(candidate) else None
 
 
-PHONE_ERROR = RuleError("phone_format",
-                        "Nomor HP tidak sah. Tulis seperti 0812 3456 7890 atau +62 812 3456 7890.",
-                        "Not a valid mobile number. Write it like 0812 3456 7890 or "
-                        "+62 812 3456 7890.")
+PHONE_ERROR = RuleError("phone_format")
 
 
 def mask_nik(nik: str) -> str:

@@ -15,6 +15,7 @@ copy of which state may follow which, or who may move it there.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,18 +43,6 @@ TERMINAL = frozenset({COMPLETED, REJECTED, WITHDRAWN})
 # The officer queue, in the order of its tabs: the states with an officer's work pending or
 # a visit to come (the queue's default filter and its partial index, the console's tabs).
 OFFICER_QUEUE = (SUBMITTED, IN_REVIEW, REVISION_REQUESTED, APPROVED, READY)
-
-LABELS: dict[str, tuple[str, str]] = {
-    DRAFT: ("Draf", "Draft"),
-    SUBMITTED: ("Diajukan", "Submitted"),
-    IN_REVIEW: ("Verifikasi", "In review"),
-    REVISION_REQUESTED: ("Perlu perbaikan", "Needs revision"),
-    APPROVED: ("Diproses", "Being processed"),
-    READY: ("Siap diambil", "Ready for pickup"),
-    COMPLETED: ("Selesai", "Completed"),
-    REJECTED: ("Ditolak", "Rejected"),
-    WITHDRAWN: ("Dibatalkan", "Withdrawn"),
-}
 
 
 @dataclass(frozen=True)
@@ -102,10 +91,11 @@ def citizen_may_edit(state: str) -> bool:
     return state in CITIZEN_EDITABLE
 
 
-def describe() -> dict[str, Any]:
-    """The state machine as JSON, for the server to publish."""
+def describe(label: Callable[[str, str], str]) -> dict[str, Any]:
+    """The state machine as JSON, for the server to publish; `label(state, language)` names a
+    state in "id" or "en" (the words are the server's: server/i18n.py, "state.<name>")."""
     return {
-        "states": [{"name": s, "label_id": LABELS[s][0], "label_en": LABELS[s][1],
+        "states": [{"name": s, "label_id": label(s, "id"), "label_en": label(s, "en"),
                     "citizen_editable": s in CITIZEN_EDITABLE, "terminal": s in TERMINAL,
                     "officer_queue": s in OFFICER_QUEUE}
                    for s in STATES],

@@ -21,12 +21,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, object_session
 
 from sync.views import timestamp
-from sync.rules import PHONE_ERROR, RuleError, kk_problem, mask_phone, nik_problem, \
+from sync.rules import PHONE_ERROR, kk_problem, mask_phone, nik_problem, \
     normalise_phone
 
 from ..access import TOKEN_PREFIX, hash_token
 from ..catalog.models import Agency, Mpp
 from ..errors import ApiError
+from ..i18n import localise_problem
 from .delivery import Channel, DeliveryError
 from .models import OFFICER_ROLES, Citizen, DeviceSession, LoginFailure, Officer, OtpChallenge
 
@@ -51,14 +52,16 @@ def use_password_profile(name: str) -> None:
         _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
-def _rule_error(err: RuleError) -> dict:
-    return {"code": err.code, "message_id": err.message_id, "message_en": err.message_en}
+def _problem(code: str) -> dict:
+    """A profile value's problem (sync.rules codes and the profile's own), in both languages."""
+    said = localise_problem({"code": code})
+    return {"code": code, "message_id": said["message"], "message_en": said["message_en"]}
 
 
 def parse_phone(text: Any) -> str:
     phone = normalise_phone(text) if isinstance(text, str) else None
     if phone is None:
-        raise ApiError(400, "invalid_phone", {"fields": {"phone": _rule_error(PHONE_ERROR)}})
+        raise ApiError(400, "invalid_phone", {"fields": {"phone": _problem(PHONE_ERROR.code)}})
     return phone
 
 
@@ -199,28 +202,20 @@ def check_profile_changes(citizen: Citizen, changes: dict[str, Any]) -> list[str
     errors: dict[str, dict] = {}
     for key in changes:
         if key in (citizen.verified_keys or []) and changes[key] != getattr(citizen, key):
-            errors[key] = {"code": "field_verified",
-                           "message_id": "Data ini sudah diverifikasi petugas; perubahan "
-                                         "diajukan lewat permohonan.",
-                           "message_en": "This was verified by an officer; ask for a change "
-                                         "through an application."}
+            errors[key] = _problem("field_verified")
     merged = {**citizen.profile(), **changes}
     if changes.get("nik") is not None or (
             merged.get("nik") and ({"birth_date", "sex"} & set(changes))):
         problem = nik_problem(merged["nik"], merged.get("birth_date"), merged.get("sex"))
         if problem is not None:
-            errors.setdefault("nik", _rule_error(problem))
+            errors.setdefault("nik", _problem(problem.code))
     if (changes.get("nik") and changes["nik"] != citizen.nik and "nik" not in errors
             and _nik_verified_elsewhere(citizen, changes["nik"])):
-        errors["nik"] = {"code": "nik_verified_elsewhere",
-                         "message_id": "NIK ini sudah diverifikasi petugas untuk akun lain. "
-                                       "Jika ini NIK Anda, datang ke loket MPP.",
-                         "message_en": "An officer has verified this NIK for another "
-                                       "account. If it is yours, come to the MPP counter."}
+        errors["nik"] = _problem("nik_verified_elsewhere")
     if changes.get("kk_number") is not None:
         problem = kk_problem(changes["kk_number"])
         if problem is not None:
-            errors["kk_number"] = _rule_error(problem)
+            errors["kk_number"] = _problem(problem.code)
     if errors:
         raise ApiError(400, "profile_invalid", {"fields": errors})
     return [key for key, value in changes.items() if getattr(citizen, key) != value]

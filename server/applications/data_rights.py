@@ -29,6 +29,7 @@ from sync import views
 
 from ..accounts.models import Citizen
 from ..accounts.operations import ERASERS, EXPORTERS, to_json_bytes
+from ..i18n import localise_sync
 from . import models as m
 
 log = logging.getLogger(__name__)
@@ -41,11 +42,18 @@ def _space(session: Session, citizen: Citizen) -> dict:
     uow = SqlUnitOfWork(session.get_bind())
     with uow.using(session.connection()):
         changes = uow.changes_since(str(citizen.id), 0)
+    # The codes in words, as a pull answers them (server/i18n.py).
+    said = localise_sync({"patch": [
+        *({"key": f"document/{d.id}", "value": views.document_value(d)}
+          for d in changes.documents),
+        *({"key": f"result/{r.client_id}/{r.mutation_id}", "value": views.result_value(r)}
+          for r in changes.results)]})
     return {
         "applications": [views.application_value(a) for a in changes.applications],
-        "documents": [views.document_value(d) for d in changes.documents],
+        "documents": [op["value"] for op in said["patch"] if op["key"].startswith("document/")],
         "notifications": [views.notification_value(n) for n in changes.notifications],
-        "rejected_changes": [views.result_value(r) for r in changes.results],
+        "rejected_changes": [op["value"] for op in said["patch"]
+                             if op["key"].startswith("result/")],
     }
 
 

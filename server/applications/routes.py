@@ -14,7 +14,7 @@ from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
 from ..extensions import Blueprint
 from ..json_input import json_body
-from ..i18n import current_language
+from ..i18n import localise_sync, state_label
 from ..transactions import engine_store, own_transactions
 from .schemas import (
     PullRequestSchema, PullResponseSchema, PushRequestSchema, PushResponseSchema, StatesSchema,
@@ -30,9 +30,7 @@ unit_of_work = engine_store
 
 
 def _sync_error(err: SyncError) -> ApiError:
-    error = ApiError(err.status, err.code, err.details)
-    error.message_override = err.message(current_language())
-    return error
+    return ApiError(err.status, err.code, err.details, params=err.params)
 
 
 @blp.route("/push", methods=["POST"])
@@ -53,7 +51,7 @@ def sync_push():
                       utcnow())
     except SyncError as err:
         raise _sync_error(err) from None
-    return jsonify(result)
+    return jsonify(localise_sync(result))
 
 
 @blp.route("/pull", methods=["POST"])
@@ -70,7 +68,7 @@ def sync_pull():
         result = pull(unit_of_work(), str(current_principal().citizen.id), body)
     except SyncError as err:
         raise _sync_error(err) from None
-    return jsonify(result)
+    return jsonify(localise_sync(result))
 
 
 @blp.route("/states")
@@ -79,6 +77,6 @@ def sync_pull():
 def sync_states():
     """Alur status permohonan / The application state machine, published so clients keep
     no copy of it."""
-    response = jsonify(states.describe())
+    response = jsonify(states.describe(state_label))
     response.headers["Cache-Control"] = "public, max-age=3600"
     return response

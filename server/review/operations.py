@@ -36,7 +36,7 @@ from ..catalog.models import Agency, DocumentType, Mpp, Requirement, Service, Se
 from ..document_checks.review import add_nik_checks
 from ..errors import ApiError
 from ..extensions import db
-from ..i18n import current_language, translate
+from ..i18n import current_language, localise_rejection, translate
 from ..uploads.reading import superseded_reviews
 from . import reasons
 
@@ -356,8 +356,8 @@ def act(work: RequestWork, officer: Officer, application_id: str, action: str,
 def _refused(work, officer, application_id, service, action, refusal: Rejection, now
              ) -> ApiError:
     status = REJECTION_STATUS.get(refusal.code, 409)
-    details = {**refusal.details,
-               "messages": {"id": refusal.message_id, "en": refusal.message_en}}
+    said = localise_rejection(refusal.to_dict())
+    details = {**said["details"], "messages": {"id": said["message"], "en": said["message_en"]}}
     if refusal.code == "stale":
         with work.engine() as uow:
             fresh = uow.get_application(application_id)
@@ -366,10 +366,8 @@ def _refused(work, officer, application_id, service, action, refusal: Rejection,
     if refusal.code == "ticket_invalid":
         _audit_refusal(work, "officer.ticket_refused", target_kind="application",
                        target_id=application_id, details={"action": action})
-    error = ApiError(status, refusal.code, details)
-    error.message_override = refusal.message_en if current_language() == "en" \
-        else refusal.message_id
-    return error
+    return ApiError(status, refusal.code, details, message_key=f"rejection.{refusal.code}",
+                    params=said["details"])
 
 
 def review(work, officer, application_id, data, now) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from marshmallow import validate as v
 
 from sync import states
 from sync.domains import DomainMutation
-from sync.errors import Rejection
+from sync.errors import Rejection, reject
 from sync.model import SpaceEntry
 from sync.protocol import UUIDString
 from sync.space import SpaceWriter
@@ -33,22 +33,11 @@ from . import skm
 DOMAIN = "survey"
 SUBMIT = "survey.submit"
 
-# code -> (Bahasa Indonesia, English); details fill {placeholders}.
-REJECTIONS = {
-    "application_not_found": ("Permohonan tidak ditemukan.", "No such application."),
-    "survey_not_open": (
-        "Survei hanya dapat diisi untuk permohonan yang sudah selesai (status sekarang: "
-        "'{state}').",
-        "The survey can only be answered for a completed application (it is '{state}')."),
-    "survey_already_answered": (
-        "Survei untuk permohonan ini sudah diisi. Setiap permohonan hanya satu kali survei.",
-        "The survey for this application was already answered. One survey per application."),
-}
 
 
 def refuse(code: str, **details: Any) -> Rejection:
-    message_id, message_en = REJECTIONS[code]
-    return Rejection(code, message_id.format(**details), message_en.format(**details), details)
+    """The refusal `code` (its words: server/i18n.py, "rejection.<code>")."""
+    return reject(code, **details)
 
 
 class SubmitArgs(ma.Schema):

@@ -35,7 +35,6 @@ from sync.model import INVALID, UPLOADING
 from ..applications.models import Document
 from ..db_types import utcnow
 from ..errors import ApiError
-from ..i18n import translate
 from .checks import ACCEPTED_TYPES, JPEG, Verdict, inspect, normalise_type
 from .metadata import has_location, strip_location
 from .models import Upload
@@ -123,11 +122,6 @@ class Declared:
     content_type: str
     sha256: str
     filename: str = ""
-
-
-def reason_text(key: str) -> str:
-    """An invalid document's reason, in both languages (the pull carries one string)."""
-    return f"{translate(key, 'id')} / {translate(key, 'en')}"
 
 
 # ---- request values --------------------------------------------------------------------
@@ -463,7 +457,7 @@ def _complete(uow, storage: Storage, row, now: dt.datetime, token: str | None = 
                 # it completes it; this request finishes nothing.
                 raise ApiError(409, "upload_busy")
             finish_upload(uow, row.document_id, now, ok=verdict.ok,
-                          reason="" if verdict.ok else reason_text(verdict.reason_key),
+                          reason="" if verdict.ok else verdict.reason_key,
                           sha256=stripped_sha256, size=stripped_size)
     except BaseException:
         for name in (stripped_name, preview_name):
@@ -541,7 +535,7 @@ def terminate(uow, storage: Storage, upload_id: str, citizen_id, now: dt.datetim
 def _end(uow, row, now: dt.datetime, reason_key: str) -> None:
     uow.conn.execute(update(T_UP).where(T_UP.c.id == row.id).values(
         terminated=True, lock_token=None, locked_at=None))
-    finish_upload(uow, row.document_id, now, ok=False, reason=reason_text(reason_key))
+    finish_upload(uow, row.document_id, now, ok=False, reason=reason_key)
 
 
 def clean_expired(uow, storage: Storage, now: dt.datetime) -> int:

@@ -11,6 +11,7 @@ import pytest
 from sync import fields, rules
 from sync.model import FieldSpec
 from sync.states import describe
+from server.i18n import state_label
 
 VECTORS = Path(__file__).resolve().parents[1] / "vectors"
 
@@ -20,7 +21,7 @@ def load(name: str):
 
 
 def test_the_published_state_machine_is_the_one_the_pwa_tests_read():
-    published = describe()
+    published = describe(state_label)
     structure = {
         "states": [{k: s[k] for k in ("name", "citizen_editable", "terminal")}
                    for s in published["states"]],
@@ -80,6 +81,6 @@ def test_form_field_vectors(case):
 def test_every_problem_code_has_a_vector():
     codes = {c["problem"] for c in FIELDS} | {c["problem"] for c in IDENTITY["nik"]} | {
         c["problem"] for c in IDENTITY["kk"]}
-    assert set(fields.PROBLEMS) <= codes
+    assert set(fields.PROBLEM_CODES) <= codes
     assert {"nik_format", "nik_region", "nik_serial", "nik_birth_date", "nik_birth_date_mismatch",
             "nik_sex_mismatch", "kk_format", "kk_region", "phone_format"} <= codes

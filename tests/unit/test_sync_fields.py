@@ -8,6 +8,7 @@ from sync.fields import FieldProblem, normalise, submit_problems, validate_updat
 from sync.model import Application, ApplicationRequirement, FieldSpec
 from tests.sync import catalog
 from tests.sync.factories import NIK_BUDI, NIK_SITI, NOW, PASPOR
+from server.i18n import localise_problem
 
 
 def spec(kind: str, **validation) -> FieldSpec:
@@ -87,10 +88,11 @@ def test_validation_keys_of_the_catalog() -> None:
     assert normalise(choice, "L") == "L"
 
 
-def test_problems_carry_both_languages() -> None:
+def test_problems_are_codes_the_server_puts_into_both_languages() -> None:
     with pytest.raises(FieldProblem) as info:
         normalise(spec("text", max_length=5), "abcdefg")
-    assert info.value.to_dict() == {"code": "too_long",
+    assert info.value.to_dict() == {"code": "too_long", "params": {"n": 5}}
+    assert localise_problem(info.value.to_dict()) == {"code": "too_long",
                                     "message": "Isian terlalu panjang (paling banyak 5 karakter).",
                                     "message_en": "Too long (at most 5 characters)."}
 
@@ -157,7 +159,7 @@ def test_submit_lists_what_is_missing() -> None:
     problems = submit_problems(PASPOR_SPEC, application, lambda code, doc: reasons[doc])
     assert problems["missing_fields"] == ["full_name", "birth_place", "birth_date", "sex",
                                           "address", "passport_type", "purpose", "phone"]
-    assert problems["invalid_fields"] == {"email": {
+    assert {k: localise_problem(p) for k, p in problems["invalid_fields"].items()} == {"email": {
         "code": "invalid_email", "message": "Alamat email tidak sah.",
         "message_en": "Not a valid email address."}}
     assert problems["missing_requirements"] == [

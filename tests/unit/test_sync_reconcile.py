@@ -8,6 +8,7 @@ import pytest
 
 from sync import documents
 from sync.errors import Rejection
+from server.i18n import localise_rejection
 from tests.sync.factories import (
     KK_CHANGE, NIK_BUDI, PASPOR, PROFILE_BUDI, Harness, filled_paspor, new_id,
 )
@@ -156,7 +157,7 @@ def test_only_a_finished_upload_can_be_attached(h) -> None:
     broken = h.document("budi", "ktp", ok=False)
     error = attach(h, budi, application_id, "ktp", broken)["error"]
     assert error["code"] == "document_invalid"
-    assert "not a picture" in error["message_en"]
+    assert "not a picture" in localise_rejection(error)["message_en"]
     with h.uow.transaction():
         documents.finish_upload(h.uow, uploading, h.now, ok=True)
     assert attach(h, budi, application_id, "ktp", uploading)["status"] == "applied"

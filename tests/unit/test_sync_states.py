@@ -5,6 +5,7 @@ import json
 
 from sync import states
 from sync.states import CITIZEN, OFFICER, SYSTEM
+from server.i18n import state_label
 
 # (from, to, who may) - the table in docs/sync-protocol.md; a change there changes this.
 TABLE = {
@@ -48,7 +49,7 @@ def test_terminal_states_have_no_way_out_and_every_state_is_reachable() -> None:
 
 
 def test_describe_is_json_and_says_everything_the_client_needs() -> None:
-    described = json.loads(json.dumps(states.describe()))
+    described = json.loads(json.dumps(states.describe(state_label)))
     assert [s["name"] for s in described["states"]] == list(states.STATES)
     draft = described["states"][0]
     assert draft == {"name": "draft", "label_id": "Draf", "label_en": "Draft",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from server.i18n import reason_words
 from tests.helpers import assert_error
 from tests.uploads.conftest import (
     document, image_bytes, pdf_bytes, png_header_only, sha256, stored_files, stored,
@@ -17,8 +18,11 @@ from tests.uploads.helpers import finish, jpeg_with_location
 
 
 def assert_invalid(app, doc, row, words_id: str, words_en: str):
+    """Invalid, with a reason stored as its code, which the citizen reads in both languages."""
     assert doc.status == "invalid"
-    assert words_id in doc.reason and words_en in doc.reason, doc.reason
+    assert doc.reason.startswith("upload_invalid_"), doc.reason
+    said = reason_words(doc.reason)
+    assert words_id in said and words_en in said, said
     assert row.completed_at is not None
     assert not stored(app, row).exists()  # nothing of it can ever be served
     assert stored_files(app) == []
@@ -123,12 +127,19 @@ def test_bytes_that_differ_from_the_declared_sha256_are_invalid(app, tus):
 
 
 def test_the_reason_follows_no_request_language(app, client, citizen):
-    """The stored reason carries both languages whatever the uploading phone asked for."""
+    """The stored reason is a code, whatever the uploading phone asked for; the pull answers
+    it in both languages (and the code beside it)."""
+    from tests.api.devices import Device
     from tests.uploads.conftest import Tus
 
     tus = Tus(client, {**citizen["headers"], "Accept-Language": "en"})
     doc, row = finish(app, tus, b"plain text", "image/jpeg")
-    assert doc.reason.startswith("Berkas bukan") and "/ The file is not" in doc.reason
+    assert doc.reason == "upload_invalid_type"
+    pulled = Device(client, {**citizen["headers"], "Accept-Language": "en"}).pull(cookie=None)
+    [value] = [op["value"] for op in pulled.get_json()["patch"]
+               if op["key"] == f"document/{doc.id}"]
+    assert value["reason"].startswith("Berkas bukan") and "/ The file is not" in value["reason"]
+    assert value["reason_code"] == "upload_invalid_type"
 
 
 @pytest.mark.parametrize("xmp", [False, True], ids=["exif", "exif+xmp"])

@@ -11,6 +11,7 @@ import uuid
 import pytest
 
 from server.db_types import utcnow
+from server.i18n import reason_words
 from server.extensions import db
 from server.uploads.models import Upload
 from tests.helpers import assert_error
@@ -390,7 +391,8 @@ def test_termination_deletes_the_bytes_and_then_410(app, tus):
     assert_error(tus.patch(url, 50, data[50:]), 410, "upload_gone")
     assert_error(tus.delete(url), 410, "upload_gone")
     doc = document(app, row.document_id)
-    assert doc.status == "invalid" and "dibatalkan" in doc.reason and "cancelled" in doc.reason
+    assert (doc.status, doc.reason) == ("invalid", "upload_invalid_cancelled")
+    assert "dibatalkan" in reason_words(doc.reason) and "cancelled" in reason_words(doc.reason)
     # A finished upload is the document's file: not removable through tus.
     done = tus.upload(data)
     assert_error(tus.delete(done), 409, "upload_complete")
@@ -413,7 +415,8 @@ def test_expired_uploads_are_410_and_cleaned_by_the_cli(app, tus):
     assert not stored(app, row).exists()
     assert stored(app, upload_row(app, keep)).exists()
     doc = document(app, row.document_id)
-    assert doc.status == "invalid" and "24" in doc.reason
+    assert (doc.status, doc.reason) == ("invalid", "upload_invalid_expired")
+    assert "24" in reason_words(doc.reason)
     assert tus.head(url).status_code == 410
     assert_error(tus.create(data, document_id=row.document_id), 410, "upload_gone")
 
