@@ -246,3 +246,50 @@ def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browse
         assert page.console_errors == [], page.console_errors
     for context in (kiosk_context, tv_context, first_context, second_context, phone_context):
         context.close()
+
+
+def test_the_citizen_moves_and_then_cancels_a_booked_visit(live_server, otp_log,
+                                                           playwright_driver, tmp_path):
+    app, url = live_server.app, live_server.url
+    with app.app_context():
+        day = working_day()
+    phone_context, phone = open_phone(playwright_driver, tmp_path / "phone")
+    citizen = CitizenApp(phone, url, otp_log)
+    citizen.open()
+    citizen.sign_in()
+    with app.app_context():
+        application_id = make_application(db.session.scalar(select(Citizen.id)), KK)
+
+    # From the ready application itself to the booking screen.
+    phone.goto(f"{url}/#/permohonan/{application_id}")
+    phone.locator('[data-nav="book-visit"]').click()
+    phone.locator('[data-slot-age="live"]').wait_for(timeout=15_000)
+    phone.locator(f'[data-day="{day.isoformat()}"]').click()
+    phone.locator(f'[data-slot="{at(day, "08:30")}"]').click()
+    phone.locator('[data-action="book"]').click()
+    phone.locator("[data-visit-when]").wait_for(timeout=15_000)
+    assert "08.30" in phone.locator("[data-visit-when]").inner_text()
+
+    # Move it to the afternoon: a new time, the same ticket.
+    code = phone.locator("[data-ticket-code]").inner_text()
+    phone.locator('[data-action="reschedule"]').click()
+    phone.locator('[data-slot-age="live"]').wait_for(timeout=15_000)
+    phone.locator(f'.visit-move [data-day="{day.isoformat()}"]').click()
+    phone.locator(f'.visit-move [data-slot="{at(day, "13:30")}"]').click()
+    phone.get_by_role("button", name="Pindah ke waktu ini").click()
+    phone.get_by_text("Jadwal sudah diubah.").wait_for(timeout=15_000)
+    assert "13.30" in phone.locator("[data-visit-when]").inner_text()
+    assert phone.locator("[data-ticket-code]").inner_text() == code
+    assert_accessible(phone, "moved visit")
+
+    # Cancel: asked once more, then the visit says so and the application may be booked again.
+    phone.locator('[data-action="cancel"]').click()
+    assert_accessible(phone, "cancel question")
+    phone.locator('[data-action="confirm-cancel"]').click()
+    phone.get_by_text("Kunjungan dibatalkan.").wait_for(timeout=15_000)
+    assert "Dibatalkan" in phone.locator("[data-visit-when]").inner_text()
+    assert phone.locator("[data-visit-ticket]").count() == 0
+    phone.locator(".back-link").click()
+    phone.locator(f'[data-errand="{application_id}"]').wait_for(timeout=15_000)
+    assert phone.console_errors == [], phone.console_errors
+    phone_context.close()

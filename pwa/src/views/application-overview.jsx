@@ -238,6 +238,11 @@ function Pickup({ app }) {
           )}
         </dl>
       )}
+      {app.state === 'ready' && (
+        <a class="button" href="#/kunjungan" data-nav="book-visit">
+          {t('visits.link')}
+        </a>
+      )}
       {app.state === 'ready' && ticket && ticket.qr_svg && (
         <figure class="ticket" data-ticket>
           <img src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(ticket.qr_svg)}`} alt={t('app.ticketAlt')} width="240" height="240" />
