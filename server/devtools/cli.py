@@ -26,7 +26,9 @@ def _refuse_in_production() -> None:
 @click.option("--seed", "random_seed", type=int, default=1, show_default=True,
               help="random seed: the same seed on an empty database gives the same data")
 @click.option("--quiet", is_flag=True, help="no progress lines")
-def seed_command(applications, citizens, random_seed, quiet):
+@click.option("--survey-share", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="share of the completed applications answered in the SKM survey")
+def seed_command(applications, citizens, random_seed, quiet, survey_share):
     """Add invented citizens with applications across the catalog's services and states,
     requirement rows and documents (bulk inserts; needs the catalog loaded)."""
     _refuse_in_production()
@@ -50,3 +52,8 @@ def seed_command(applications, citizens, random_seed, quiet):
                f"{summary.requirements:,} requirement rows, {summary.documents:,} documents "
                f"({summary.rows:,} rows) in {summary.seconds:.1f} s "
                f"({per_100k:.2f} s per 100k rows).")
+    from ..survey.seeding import seed_answers
+
+    answered = seed_answers(db.engine, survey_share, random_seed)
+    click.echo(f"SKM: {answered.completed:,} completed applications counted, "
+               f"{answered.answers:,} survey answers.")

@@ -11,3 +11,9 @@ def init_app(app: Flask, api) -> None:
     store.register()
     api.register_blueprint(routes.blp)
     app.register_blueprint(routes.pages)
+    from ..accounts.operations import ERASERS, EXPORTERS
+    from .operations import erase, export
+    if erase not in ERASERS:  # module-level lists shared by every app a process makes
+        ERASERS.append(erase)
+    if export not in EXPORTERS:
+        EXPORTERS.append(export)

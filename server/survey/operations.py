@@ -260,3 +260,28 @@ def suggestions(session: Session, mpp_code: str, when: Period, *, agency: str | 
             "total": total,
             "items": [{"service": r.service_code, "agency": r.agency_code,
                        "month": f"{r.day:%Y-%m}", "suggestion": r.suggestion} for r in rows]}
+
+
+# ---------------------------------------------------------------------------- data rights
+
+def export(session: Session, citizen) -> dict[str, bytes]:
+    """accounts' EXPORTERS: which applications the citizen answered the survey for, and when
+    (the answers themselves are not linked to anyone, so they cannot be exported)."""
+    from ..accounts.operations import to_json_bytes
+    from .models import SurveyReceipt
+
+    rows = session.execute(select(SurveyReceipt.application_id, SurveyReceipt.answered_on)
+                           .where(SurveyReceipt.citizen_id == citizen.id)
+                           .order_by(SurveyReceipt.answered_on)).all()
+    return {"survey-receipts.json": to_json_bytes(
+        [{"application_id": r.application_id, "answered_on": r.answered_on} for r in rows])}
+
+
+def erase(session: Session, citizen, _now: dt.datetime) -> None:
+    """accounts' ERASERS: the receipts go (they tie the citizen to an application); the
+    anonymous answers and the daily sums stay, as published figures do."""
+    from sqlalchemy import delete
+
+    from .models import SurveyReceipt
+
+    session.execute(delete(SurveyReceipt).where(SurveyReceipt.citizen_id == citizen.id))

@@ -130,6 +130,19 @@ def _rows_of_the_floor(app) -> None:
 ROWS: list[Callable] = [_rows_by_the_cli, _rows_by_the_api, _rows_of_a_visit]
 ROWS.append(_rows_of_the_floor)
 ROWS.append(_rows_of_a_complaint)
+
+
+def _rows_of_a_survey(app) -> None:
+    """The SKM (0014): a completed application counted in the population, and its answer
+    pushed through the sync engine (a receipt, the answer, the day's sums)."""
+    from tests.survey.test_survey_api import completed, survey
+
+    citizen = Callers(app).citizen()
+    phone = Device(app.test_client(), citizen["headers"])
+    assert survey(phone, completed(app, citizen))["status"] == "applied"
+
+
+ROWS.append(_rows_of_a_survey)
 # Tables allowed to stay empty in this test, with the reason.
 WITHOUT_ROWS: dict[str, str] = {
     "application_discrepancy": "needs a verified record that differs from the form",

@@ -217,3 +217,22 @@ def test_suggestions_are_for_supervisors_only(app, client) -> None:
     assert client.get(url).status_code == 401
     assert "Ruang tunggu" not in client.get("/api/mpps/langsa/skm").get_data(as_text=True)
     assert "Ruang tunggu" not in client.get("/skm/langsa").get_data(as_text=True)
+
+
+def test_export_lists_receipts_and_erasure_removes_them_not_the_answers(app, client) -> None:
+    import zipfile
+
+    citizen = Callers(app).citizen()
+    phone = Device(client, citizen["headers"])
+    application_id = completed(app, citizen)
+    assert survey(phone, application_id)["status"] == "applied"
+    exported = client.get("/api/me/export", headers=citizen["headers"])
+    assert exported.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(exported.data)) as archive:
+        receipts = archive.read("survey-receipts.json").decode()
+    assert application_id in receipts and "u1" not in receipts
+    erased = client.post("/api/me/erase", headers=citizen["headers"], json={"confirm": "HAPUS"})
+    assert erased.status_code in (200, 204), erased.get_data(as_text=True)
+    left = counts(app)
+    assert left["survey_receipt"] == 0 and left["survey_response"] == 1
+    assert client.get("/api/mpps/langsa/skm").get_json()["unit"]["responses"] == 1
