@@ -21,6 +21,7 @@ import { useSync } from './use-sync.js';
 import { SignIn } from './views/sign-in.jsx';
 import { VisitDetail, Visits } from './views/visits.jsx';
 import { SurveyPrompt, SurveyView } from './views/survey.jsx';
+import { ComplaintDetail, ComplaintForm, Complaints } from './views/complaints.jsx';
 
 export function App() {
   const storage = useMemo(getStorage, []);
@@ -223,6 +224,12 @@ export function App() {
     view = <Visits />;
   } else if (route.name === 'visit') {
     view = <VisitDetail key={route.id} id={route.id} />;
+  } else if (route.name === 'complaints') {
+    view = <Complaints />;
+  } else if (route.name === 'complaint-new') {
+    view = <ComplaintForm key={route.application || 'mpp'} applicationId={route.application} />;
+  } else if (route.name === 'complaint') {
+    view = <ComplaintDetail key={route.id} id={route.id} />;
   } else if (route.name === 'survey') {
     view = <SurveyView key={route.id} id={route.id} />;
   } else if (route.name === 'signin' || route.name === 'profile') {
@@ -254,7 +261,7 @@ export function App() {
             href={hrefFor({ name: 'applications' })}
             data-nav="applications"
             aria-label={pendingCount(sync.status) > 0 ? t('nav.applicationsPending', { n: pendingCount(sync.status) }) : undefined}
-            aria-current={['applications', 'application', 'visits', 'visit', 'survey'].includes(route.name) ? 'page' : undefined}
+            aria-current={['applications', 'application', 'visits', 'visit', 'survey', 'complaints', 'complaint', 'complaint-new'].includes(route.name) ? 'page' : undefined}
           >
             {t('nav.applications')}
             {pendingCount(sync.status) > 0 && (

@@ -11,6 +11,8 @@
 //   #/kunjungan                 my visits, and booking one for ready applications
 //   #/kunjungan/<id>            one booked visit: its ticket, reschedule, cancel
 //   #/survei/<application id>   the satisfaction survey (SKM) of a completed application
+//   #/pengaduan                 my complaints; #/pengaduan/<id> one, with its answers
+//   #/pengaduan/baru[/<application id>]  file one about the MPP, or about an application
 
 const CODE_RE = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 // "<mpp>.<standard>", e.g. langsa.imigrasi.paspor-baru
@@ -31,6 +33,8 @@ const FIXED = new Map([
   ['/profil', 'profile'],
   ['/permohonan', 'applications'],
   ['/kunjungan', 'visits'],
+  ['/pengaduan', 'complaints'],
+  ['/pengaduan/baru', 'complaint-new'],
 ]);
 const PATHS = new Map([...FIXED].map(([path, name]) => [name, `#${path}`]));
 const STEPS = { data: 'data', kirim: 'submit' };
@@ -56,6 +60,10 @@ export function parseHash(hash) {
   if (head === 'layanan' && parts.length === 2 && isServiceCode(code)) return { name: 'service', code };
   if (head === 'kunjungan' && parts.length === 2 && UUID_RE.test(code || '')) return { name: 'visit', id: code };
   if (head === 'survei' && parts.length === 2 && UUID_RE.test(code || '')) return { name: 'survey', id: code };
+  if (head === 'pengaduan' && parts.length === 2 && UUID_RE.test(code || '')) return { name: 'complaint', id: code };
+  if (head === 'pengaduan' && code === 'baru' && parts.length === 3 && UUID_RE.test(step || '')) {
+    return { name: 'complaint-new', application: step };
+  }
   if (head === 'permohonan' && rest.length === 0 && UUID_RE.test(code || '')) {
     if (step === undefined) return { name: 'application', id: code };
     if (STEPS[step] && sub === undefined) return { name: 'application', id: code, step: STEPS[step] };
@@ -72,6 +80,8 @@ export function hrefFor(route) {
   if (route.name === 'service') return `#/layanan/${enc(route.code)}`;
   if (route.name === 'visit') return `#/kunjungan/${enc(route.id)}`;
   if (route.name === 'survey') return `#/survei/${enc(route.id)}`;
+  if (route.name === 'complaint') return `#/pengaduan/${enc(route.id)}`;
+  if (route.name === 'complaint-new' && route.application) return `#/pengaduan/baru/${enc(route.application)}`;
   if (route.name === 'application') {
     const base = `#/permohonan/${enc(route.id)}`;
     if (route.step === 'document') return `${base}/dokumen/${enc(route.requirement)}`;

@@ -14,6 +14,7 @@ import { Queue } from './views/queue.jsx';
 import { Review } from './views/review.jsx';
 import { Visit } from './views/visit.jsx';
 import { Counter } from './views/counter.jsx';
+import { ComplaintDetail, Complaints, complaintRoute } from './views/complaints.jsx';
 
 export function OfficerApp() {
   const [lang, setLang] = useState(() => loadLang(getStorage()));
@@ -89,7 +90,7 @@ export function OfficerApp() {
         </a>
         {me && (
           <nav class="bar-nav" aria-label={t('title')}>
-            <a href="#/" aria-current={route.name === 'queue' || route.name === 'review' ? 'page' : undefined} data-nav="queue">
+            <a href="#/" aria-current={(route.name === 'queue' && !complaintRoute(location.hash)) || route.name === 'review' ? 'page' : undefined} data-nav="queue">
               {t('nav.queue')}
             </a>
             <a href="#/kunjungan" aria-current={route.name === 'visit' ? 'page' : undefined} data-nav="visit">
@@ -97,6 +98,9 @@ export function OfficerApp() {
             </a>
             <a href="#/loket" aria-current={route.name === 'counter' ? 'page' : undefined} data-nav="counter">
               {t('nav.counter')}
+            </a>
+            <a href="#/pengaduan" aria-current={complaintRoute(location.hash) ? 'page' : undefined} data-nav="complaints">
+              {t('nav.complaints')}
             </a>
           </nav>
         )}
@@ -122,6 +126,10 @@ export function OfficerApp() {
           <p class="muted">{t('loading')}</p>
         ) : !me ? (
           <SignIn t={t} client={client} onSignedIn={setMe} />
+        ) : complaintRoute(location.hash)?.id ? (
+          <ComplaintDetail key={complaintRoute(location.hash).id} t={t} lang={lang} client={client} id={complaintRoute(location.hash).id} />
+        ) : complaintRoute(location.hash) ? (
+          <Complaints t={t} lang={lang} client={client} me={me} />
         ) : route.name === 'review' ? (
           <Review key={route.id} t={t} lang={lang} client={client} me={me} id={route.id} navigate={navigate} />
         ) : route.name === 'counter' ? (

@@ -9,6 +9,7 @@ import { getStorage } from '../storage.js';
 import { notificationText } from './applications.jsx';
 import { BackLink, fieldLabel, Header, TaskTag, typedPhone } from './application-parts.jsx';
 import { SyncStatus } from './sync-status.jsx';
+import { ComplainLink } from './complaints.jsx';
 
 /** The application's task list, with what the MPP said and the history. */
 export function Overview({ app, service }) {
@@ -37,6 +38,7 @@ export function Overview({ app, service }) {
       <BackLink to={{ name: 'applications' }} label="apps.back" />
       <Header app={app} service={service} />
       <SyncStatus t={t} status={sync.status} onSyncNow={onSyncNow} phone={typedPhone(service, form.texts)} />
+      <ComplainLink app={app} />
       <Rejections app={app} />
 
       {app.state === 'revision_requested' && (notes.length > 0 || app.officer_note) && (

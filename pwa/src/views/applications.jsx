@@ -6,6 +6,7 @@ import { useServices } from '../use-sync.js';
 import { StateBadge } from './state-badge.jsx';
 import { SyncStatus } from './sync-status.jsx';
 import { bookableByMpp, sortedVisits } from '../visits.js';
+import { myComplaints } from './complaints.jsx';
 
 /**
  * #/permohonan: the citizen's applications on this phone and from the MPP, newest first,
@@ -22,13 +23,14 @@ export function Applications() {
       <h1 id="applications-title">{t('apps.title')}</h1>
       <SyncStatus t={t} status={status} onSyncNow={onSyncNow} />
       <VisitsLink view={view} services={services} />
+      <ComplaintsLink />
       {notifications.length > 0 && (
         <>
           <h2>{t('inbox.title')}</h2>
           <ul class="inbox">
             {notifications.map((n) => (
               <li key={n.id} class="inbox-item" data-notification={n.id}>
-                <a href={n.application_id ? hrefFor({ name: 'application', id: n.application_id }) : '#/permohonan'}>
+                <a href={n.kind === 'complaint_update' ? hrefFor({ name: 'complaint', id: n.data.complaint_id }) : n.application_id ? hrefFor({ name: 'application', id: n.application_id }) : '#/permohonan'}>
                   <span class="inbox-text">{notificationText(t, states, n)}</span>
                   <span class="inbox-time">{formatDateTime(lang, n.created_at)}</span>
                 </a>
@@ -85,9 +87,23 @@ function VisitsLink({ view, services }) {
   );
 }
 
+function ComplaintsLink() {
+  const { t, sync } = useApp();
+  const n = myComplaints(sync.view).length;
+  return (
+    <p class="complaint-link">
+      <a href={hrefFor({ name: 'complaints' })} data-nav="complaints">
+        {t('nav.complaints')}
+        {n ? ` (${n})` : ''}
+      </a>
+    </p>
+  );
+}
+
 /** A notification in words; `data` holds the state, reference and, for a revision, why. */
 export function notificationText(t, states, n) {
   const data = n.data || {};
+  if (n.kind === 'complaint_update') return t(`inbox.complaint.${data.step}`, { reference: data.reference || '' });
   if (n.kind === 'visit_reminder') return t('inbox.reminder', { reference: data.reference || '' });
   if (data.state === 'revision_requested') return t('inbox.revision', { reference: data.reference || '' });
   if (data.state === 'ready') return t('inbox.ready', { reference: data.reference || '' });
