@@ -102,6 +102,7 @@ class Config:
     PUSH_MAX_AGE_HOURS = 72  # older notifications stay in the inbox but are not pushed
     PUSH_POLL_SECONDS = 1.0  # the worker's sleep when there is nothing to do
     PUSH_REMINDER_HOUR = 8  # visit reminders go out from 08:00 WIB the day before
+    QUEUE_NO_SHOW_CALLS = 3  # the MPP floor: a number is marked absent after this many calls
 
     # Benchmarks only (bench/README.md): registers POST /api/bench/noop, the baseline the
     # push rate is divided by. Never a product route; ignored in production.
@@ -147,6 +148,8 @@ class Config:
             setattr(self, name, float(_env(name, str(getattr(type(self), name)))))
         for name in ("PUSH_MAX_ATTEMPTS", "PUSH_MAX_AGE_HOURS", "PUSH_REMINDER_HOUR"):
             setattr(self, name, int(_env(name, str(getattr(type(self), name)))))
+        self.QUEUE_NO_SHOW_CALLS = int(_env("QUEUE_NO_SHOW_CALLS",
+                                            str(type(self).QUEUE_NO_SHOW_CALLS)))
 
     @classmethod
     def default_secret_key(cls, instance_dir: Path) -> str:

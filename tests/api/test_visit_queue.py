@@ -467,3 +467,15 @@ def test_erasure_leaves_only_an_anonymous_number_and_export_lists_the_numbers(fl
     query = f"{Q}/measures?from={floor.day.isoformat()}&to={floor.day.isoformat()}"
     totals = floor.client.get(query, headers=floor.supervisor["headers"]).get_json()["totals"]
     assert totals["tickets"] == 1 and totals["served"] == 1
+
+
+def test_the_number_of_calls_before_a_no_show_is_configurable(floor, app):
+    app.config["QUEUE_NO_SHOW_CALLS"] = 2
+    floor.walk_in(KK)
+    ticket = floor.call_next(floor.dukcapil).get_json()
+    assert floor.line(floor.dukcapil).get_json()["no_show_after"] == 2
+    error = assert_error(floor.act(floor.dukcapil, ticket["id"], "no-show"), 409,
+                         "too_few_calls")
+    assert error["details"] == {"calls": 1, "needed": 2}
+    floor.act(floor.dukcapil, ticket["id"], "recall")
+    assert floor.act(floor.dukcapil, ticket["id"], "no-show").get_json()["status"] == "no_show"
