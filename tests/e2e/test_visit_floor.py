@@ -293,3 +293,41 @@ def test_the_citizen_moves_and_then_cancels_a_booked_visit(live_server, otp_log,
     phone.locator(f'[data-errand="{application_id}"]').wait_for(timeout=15_000)
     assert phone.console_errors == [], phone.console_errors
     phone_context.close()
+
+
+def test_an_early_arrival_is_told_so_at_the_kiosk_and_joins_the_walk_in_line(
+        live_server, browser, otp_log, playwright_driver, tmp_path):
+    app, url = live_server.app, live_server.url
+    kiosk_key = device_key(app, "kiosk-key")
+    with app.app_context():
+        day = working_day()
+    phone_context, phone = open_phone(playwright_driver, tmp_path / "phone")
+    citizen = CitizenApp(phone, url, otp_log)
+    citizen.open()
+    citizen.sign_in()
+    with app.app_context():
+        make_application(db.session.scalar(select(Citizen.id)), KK)
+    phone.goto(f"{url}/#/kunjungan")
+    phone.locator('[data-slot-age="live"]').wait_for(timeout=15_000)
+    phone.locator(f'[data-day="{day.isoformat()}"]').click()
+    phone.locator(f'[data-slot="{at(day, "14:00")}"]').click()
+    phone.locator('[data-action="book"]').click()
+    code = phone.locator("[data-ticket-code]")
+    code.wait_for(timeout=15_000)
+
+    set_floor_clock(app, day, "08:15")  # almost six hours early
+    kiosk_context, kiosk_page = new_page(browser, KIOSK, has_touch=True)
+    kiosk = FloorKiosk(kiosk_page, url, kiosk_key)
+    kiosk.open()
+    kiosk.check_in(code.inner_text())
+    notice = kiosk_page.locator('[data-notice="arrival_early"]')
+    assert notice.is_visible()
+    assert "lebih awal" in notice.inner_text()
+    assert kiosk_page.locator('[data-arrival="early"]').is_visible()
+    assert kiosk_page.locator(".kiosk-booked").count() == 0  # not the booked lane
+    assert len(kiosk.numbers()) == 1
+    screenshot(kiosk_page, "kiosk-early")
+    assert_accessible(kiosk_page, "kiosk early arrival")
+    assert kiosk_page.console_errors == [], kiosk_page.console_errors
+    kiosk_context.close()
+    phone_context.close()
