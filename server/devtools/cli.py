@@ -28,7 +28,9 @@ def _refuse_in_production() -> None:
 @click.option("--quiet", is_flag=True, help="no progress lines")
 @click.option("--survey-share", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="share of the completed applications answered in the SKM survey")
-def seed_command(applications, citizens, random_seed, quiet, survey_share):
+@click.option("--complaints", type=click.IntRange(min=0), default=0, show_default=True,
+              help="how many complaints to file about the seeded applications (or their MPP)")
+def seed_command(applications, citizens, random_seed, quiet, survey_share, complaints):
     """Add invented citizens with applications across the catalog's services and states,
     requirement rows and documents (bulk inserts; needs the catalog loaded)."""
     _refuse_in_production()
@@ -57,3 +59,13 @@ def seed_command(applications, citizens, random_seed, quiet, survey_share):
     answered = seed_answers(db.engine, survey_share, random_seed)
     click.echo(f"SKM: {answered.completed:,} completed applications counted, "
                f"{answered.answers:,} survey answers.")
+    if complaints:
+        from ..complaints.seeding import seed_complaints
+
+        try:
+            filed = seed_complaints(db.engine, complaints, random_seed)
+        except RuntimeError as exc:
+            click.echo(f"flask dev seed: {exc}", err=True)
+            raise SystemExit(1) from None
+        click.echo(f"Complaints: {filed.filed:,} filed, {filed.answered:,} answered, "
+                   f"{filed.escalated:,} escalated.")

@@ -264,3 +264,32 @@ def test_figures_per_agency_for_supervisors(world):
     today = utcnow().date()
     assert_error(world.get(world.supervisor, f"{QUEUE}/figures?first={today}&last="
                            f"{today - dt.timedelta(days=1)}"), 400, "complaint_period_invalid")
+
+
+def test_dev_seed_files_complaints_through_the_live_path(world, app, runner):
+    result = runner.invoke(args=["dev", "seed", "--applications", "40", "--citizens", "6",
+                                 "--complaints", "12", "--quiet"])
+    assert result.exit_code == 0, result.output
+    match = re.search(r"Complaints: (\d+) filed, (\d+) answered, (\d+) escalated", result.output)
+    assert match, result.output
+    filed, answered, _escalated = map(int, match.groups())
+    tables = world.complaint_tables()
+    assert filed == 12 and len(tables["complaint"]) == len(tables["filer"]) == 12
+    assert len(tables["answer"]) == answered
+    with app.app_context():
+        from sqlalchemy import select
+
+        from server.audit.models import AuditEvent
+        from server.complaints.models import Complaint
+
+        anonymous = {c.id for c in db.session.scalars(select(Complaint).where(
+            Complaint.anonymous.is_(True)))}
+        filed_rows = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "complaint.filed")).all()
+        assert len(filed_rows) == 12
+        assert all((e.actor_id is None) == (e.target_id in anonymous) for e in filed_rows)
+    # running it again adds more, numbered on
+    again = runner.invoke(args=["dev", "seed", "--applications", "0", "--complaints", "3",
+                                "--seed", "2", "--quiet"])
+    assert again.exit_code == 0, again.output
+    assert len(world.complaint_tables()["complaint"]) == 15
