@@ -5,6 +5,7 @@ a translator has one place to look. The language comes from `Accept-Language`.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -349,6 +350,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Pengaduan hanya dapat dibuka kembali satu kali.",
         "en": "A complaint can be reopened only once.",
     },
+    # ---- dates in words (server.i18n.day_words): weekday 0 is Monday
+    "weekday.0": {"id": "Senin", "en": "Monday"},
+    "weekday.1": {"id": "Selasa", "en": "Tuesday"},
+    "weekday.2": {"id": "Rabu", "en": "Wednesday"},
+    "weekday.3": {"id": "Kamis", "en": "Thursday"},
+    "weekday.4": {"id": "Jumat", "en": "Friday"},
+    "weekday.5": {"id": "Sabtu", "en": "Saturday"},
+    "weekday.6": {"id": "Minggu", "en": "Sunday"},
+    "month.1": {"id": "Januari", "en": "January"},
+    "month.2": {"id": "Februari", "en": "February"},
+    "month.3": {"id": "Maret", "en": "March"},
+    "month.4": {"id": "April", "en": "April"},
+    "month.5": {"id": "Mei", "en": "May"},
+    "month.6": {"id": "Juni", "en": "June"},
+    "month.7": {"id": "Juli", "en": "July"},
+    "month.8": {"id": "Agustus", "en": "August"},
+    "month.9": {"id": "September", "en": "September"},
+    "month.10": {"id": "Oktober", "en": "October"},
+    "month.11": {"id": "November", "en": "November"},
+    "month.12": {"id": "Desember", "en": "December"},
     # ---- the API's errors, by code (server/errors.py ApiError)
     "bad_request": {
         "id": "Permintaan tidak dapat diproses.",
@@ -1034,6 +1055,12 @@ def words(key: str, lang: str, params: Mapping[str, Any] | None = None) -> str:
     filled = _Blank({k: ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
                      for k, v in (params or {}).items()})
     return entry[lang].format_map(filled)
+
+
+def day_words(day: dt.date, lang: str, *, weekday: bool = True) -> str:
+    """A date as people write it: "Senin, 7 Desember 2026" / "Monday, 7 December 2026"."""
+    text = f"{day.day} {words(f'month.{day.month}', lang)} {day.year}"
+    return f"{words(f'weekday.{day.weekday()}', lang)}, {text}" if weekday else text
 
 
 def state_label(state: str, lang: str) -> str:

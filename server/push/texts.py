@@ -21,7 +21,7 @@ from sync import states
 from sync.reminders import STATE_CHANGED, VISIT_REMINDER, parse_day
 from sync.space import WIB
 
-from ..i18n import translate
+from ..i18n import day_words, translate
 
 TITLE_MAX, BODY_MAX = 60, 180
 DAY = 24 * 3600
@@ -37,12 +37,6 @@ EVENTS = {
     "queue_called": (10 * 60, "high"),
 }
 QUEUE_EVENTS = ("queue_near", "queue_called")
-DAYS = {"id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-        "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
-MONTHS = {"id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-                 "September", "Oktober", "November", "Desember"),
-          "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-                 "September", "October", "November", "December")}
 
 
 @dataclass
@@ -110,10 +104,6 @@ def _listing(items: list[str], lang: str) -> str:
     return translate("push_and_more", lang, first=", ".join(items[:2]), n=len(items) - 2)
 
 
-def format_day(day: dt.date, lang: str) -> str:
-    return f"{DAYS[lang][day.weekday()]}, {day.day} {MONTHS[lang][day.month - 1]} {day.year}"
-
-
 def _pickup_parts(pickup: dict[str, Any], info: CatalogInfo, lang: str, *,
                   with_date: bool) -> list[str]:
     place = _text(pickup.get("counter"), lang) or info.counter
@@ -126,7 +116,7 @@ def _pickup_parts(pickup: dict[str, Any], info: CatalogInfo, lang: str, *,
                      + (f" ({hours})" if hours else ""))
     day = parse_day(pickup.get("visit_date"))
     if with_date and day is not None:
-        parts.append(translate("push_visit_on", lang, date=format_day(day, lang)))
+        parts.append(translate("push_visit_on", lang, date=day_words(day, lang)))
     bring = pickup.get("bring")
     items = [_text(i, lang) for i in bring] if isinstance(bring, list) else []
     if any(items):

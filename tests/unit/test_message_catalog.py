@@ -8,6 +8,7 @@ and problem codes, states, review reasons, the default code of each HTTP status)
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 import string
 from pathlib import Path
@@ -15,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from server.errors import STATUS_CODES
-from server.i18n import MESSAGES, localise_problem, localise_rejection, reason_words, words
+from server.i18n import (
+    MESSAGES, day_words, localise_problem, localise_rejection, reason_words, words,
+)
 from server.review import reasons
 from sync import states
 from sync.errors import REJECTION_CODES
@@ -72,7 +75,8 @@ def published_codes() -> set[str]:
             | {f"state.{s}" for s in states.STATES}
             | {f"reason.{r.code}" for t in [reasons.COMMON, *reasons.BY_DOCUMENT_TYPE.values()]
                for r in t}
-            | set(STATUS_CODES.values()))
+            | set(STATUS_CODES.values())
+            | {f"weekday.{d}" for d in range(7)} | {f"month.{m}" for m in range(1, 13)})
 
 
 def test_the_walk_finds_the_codes_of_every_kind():
@@ -117,6 +121,13 @@ def test_a_refusal_is_put_into_words_in_both_languages_with_its_details():
         "message_en"] == "This service's form has no field: a, b."
     assert localise_rejection({"code": "stale", "details": {}})["message_en"].startswith(
         "The application changed since you opened it (version ?)")
+
+
+def test_a_date_in_words():
+    day = dt.date(2026, 12, 7)
+    assert day_words(day, "id") == "Senin, 7 Desember 2026"
+    assert day_words(day, "en") == "Monday, 7 December 2026"
+    assert day_words(dt.date(2027, 1, 31), "en", weekday=False) == "31 January 2027"
 
 
 def test_problems_inside_a_refusal_and_a_documents_reason_are_put_into_words():
