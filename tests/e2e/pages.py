@@ -255,7 +255,9 @@ class FloorKiosk:
         self.page, self.url, self.key = page, url, key
 
     def open(self) -> None:
-        self.page.goto(f"{self.url}/kiosk#key={self.key}")
+        response = self.page.goto(f"{self.url}/kiosk#key={self.key}")
+        csp = response.headers["content-security-policy"]  # the same strict policy
+        assert "script-src 'self';" in csp and "style-src 'self';" in csp, csp
         self.page.locator('[data-action="scan"]').wait_for(timeout=15_000)
         assert "key=" not in self.page.url  # the key leaves the address bar at once
 

@@ -25,6 +25,7 @@ from server.accounts.models import Citizen
 from server.extensions import db
 from sync.space import WIB
 from tests.api.visits_data import at, make_application, working_day
+from tests.conftest import ROOT
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import record_console_errors, screenshot, take_rejections
 from tests.e2e.pages import (
@@ -331,3 +332,24 @@ def test_an_early_arrival_is_told_so_at_the_kiosk_and_joins_the_walk_in_line(
     assert kiosk_page.console_errors == [], kiosk_page.console_errors
     kiosk_context.close()
     phone_context.close()
+
+
+def test_the_floor_pages_stay_out_of_the_citizen_download():
+    """Kiosk and display are entries of their own: the citizen page loads none of their
+    code, and the citizen service worker precaches none of it (jsQR included)."""
+    dist = ROOT / "pwa" / "dist"
+    if not (dist / "sw.js").exists():
+        pytest.fail("the PWA is not built: run `make pwa` (make test does)")
+    index = (dist / "index.html").read_text()
+    precached = re.findall(r'"url":"([^"]+)"', (dist / "sw.js").read_text())
+    assert "index.html" in precached
+    floor_only = [name for name in precached
+                  if re.match(r"(kiosk|display)\.html$|assets/(kiosk|display|floor)-", name)]
+    assert floor_only == [], floor_only
+    for page in ("kiosk", "display"):
+        for asset in re.findall(r"assets/(?:kiosk|display|floor)-[\w-]+\.js",
+                                (dist / f"{page}.html").read_text()):
+            assert asset not in index, asset
+    jsqr = [p.name for p in (dist / "assets").glob("floor-*.js")
+            if "jsQR" in p.read_text(errors="replace") or p.stat().st_size > 100_000]
+    assert jsqr and all(f"assets/{name}" not in precached for name in jsqr), jsqr
