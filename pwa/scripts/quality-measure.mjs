@@ -1,6 +1,7 @@
 // Runs the phone's document quality check (src/capture/quality.js) under node on pixels
 // decoded elsewhere: tests/media/calibrate_quality.py sends one JSON line on stdin,
-//   {"images": [{"name", "path" (gzip of RGBA bytes), "width", "height"}], "thresholds"?}
+//   {"images": [{"name", "path" (gzip of RGBA bytes), "width", "height", "kind": "page" |
+//   "card"}], "thresholds"?: {"page": {...}, "card": {...}}}
 // and reads one JSON line back: {"name": {"measures": {...}, "codes": [...]}}.
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -12,6 +13,6 @@ const thresholds = request.thresholds || THRESHOLDS;
 const out = {};
 for (const image of request.images) {
   const rgba = gunzipSync(readFileSync(image.path));
-  out[image.name] = checkPixels(rgba, image.width, image.height, thresholds);
+  out[image.name] = checkPixels(rgba, image.width, image.height, thresholds[image.kind || 'page']);
 }
 process.stdout.write(JSON.stringify(out) + '\n');

@@ -4,7 +4,8 @@
     .venv/bin/python -m tests.media.calibrate_quality --write    # ... and write the thresholds
 
 The set: synthetic 12 MP photos of KK pages (tests/media/document_photos.py, three pages with
-different names, numbers and print sizes) and, of each, variants a citizen really produces:
+different names, numbers and print sizes) and of KTP cards (tests/media/ktp_photos.py, two)
+and, of each, variants a citizen really produces:
 Gaussian blur (out of focus), motion blur (a shaking hand), low light, burnt-out exposure,
 glare (a lamp reflected on the paper) and a page small in the frame, each at several strengths.
 
@@ -37,6 +38,7 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter
 
 from tests.media.document_photos import kk_photo
+from tests.media.ktp_photos import ktp_document_photo
 
 ROOT = Path(__file__).resolve().parents[2]
 VERDICTS = Path(__file__).with_name("quality_calibration.json")
@@ -49,12 +51,15 @@ STORED_EDGE = 2000  # compress.js LONG_EDGE: what the officer (and OCR) gets
 FALSE_FLAG_BUDGET = 0.05  # the goal itself: the set is small, a tighter budget flags too little
 GOAL_FLAGGED, GOAL_FALSE = 0.95, 0.05
 
-BASES = {  # name: kk_photo arguments
+BASES = {  # name: kk_photo (or, for "ktp-", ktp_document_photo) arguments
     "kk-a": {"seed": 7, "text_px": 30},
     "kk-b": {"seed": 11, "text_px": 27, "nik": "1271035708850002", "kk": "1271030303150011",
              "name": "SITI AMINAH HARAHAP"},
     "kk-c": {"seed": 23, "text_px": 34, "nik": "3174096112010004", "kk": "3174090202200007",
              "name": "DEWI LESTARI"},
+    "ktp-a": {"seed": 31},
+    "ktp-b": {"seed": 37, "nik": "1271035708850002", "name": "SITI AMINAH HARAHAP",
+              "born": "MEDAN, 17-08-1985", "sex": "PEREMPUAN"},
 }
 VARIANTS = (
     [("sharp", 0)]
@@ -68,11 +73,17 @@ VARIANTS = (
 FEATURES = {  # measure: (threshold name, a photo is flagged when its value is ...)
     "sharpness": ("minSharpness", "below"),
     "paper": ("minPaper", "below"),
-    "median": ("maxMedian", "above"),
+    "burnt": ("maxBurnt", "above"),
     "glare": ("maxGlare", "above"),
     "fill": ("minFill", "below"),
 }
-OFF = {"minSharpness": 0, "minPaper": 0, "maxMedian": 255, "maxGlare": 1, "minFill": 0}
+OFF_ONE = {"minSharpness": 0, "minPaper": 0, "maxBurnt": 1, "maxGlare": 1, "minFill": 0}
+KINDS = ("page", "card")  # quality.js limitsFor: a KTP is a card, a KK a page
+OFF = {kind: OFF_ONE for kind in KINDS}
+
+
+def kind_of(base: str) -> str:
+    return "card" if base.startswith("ktp") else "page"
 
 
 @dataclass
@@ -154,7 +165,10 @@ def _make_base(base: str, verdicts: dict | None) -> list[dict]:
     from tests.e2e.test_capture_legibility import recall
 
     args = BASES[base]
-    doc = kk_photo(**args)
+    if base.startswith("ktp"):
+        doc = ktp_document_photo(**{k: v for k, v in args.items() if k != "seed"})
+    else:
+        doc = kk_photo(**args)
     photo = Image.open(io.BytesIO(doc.jpeg)).convert("RGB")
     sharp_recall = 1.0
     out = []
@@ -230,7 +244,7 @@ def build_set(workers: int = 2) -> list[dict]:
 def run_check(rows: list[dict], thresholds: dict | None = None) -> dict:
     """quality.js's verdict on each photo, under node."""
     request = {"images": [{"name": r["name"], "path": r["path"], "width": r["width"],
-                           "height": r["height"]} for r in rows]}
+                           "height": r["height"], "kind": kind_of(r["base"])} for r in rows]}
     if thresholds is not None:
         request["thresholds"] = thresholds
     done = subprocess.run(["node", str(MEASURE_JS)], input=json.dumps(request), text=True,
@@ -243,6 +257,12 @@ def _flags(values: list[float], threshold: float, direction: str) -> list[bool]:
 
 
 def derive(rows: list[dict], measures: dict) -> dict:
+    """Each kind's limits (page, card), derived on its own photos."""
+    return {kind: derive_one([r for r in rows if kind_of(r["base"]) == kind], measures)
+            for kind in KINDS}
+
+
+def derive_one(rows: list[dict], measures: dict) -> dict:
     """Thresholds flagging the most illegible photos with at most FALSE_FLAG_BUDGET of the
     legible ones flagged: coordinate search over each limit's candidate gaps."""
     legible = [r["legible"] for r in rows]
@@ -253,8 +273,8 @@ def derive(rows: list[dict], measures: dict) -> dict:
     for feature, (name, direction) in FEATURES.items():
         distinct = sorted(set(values[feature]))
         gaps = [(a + b) / 2 for a, b in zip(distinct, distinct[1:])]
-        candidates[feature] = [OFF[name]] + gaps
-    chosen = {f: OFF[FEATURES[f][0]] for f in FEATURES}
+        candidates[feature] = [OFF_ONE[name]] + gaps
+    chosen = {f: OFF_ONE[FEATURES[f][0]] for f in FEATURES}
 
     def score(choice):
         flagged = [False] * len(rows)
@@ -289,6 +309,8 @@ def cross_validated(rows: list[dict]) -> dict:
     for base in BASES:
         train = [r for r in rows if r["base"] != base]
         held = [r for r in rows if r["base"] == base]
+        if not any(kind_of(r["base"]) == kind_of(base) for r in train):
+            continue
         limits = derive(train, run_check(train, OFF))
         verdicts.update(run_check(held, limits))
     return rates(rows, verdicts)
@@ -306,7 +328,10 @@ def write_thresholds(thresholds: dict, measured: dict) -> None:
              f"{measured['cross_validated']['flagged_illegible']:.3f} and "
              f"{measured['cross_validated']['flagged_legible']:.3f}.",
              "export const THRESHOLDS = {"]
-    lines += [f"  {k}: {v}," for k, v in thresholds.items()]
+    for kind in KINDS:
+        lines.append(f"  {kind}: {{")
+        lines += [f"    {k}: {v}," for k, v in thresholds[kind].items()]
+        lines.append("  },")
     lines.append("};")
     THRESHOLDS_JS.write_text("\n".join(lines) + "\n")
 
@@ -319,7 +344,7 @@ def report(rows: list[dict], verdicts: dict) -> str:
         out.append(f"{r['name']:<24} {'legible' if r['legible'] else 'ILLEGIBLE':<9} "
                    f"nik={'y' if r['nik'] else 'n'} recall={r['recall']:.2f} "
                    f"sharp={m['sharpness']:7.2f} paper={m['paper']:3d} "
-                   f"median={m['median']:3d} glare={m['glare']:.3f} fill={m['fill']:.2f} "
+                   f"burnt={m['burnt']:.3f} glare={m['glare']:.3f} fill={m['fill']:.2f} "
                    f"-> {','.join(v['codes']) or 'ok'}")
     return "\n".join(out)
 

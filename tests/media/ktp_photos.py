@@ -8,12 +8,12 @@ import io
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from tests.media.document_photos import FONT, FONT_BOLD
+from tests.media.document_photos import FONT, FONT_BOLD, DocumentPhoto
 
 
 def ktp_image(nik: str = "1174011705900001", name: str = "BUDI SANTOSO",
               born: str = "LANGSA, 17-05-1990", sex: str = "LAKI-LAKI",
-              size: tuple[int, int] = (1600, 1100)) -> Image.Image:
+              size: tuple[int, int] = (1600, 1100), blur: float = 0.6) -> Image.Image:
     width, height = size
     photo = Image.new("RGB", size, (92, 70, 52))
     card = Image.new("RGB", (int(width * 0.9), int(height * 0.86)), (214, 232, 246))
@@ -30,7 +30,21 @@ def ktp_image(nik: str = "1174011705900001", name: str = "BUDI SANTOSO",
         y += int(font.size * 1.7)
     draw.rectangle((card.width - 7 * px, 3 * px, card.width - px, 11 * px), fill=(170, 40, 40))
     photo.paste(card, (int(width * 0.05), int(height * 0.07)))
-    return photo.filter(ImageFilter.GaussianBlur(0.6))
+    return photo.filter(ImageFilter.GaussianBlur(blur))
+
+
+def ktp_lines_words(nik: str, name: str, born: str, sex: str) -> list[str]:
+    text = (f"PROVINSI ACEH KOTA LANGSA NIK {nik} Nama {name} Tempat/Tgl Lahir {born} "
+            f"Jenis Kelamin {sex} Alamat JL. AHMAD YANI NO. 5 Agama ISLAM Kewarganegaraan WNI")
+    return [w for w in text.replace(":", " ").split() if any(c.isalnum() for c in w)]
+
+
+def ktp_document_photo(nik: str = "1174011705900001", name: str = "BUDI SANTOSO",
+                       born: str = "LANGSA, 17-05-1990", sex: str = "LAKI-LAKI",
+                       size: tuple[int, int] = (4000, 2750)) -> DocumentPhoto:
+    """The card as a 12 MP phone photo (the calibration set's KTP), with its words."""
+    image = ktp_image(nik, name, born, sex, size=size, blur=1.1)
+    return DocumentPhoto(encode(image), nik, ktp_lines_words(nik, name, born, sex), size)
 
 
 def encode(image: Image.Image, kind: str = "JPEG") -> bytes:

@@ -72,17 +72,21 @@ export class CaptureError extends Error {
  * PDFs pass through untouched (the server checks their pages); other non-images are
  * refused here so the citizen hears it at once, not after an upload.
  */
-export async function compressPhoto(file, { longEdge = LONG_EDGE, maxBytes = MAX_BYTES, jpegOnly = false } = {}) {
+export async function compressPhoto(file, { longEdge = LONG_EDGE, maxBytes = MAX_BYTES, jpegOnly = false, decoded = null } = {}) {
   if (PASS_THROUGH_TYPES.has(file.type)) {
     return { blob: file, width: null, height: null, type: file.type, originalSize: file.size };
   }
   if (file.type && !file.type.startsWith('image/')) throw new CaptureError('unsupported_type', file.type);
-  let bitmap;
-  try {
-    // from-image: honour the EXIF orientation a phone camera writes.
-    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-  } catch (err) {
-    throw new CaptureError('unreadable_image', String(err));
+  // `decoded`: the photo already decoded (the quality check's, quality.js decodePhoto): a
+  // 12 MP JPEG is decoded once, not twice; the caller closes it.
+  let bitmap = decoded;
+  if (!bitmap) {
+    try {
+      // from-image: honour the EXIF orientation a phone camera writes.
+      bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    } catch (err) {
+      throw new CaptureError('unreadable_image', String(err));
+    }
   }
   try {
     const size = targetSize(bitmap.width, bitmap.height, longEdge);
@@ -100,7 +104,7 @@ export async function compressPhoto(file, { longEdge = LONG_EDGE, maxBytes = MAX
       }
     }
   } finally {
-    bitmap.close?.();
+    if (!decoded) bitmap.close?.();
   }
   throw new CaptureError('too_large');
 }

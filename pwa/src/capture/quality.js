@@ -4,8 +4,9 @@
 //               direction where it is smaller (motion blur smears one direction), relative
 //               to the print's contrast, so a dim photo is not mistaken for a blurred one
 //   dark        the paper (the brighter tenth of the document) is too dark: low light
-//   overexposed the document's median is near white: burnt-out, the print has faded into it
-//   glare       a share of the document area is saturated: a lamp or the sun reflected on it
+//   overexposed the page is white all over (its median saturated) and much of it saturated
+//   glare       a share of the document area is saturated on paper that is not: a lamp or
+//               the sun reflected on it
 //   small       the document fills too little of the frame (taken from too far away)
 // The thresholds are not guesses: tests/media/calibrate_quality.py derives them from OCR
 // (tesseract) on a set of synthetic photos and writes quality-thresholds.js; the same
@@ -18,6 +19,14 @@ import { THRESHOLDS } from './quality-thresholds.js';
 
 export const ANALYSIS_EDGE = 1024;
 export const CODES = ['blurry', 'dark', 'overexposed', 'glare', 'small'];
+// Cards (big print on a small card, photographed filling the frame) stay legible through
+// far more blur and distance than an A4 page of small print: each kind has its own limits.
+export const CARD_TYPES = new Set(['ktp', 'sim', 'stnk', 'kartu_bpjs', 'kartu_bpjstk', 'npwp', 'pas_foto']);
+
+/** The limits for a catalog document type: a card's or a page's. */
+export function limitsFor(documentType, thresholds = THRESHOLDS) {
+  return thresholds[CARD_TYPES.has(documentType) ? 'card' : 'page'];
+}
 
 /** The analysis copy's size: the long edge ANALYSIS_EDGE (never enlarged). */
 export function analysisSize(width, height, edge = ANALYSIS_EDGE) {
@@ -61,11 +70,11 @@ function otsu(hist, total) {
 function percentile(hist, total, p) {
   const target = total * p;
   let seen = 0;
-  for (let i = 0; i < 256; i++) {
+  for (let i = 0; i < hist.length; i++) {
     seen += hist[i];
     if (seen >= target) return i;
   }
-  return 255;
+  return hist.length - 1;
 }
 
 /** The span [first, last] of counts at or above `share` of the largest count. */
@@ -116,29 +125,33 @@ export function measure(gray, width, height) {
   const ay = Math.max(1, y0 + my);
   const by = Math.min(height - 2, y1 - my);
   const docHist = new Uint32Array(256);
-  // The Laplacian split by direction (second differences across x and across y): a shaking
-  // hand smears one direction only, and the smaller of the two spreads is what is left.
+  // Sharpness at the edges of the print, per direction: how steep an edge's bend (second
+  // difference) is against its slope (first difference), both at the steepest 1 % of the
+  // document's pixels. Blur widens every edge (the ratio falls as 1/width) whatever the
+  // contrast, the light or how much text there is; a shaking hand widens one direction.
+  const slopeX = new Uint32Array(256);
+  const slopeY = new Uint32Array(256);
+  const bendX = new Uint32Array(511);
+  const bendY = new Uint32Array(511);
   let count = 0;
-  let sx = 0;
-  let sx2 = 0;
-  let sy = 0;
-  let sy2 = 0;
   for (let y = ay; y <= by; y++) {
     let i = y * width + ax;
     for (let x = ax; x <= bx; x++, i++) {
       const v = gray[i];
       docHist[v]++;
-      const lx = 2 * v - gray[i - 1] - gray[i + 1];
-      const ly = 2 * v - gray[i - width] - gray[i + width];
-      sx += lx;
-      sx2 += lx * lx;
-      sy += ly;
-      sy2 += ly * ly;
+      const l = gray[i - 1];
+      const r = gray[i + 1];
+      const u = gray[i - width];
+      const d = gray[i + width];
+      slopeX[Math.abs(r - l)]++;
+      slopeY[Math.abs(d - u)]++;
+      bendX[Math.abs(2 * v - l - r)]++;
+      bendY[Math.abs(2 * v - u - d)]++;
       count++;
     }
   }
-  if (count === 0) return { fill: 0, paper: 0, median: 0, contrast: 0, glare: 0, sharpness: 0 };
-  const lapVar = Math.min(sx2 / count - (sx / count) ** 2, sy2 / count - (sy / count) ** 2);
+  if (count === 0) return { fill: 0, paper: 0, median: 0, contrast: 0, glare: 0, burnt: 0, sharpness: 0 };
+  const edge = (bend, slope) => percentile(bend, count, 0.99) / Math.max(1, percentile(slope, count, 0.99));
   const paper = percentile(docHist, count, 0.9);
   const median = percentile(docHist, count, 0.5);
   const ink = percentile(docHist, count, 0.02);
@@ -146,57 +159,67 @@ export function measure(gray, width, height) {
   const contrast = Math.max(1, median - ink);
   let saturated = 0;
   for (let v = 250; v < 256; v++) saturated += docHist[v];
+  // Saturated pixels on a page whose paper is not white are a reflection (glare); on a page
+  // white all over (its median saturated) the whole photo is burnt-out.
+  const burntOut = median >= 250;
   return {
     fill,
     paper,
     median,
     contrast,
-    glare: saturated / count,
-    // Laplacian spread per unit of the print's contrast: the same page dimmer or brighter
-    // keeps its value, a blurred one loses it.
-    sharpness: (100 * Math.sqrt(Math.max(0, lapVar))) / contrast,
+    glare: burntOut ? 0 : saturated / count,
+    burnt: burntOut ? saturated / count : 0,
+    sharpness: 100 * Math.min(edge(bendX, slopeX), edge(bendY, slopeY)),
   };
 }
 
 /** The problems of a measured photo, as codes (in CODES order); empty when it is fine. */
-export function judge(m, thresholds = THRESHOLDS) {
+export function judge(m, thresholds = THRESHOLDS.page) {
   const codes = [];
   if (m.sharpness < thresholds.minSharpness) codes.push('blurry');
   if (m.paper < thresholds.minPaper) codes.push('dark');
-  // Saturated over most of the page is a burnt-out photo, in a patch of it a reflection.
-  const burnt = m.median > thresholds.maxMedian || (m.glare > thresholds.maxGlare && m.median >= 250);
-  if (burnt) codes.push('overexposed');
-  else if (m.glare > thresholds.maxGlare) codes.push('glare');
+  if (m.burnt > thresholds.maxBurnt) codes.push('overexposed');
+  if (m.glare > thresholds.maxGlare) codes.push('glare');
   if (m.fill < thresholds.minFill) codes.push('small');
   return codes;
 }
 
 /** Measure and judge RGBA pixels (ImageData's layout). */
-export function checkPixels(rgba, width, height, thresholds = THRESHOLDS) {
+export function checkPixels(rgba, width, height, thresholds = THRESHOLDS.page) {
   const measures = measure(grayFromRGBA(rgba, width, height), width, height);
   return { codes: judge(measures, thresholds), measures };
 }
 
-/**
- * Check one photo (a File or Blob) in the browser: decoded once, drawn small, judged.
- * Returns `{codes, measures}`; `codes` is empty for a good photo, and for what this browser
- * cannot decode (the compressor reports that itself).
- */
-export async function checkPhoto(file, thresholds = THRESHOLDS) {
-  let bitmap;
+/** Decode a photo (a File or Blob) as the camera meant it (EXIF orientation); null if the
+ * browser cannot (the compressor then says so). The caller closes it. */
+export async function decodePhoto(file) {
   try {
-    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    return await createImageBitmap(file, { imageOrientation: 'from-image' });
   } catch {
-    return { codes: [], measures: null };
+    return null;
   }
+}
+
+/**
+ * Check a decoded photo (an ImageBitmap) in the browser: drawn small, measured, judged.
+ * Returns `{codes, measures}`; `codes` is empty for a good photo.
+ */
+export function checkBitmap(bitmap, thresholds = THRESHOLDS.page) {
+  const { width, height } = analysisSize(bitmap.width, bitmap.height);
+  const canvas = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : Object.assign(document.createElement('canvas'), { width, height });
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'medium';
+  ctx.drawImage(bitmap, 0, 0, width, height);
+  return checkPixels(ctx.getImageData(0, 0, width, height).data, width, height, thresholds);
+}
+
+/** Decode and check one photo: `{codes, measures}`; no codes for what cannot be decoded. */
+export async function checkPhoto(file, thresholds = THRESHOLDS.page) {
+  const bitmap = await decodePhoto(file);
+  if (!bitmap) return { codes: [], measures: null };
   try {
-    const { width, height } = analysisSize(bitmap.width, bitmap.height);
-    const canvas = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : Object.assign(document.createElement('canvas'), { width, height });
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    ctx.imageSmoothingEnabled = true;
-    ctx.imageSmoothingQuality = 'medium';
-    ctx.drawImage(bitmap, 0, 0, width, height);
-    return checkPixels(ctx.getImageData(0, 0, width, height).data, width, height, thresholds);
+    return checkBitmap(bitmap, thresholds);
   } finally {
     bitmap.close?.();
   }

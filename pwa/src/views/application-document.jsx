@@ -3,9 +3,10 @@ import { useApp } from '../app-context.js';
 import { taskList, todayWib, walletMatches } from '../application-tasks.js';
 import { CaptureError, compressPhoto } from '../capture/compress.js';
 import { pagesExtension, planPages } from '../capture/pages.js';
-import { checkPhoto } from '../capture/quality.js';
+import { checkBitmap, decodePhoto, limitsFor } from '../capture/quality.js';
 import { formatDate, pick } from '../format.js';
 import { BackLink, DoneButton, TaskTag } from './application-parts.jsx';
+import { notificationText } from './applications.jsx';
 import { Loading } from './common.jsx';
 import { SyncStatus } from './sync-status.jsx';
 
@@ -20,6 +21,10 @@ export function DocumentStep({ app, service, requirement }) {
   const [problem, setProblem] = useState(null);
   const [warning, setWarning] = useState(null); // {codes, files, replace}: a photo hard to read
   const urls = useObjectUrls(pages);
+  // The server's NIK check on this very document (#19): unreadable, or not the form's NIK.
+  const nikNotice = (sync.view.notifications || []).find(
+    (n) => n.kind === 'document_check' && n.application_id === app.id && n.data && n.data.requirement === requirement.code && n.data.document_id === task.documentId,
+  );
   const local = task.document && (task.document.status === 'local' || task.document.status === 'uploading');
 
   useEffect(() => {
@@ -49,21 +54,34 @@ export function DocumentStep({ app, service, requirement }) {
         await store([plan.pdf]);
         return;
       }
-      if (!keep) {
-        // Before it is stored: a photo the officer could not read is said now, with how to
-        // take it better; the citizen may keep it anyway (one more tap, never a dead end).
-        const codes = new Set();
-        for (const file of files) for (const code of (await checkPhoto(file)).codes) codes.add(code);
-        if (codes.size) {
-          setWarning({ codes: [...codes], files, replace });
-          return;
+      // One photo (the camera's) is decoded once, for the quality check and the compressor;
+      // several are checked one at a time (a phone has no memory for five 12 MP bitmaps).
+      let shared = null;
+      try {
+        if (!keep) {
+          // Before it is stored: a photo the officer could not read is said now, with how to
+          // take it better; the citizen may keep it anyway (one more tap, never a dead end).
+          const codes = new Set();
+          for (const file of files) {
+            const bitmap = await decodePhoto(file);
+            if (!bitmap) continue;
+            for (const code of checkBitmap(bitmap, limitsFor(requirement.document_type)).codes) codes.add(code);
+            if (files.length === 1) shared = bitmap;
+            else bitmap.close?.();
+          }
+          if (codes.size) {
+            setWarning({ codes: [...codes], files, replace });
+            return;
+          }
         }
+        const again = new Set(plan.reencodeKept);
+        const kept = await Promise.all(plan.kept.map((p) => (again.has(p) ? compressPhoto(p, { jpegOnly: true }).then((r) => r.blob) : p)));
+        const fresh = [];
+        for (const file of files) fresh.push((await compressPhoto(file, { jpegOnly: plan.jpegOnly, decoded: shared })).blob);
+        await store([...kept, ...fresh]);
+      } finally {
+        shared?.close?.();
       }
-      const again = new Set(plan.reencodeKept);
-      const kept = await Promise.all(plan.kept.map((p) => (again.has(p) ? compressPhoto(p, { jpegOnly: true }).then((r) => r.blob) : p)));
-      const fresh = [];
-      for (const file of files) fresh.push((await compressPhoto(file, { jpegOnly: plan.jpegOnly })).blob);
-      await store([...kept, ...fresh]);
     } catch (err) {
       setProblem(err instanceof CaptureError ? `capture.${err.code}` : 'capture.failed');
     } finally {
@@ -122,6 +140,11 @@ export function DocumentStep({ app, service, requirement }) {
         </div>
       )}
       {task.document && task.document.source === 'wallet' && <p class="note">{t('doc.fromWallet')}</p>}
+      {nikNotice && (
+        <div class="callout callout-warn" role="status" data-nik-notice={nikNotice.data.result}>
+          <p>{notificationText(t, states, nikNotice, lang)}</p>
+        </div>
+      )}
 
       {pages === null ? (
         <Loading t={t} rows={1} />

@@ -117,7 +117,7 @@ export function Overview({ app, service }) {
           <li key={i} data-history={entry.kind} data-at={entry.at}>
             {entry.kind === 'created' && t('app.createdAt', { when: formatDateTime(lang, entry.at) })}
             {entry.kind === 'submitted' && t('app.submittedAt', { when: formatDateTime(lang, entry.at) })}
-            {entry.kind === 'notification' && `${formatDateTime(lang, entry.at)}: ${notificationText(t, states, entry.notification)}`}
+            {entry.kind === 'notification' && `${formatDateTime(lang, entry.at)}: ${notificationText(t, states, entry.notification, lang)}`}
           </li>
         ))}
         {!app.created_at && <li>{t('app.onlyOnPhone')}</li>}

@@ -31,7 +31,7 @@ export function Applications() {
             {notifications.map((n) => (
               <li key={n.id} class="inbox-item" data-notification={n.id}>
                 <a href={n.kind === 'complaint_update' ? hrefFor({ name: 'complaint', id: n.data.complaint_id }) : n.application_id ? hrefFor({ name: 'application', id: n.application_id }) : '#/permohonan'}>
-                  <span class="inbox-text">{notificationText(t, states, n)}</span>
+                  <span class="inbox-text">{notificationText(t, states, n, lang)}</span>
                   <span class="inbox-time">{formatDateTime(lang, n.created_at)}</span>
                 </a>
               </li>
@@ -101,8 +101,14 @@ function ComplaintsLink() {
 }
 
 /** A notification in words; `data` holds the state, reference and, for a revision, why. */
-export function notificationText(t, states, n) {
+export function notificationText(t, states, n, lang = 'id') {
   const data = n.data || {};
+  if (n.kind === 'document_check') {
+    // The server read the NIK on an identity document (#19): unreadable, or not the form's.
+    const title = (data.title && (data.title[lang] || data.title.id)) || data.requirement || '';
+    if (data.result === 'mismatch') return t('quality.nikDiffers', { title, scan: data.scan || '', form: data.form || '' });
+    return t('quality.nikUnreadable', { title });
+  }
   if (n.kind === 'complaint_update') return t(`inbox.complaint.${data.step}`, { reference: data.reference || '' });
   if (n.kind === 'visit_reminder') return t('inbox.reminder', { reference: data.reference || '' });
   if (data.state === 'revision_requested') return t('inbox.revision', { reference: data.reference || '' });

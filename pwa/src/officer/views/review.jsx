@@ -237,6 +237,7 @@ export function Review({ t, lang, client, me, id }) {
                   <span class={`status status-${r.review_status}`}>{t(`review.status.${r.review_status}`)}</span>
                 </div>
                 {r.review_status === 'rejected' && r.officer_note && <p class="small note-line">{t('review.officerNote', { note: r.officer_note })}</p>}
+                {r.nik_check && <NikCheck t={t} lang={lang} check={r.nik_check} />}
                 {/* documents wait for the review to be taken: the first answer is the state to act on */}
                 {starting ? (
                   <p class="muted">{t('loading')}</p>
@@ -487,5 +488,29 @@ function Activity({ t, lang, items, requirements, fields }) {
         );
       })}
     </ol>
+  );
+}
+
+/** What the machine read on an identity document, against the form: advice, not a decision. */
+function NikCheck({ t, lang, check }) {
+  const kind = { match: 'ok', mismatch: 'warn', unreadable: 'warn' }[check.result] || 'muted';
+  const kkDiffers = check.scan_kk && check.form_kk && check.scan_kk !== check.form_kk;
+  const nikDiffers = check.result === 'mismatch' && check.scan_nik && check.scan_nik !== check.form_nik;
+  return (
+    <div class={`nik-check nik-check-${kind}`} data-nik-check={check.result}>
+      <p class="small">
+        <strong>{t('nikCheck.label')}</strong>{' '}
+        {check.result === 'match' && t('nikCheck.match', { nik: check.scan_nik || check.scan_kk })}
+        {nikDiffers && t('nikCheck.mismatch', { scan: check.scan_nik, form: check.form_nik || '—' })}
+        {kkDiffers && ` ${t('nikCheck.kkMismatch', { scan: check.scan_kk, form: check.form_kk })}`}
+        {['unreadable', 'pending', 'unavailable'].includes(check.result) && t(`nikCheck.${check.result}`)}
+      </p>
+      {check.nik_problem && (
+        <p class="small" data-nik-problem={check.nik_problem.code}>
+          {lang === 'en' ? check.nik_problem.message_en : check.nik_problem.message_id}
+        </p>
+      )}
+      {(check.result === 'match' || check.result === 'mismatch' || check.result === 'unreadable') && <p class="small muted">{t('nikCheck.advice')}</p>}
+    </div>
   );
 }
