@@ -48,50 +48,10 @@ COMPLAINT_UPDATE = "complaint_update"  # the notification kind of every step
 _NOTE_NS = uuid.UUID("2f6d8e0c-5a41-4c1b-8f0e-3d9b7a6c5e21")
 
 
-# code -> (Bahasa Indonesia, English); details fill {placeholders}.
-REJECTIONS = {
-    "complaint_id_unavailable": (
-        "Nomor pengenal pengaduan ini tidak dapat dipakai. Buat pengaduan baru.",
-        "This complaint id cannot be used. Start a new complaint."),
-    "complaint_empty": (
-        "Tuliskan isi laporan Anda.",
-        "Write what your report is about."),
-    "complaint_too_long": (
-        "Isi laporan terlalu panjang: {length} karakter (paling banyak {limit}).",
-        "The report is too long: {length} characters (at most {limit})."),
-    "complaint_about_draft": (
-        "Permohonan yang masih draf belum dapat diadukan.",
-        "A draft application cannot be complained about yet."),
-    "complaint_place_required": (
-        "Pilih MPP yang Anda adukan, atau adukan salah satu permohonan Anda.",
-        "Choose the MPP your report is about, or one of your applications."),
-    "complaint_mpp_not_found": (
-        "MPP '{mpp}' tidak ditemukan.",
-        "No MPP '{mpp}'."),
-    "complaint_agency_not_found": (
-        "Instansi '{agency}' tidak ada di MPP ini.",
-        "No agency '{agency}' in this MPP."),
-    "complaint_photo_not_image": (
-        "Lampiran laporan harus foto (JPEG, PNG atau WebP).",
-        "A report's attachments must be photos (JPEG, PNG or WebP)."),
-    "complaint_not_found": (
-        "Pengaduan tidak ditemukan.",
-        "No such complaint."),
-    "complaint_closed": (
-        "Pengaduan ini sudah ditutup.",
-        "This complaint is already closed."),
-    "complaint_not_answered": (
-        "Pengaduan belum dijawab (status '{status}').",
-        "The complaint has not been answered (status '{status}')."),
-    "complaint_reopened_already": (
-        "Pengaduan hanya dapat dibuka kembali satu kali.",
-        "A complaint can be reopened only once."),
-}
-
 
 def refuse(code: str, **details: Any) -> Rejection:
-    message_id, message_en = REJECTIONS[code]
-    return Rejection(code, message_id.format(**details), message_en.format(**details), details)
+    """The refusal `code` (its words: server/i18n.py, "rejection.<code>")."""
+    return reject(code, **details)
 
 
 # ------------------------------------------------------------------------------ args
