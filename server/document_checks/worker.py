@@ -201,13 +201,18 @@ class DocumentCheckWorker:
             result = results.compare(check, service.fields if service else (), found.fields)
             if not results.tells_citizen(result):
                 continue
+            title = conn.execute(select(T_SPEC.c.title_id, T_SPEC.c.title_en)
+                                 .join(T_SVC, T_SVC.c.id == T_SPEC.c.service_id)
+                                 .where(T_SVC.c.code == found.service_code,
+                                        T_SPEC.c.code == code)).first()
             writer = SpaceWriter(self.uow, found.citizen_id, now, actor=states.SYSTEM,
                                  actor_id="document_check")
             application = self.uow.get_application(application_id)
             writer.notify(NOTIFICATION, application, requirement=code, document_id=document_id,
+                          title={"id": title.title_id, "en": title.title_en} if title else None,
                           reference=application.reference,
                           service_id=application.service_code, **results.for_citizen(result))
-            writer.journal("document_check", application.id, requirement=code,
+            writer.journal("document_check", application.id, requirement_code=code,
                            result=result["result"])
             told += 1
         return told
