@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from sync.space import local_date
@@ -25,7 +26,7 @@ from ..applications.models import Application
 from ..catalog.models import Agency, Mpp, Service
 from . import skm
 from .models import SurveyCompletion, SurveyReceipt, SurveyResponse
-from .store import T_DAILY, add_to_day
+from .store import T_DAILY
 
 CHUNK = 20_000
 SUGGESTIONS = ("Ruang tunggu perlu kursi tambahan.", "Petugas ramah dan cepat.",
@@ -56,9 +57,22 @@ def _profile(r: random.Random) -> dict[str, str]:
             "occupation": r.choice(list(skm.OCCUPATIONS))}
 
 
+DAILY_COLUMNS = ("responses", "completed", *skm.ELEMENTS)
+
+
 def _flush_daily(conn: Connection, daily: dict[tuple[str, dt.date], dict[str, int]]) -> None:
-    for (service_code, day), increments in daily.items():
-        add_to_day(conn, service_code, day, **increments)
+    """Add the sums to survey_daily in one executemany upsert (n = n + excluded.n)."""
+    if not daily:
+        return
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(T_DAILY)
+    statement = statement.on_conflict_do_update(
+        index_elements=["service_code", "day"],
+        set_={k: T_DAILY.c[k] + statement.excluded[k] for k in DAILY_COLUMNS})
+    conn.execute(statement, [
+        {"service_code": service_code, "day": day,
+         **{k: increments.get(k, 0) for k in DAILY_COLUMNS}}
+        for (service_code, day), increments in sorted(daily.items())])
     daily.clear()
 
 
@@ -126,11 +140,10 @@ def synthetic_year(engine: Engine, mpp: str, responses: int, year: int, seed: in
             if (dt.date(year, 1, 1) + dt.timedelta(days=n)).year == year
             and (dt.date(year, 1, 1) + dt.timedelta(days=n)).weekday() < 5]
     done = 0
+    daily: dict[tuple[str, dt.date], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     while done < responses:
         batch = min(CHUNK, responses - done)
         rows = []
-        daily: dict[tuple[str, dt.date], dict[str, int]] = defaultdict(
-            lambda: defaultdict(int))
         for _ in range(batch):
             service = r.choices(services, weights)[0]
             day = r.choice(days)
@@ -146,10 +159,11 @@ def synthetic_year(engine: Engine, mpp: str, responses: int, year: int, seed: in
                 sums[key] += score
         with engine.begin() as conn:
             conn.execute(insert(SurveyResponse.__table__), rows)
-            _flush_daily(conn, daily)
         done += batch
         if progress:
             progress(done)
+    with engine.begin() as conn:  # the sums of the whole year, as the answers add them
+        _flush_daily(conn, daily)
     return len(services)
 
 

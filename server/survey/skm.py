@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import csv
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from functools import cache
 from pathlib import Path
@@ -111,9 +111,12 @@ BANDS = (Band("A", Decimal("88.31"), "Sangat baik", "Very good"),
 
 
 def two_decimals(value: Fraction) -> Decimal:
-    """Half up, as the regulation's tables print (exact: from the fraction, never a float)."""
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
-        Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """Half up, as the regulation's tables print; exact (integers from the fraction, never
+    a float). Scores and indexes are positive."""
+    if value < 0:
+        raise ValueError("scores and indexes are positive")
+    hundredths = (value.numerator * 200 + value.denominator) // (2 * value.denominator)
+    return Decimal(hundredths).scaleb(-2)
 
 
 def band(ikm: Decimal) -> Band:
@@ -147,11 +150,12 @@ def index(responses: int, sums: dict[str, int]) -> Index | None:
     missing = set(ELEMENTS) - set(sums)
     if missing:
         raise ValueError(f"sums lack {sorted(missing)}")
+    for key in ELEMENTS:
+        if not responses <= sums[key] <= 4 * responses:
+            raise ValueError(f"{key}: a mean of {sums[key] / responses} is outside 1-4")
     means = {key: Fraction(sums[key], responses) for key in ELEMENTS}
-    for key, mean in means.items():
-        if not 1 <= mean <= 4:
-            raise ValueError(f"{key}: a mean of {float(mean)} is outside 1-4")
-    exact = sum(means.values(), Fraction(0)) * Fraction(25, len(ELEMENTS))
+    # (sum of the nine means) / 9 x 25, as one fraction: the means share a denominator.
+    exact = Fraction(sum(sums[key] for key in ELEMENTS) * 25, len(ELEMENTS) * responses)
     rounded = two_decimals(exact)
     return Index(responses, means, exact, rounded, band(rounded))
 
@@ -172,6 +176,11 @@ def krejcie_morgan() -> tuple[tuple[int, int], ...]:
     return rows
 
 
+@cache
+def _populations() -> list[int]:
+    return [n for n, _ in krejcie_morgan()]
+
+
 def minimum_sample(population: int) -> int:
     """The minimum number of respondents for `population` from the table: the row of that
     population, else the next larger one listed (the cautious reading); below the first row
@@ -179,7 +188,7 @@ def minimum_sample(population: int) -> int:
     if population <= 0:
         return 0
     rows = krejcie_morgan()
-    populations = [n for n, _ in rows]
+    populations = _populations()
     if population < populations[0]:
         return population
     at = bisect.bisect_left(populations, population)
