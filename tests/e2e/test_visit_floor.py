@@ -243,6 +243,12 @@ def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browse
     tv.locator('[data-stale="false"]').wait_for(timeout=10_000)
     tv.console_errors[:] = [e for e in tv.console_errors if "ERR_INTERNET_DISCONNECTED" not in e]
 
+    # The citizen's phone was told when each number was called (its inbox, by the pull).
+    phone.goto(f"{url}/#/permohonan")
+    phone.reload()
+    for number in booked:
+        phone.get_by_text(f"Nomor {number} dipanggil: silakan ke Loket").wait_for(timeout=15_000)
+
     for page in (phone, kiosk_page, tv, first_page, second_page):
         assert page.console_errors == [], page.console_errors
     for context in (kiosk_context, tv_context, first_context, second_context, phone_context):

@@ -111,6 +111,9 @@ export function notificationText(t, states, n, lang = 'id') {
   }
   if (n.kind === 'complaint_update') return t(`inbox.complaint.${data.step}`, { reference: data.reference || '' });
   if (n.kind === 'visit_reminder') return t('inbox.reminder', { reference: data.reference || '' });
+  // The MPP floor (server/visit_queue): a booked visitor's number is near, or called.
+  if (n.kind === 'queue_near') return t('inbox.queueNear', { number: data.number || '', n: data.ahead ?? 3, counter: data.counter || '' });
+  if (n.kind === 'queue_called') return t('inbox.queueCalled', { number: data.number || '', counter: data.counter || '' });
   if (data.state === 'revision_requested') return t('inbox.revision', { reference: data.reference || '' });
   if (data.state === 'ready') return t('inbox.ready', { reference: data.reference || '' });
   return t('inbox.state', { reference: data.reference || '', state: states.label(data.state) });
