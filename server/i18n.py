@@ -1,7 +1,12 @@
 """User-facing messages, Bahasa Indonesia first, English second.
 
-One catalog for every message the API returns, so a client can show `message` as it is and
-a translator has one place to look. The language comes from `Accept-Language`.
+One catalog for every message the server sends, so a client can show `message` as it is and
+a translator has one place to look. The language comes from `Accept-Language`. Keys: an API
+error's code as it is; `rejection.<code>` for a refused mutation or officer action and
+`problem.<code>` for a value's problem (the sync engine returns only codes and parameters:
+`localise_rejection`, `localise_problem`, `localise_sync` put them into words when the server
+answers); `state.<name>`, `reason.<code>` (review reasons), `weekday.<n>` / `month.<n>`
+(`day_words`). tests/unit/test_message_catalog.py reads the code for every key in use.
 """
 from __future__ import annotations
 
