@@ -87,7 +87,7 @@ def export(session, citizen) -> dict[str, bytes]:
         [e.value for e in space_entries(conn, citizen.id, 0)])}
 
 
-def erase(session, citizen) -> None:
+def erase(session, citizen, _now=None) -> None:
     """Erasure: the link to the citizen goes (and a general text no longer names them to
     anyone); the complaint stays for the agency's record, as an anonymous one."""
     conn = session.connection()
