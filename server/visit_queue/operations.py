@@ -23,6 +23,7 @@ Times are aware UTC (server.db_types); days and clocks of the floor are the MPP'
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -30,7 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
@@ -128,11 +129,24 @@ def revoke_device(session: Session, device_id: int, now: dt.datetime) -> QueueDe
     return device
 
 
-def device_for(session: Session, key: str | None, kind: str) -> QueueDevice:
-    """The device a key stands for, if it is of `kind` and not revoked."""
+@functools.cache
+def _polled() -> dict[str, Any]:
+    """The statements every display poll runs, built once (building an ORM select costs
+    more than SQLite running it): the device of a key hash, and the floor's version."""
+    return {
+        "device": select(QueueDevice.id, QueueDevice.mpp_id, QueueDevice.kind,
+                         QueueDevice.revoked_at)
+        .where(QueueDevice.key_hash == bindparam("key_hash")),
+        "version": select(QueueBoard.version).where(QueueBoard.mpp_id == bindparam("mpp_id")),
+    }
+
+
+def device_for(session: Session, key: str | None, kind: str):
+    """The device a key stands for (a row: id, mpp_id, kind), if it is of `kind` and not
+    revoked."""
     if not key or not key.startswith(DEVICE_KEY_PREFIX) or len(key) > 200:
         raise ApiError(401, "device_key_invalid")
-    device = session.scalar(select(QueueDevice).where(QueueDevice.key_hash == hash_key(key)))
+    device = session.execute(_polled()["device"], {"key_hash": hash_key(key)}).first()
     if device is None or device.revoked_at is not None:
         raise ApiError(401, "device_key_invalid")
     if device.kind != kind:
@@ -190,7 +204,7 @@ def bump_board(session: Session, mpp_id: int) -> int:
 
 
 def board_version(session: Session, mpp_id: int) -> int:
-    return session.scalar(select(QueueBoard.version).where(QueueBoard.mpp_id == mpp_id)) or 0
+    return session.execute(_polled()["version"], {"mpp_id": mpp_id}).scalar() or 0
 
 
 def _insert(session: Session, model):
@@ -826,15 +840,22 @@ def spoken(number: str, counter_name: str) -> str:
 
 def display(session: Session, mpp_id: int, now: dt.datetime, version: int) -> dict[str, Any]:
     """The call display: numbers only (never names, NIKs, phones, services of a person)."""
-    fl = floor(session, mpp_id)
+    mpp = session.execute(select(Mpp.code, Mpp.name).where(Mpp.id == mpp_id)).one()
+    names = {c.id: c for c in session.execute(
+        select(Counter.id, Counter.code, Counter.name).where(Counter.mpp_id == mpp_id))}
+    agencies = {a.id: a for a in session.execute(
+        select(Agency.id, Agency.code, Agency.kind).where(Agency.mpp_id == mpp_id))}
     day = today(now)
-    serving = session.execute(select(QueueTicket).where(
+    serving = session.execute(select(
+        QueueTicket.counter_id, QueueTicket.desk, QueueTicket.number, QueueTicket.status,
+        QueueTicket.last_called_at).where(
         QueueTicket.mpp_id == mpp_id, QueueTicket.day == day,
         QueueTicket.status.in_(ACTIVE)).order_by(QueueTicket.counter_id,
-                                                 QueueTicket.desk)).scalars().all()
+                                                 QueueTicket.desk)).all()
     start = dt.datetime.combine(day, dt.time(), WIB)
     calls = session.execute(
-        select(QueueCall, QueueTicket.number).join(QueueTicket,
+        select(QueueCall.counter_id, QueueCall.desk, QueueCall.at, QueueCall.call_no,
+               QueueTicket.number).join(QueueTicket,
                                                    QueueTicket.id == QueueCall.ticket_id)
         .where(QueueCall.mpp_id == mpp_id, QueueCall.at >= start)
         .order_by(QueueCall.id.desc()).limit(LAST_CALLS)).all()
@@ -844,20 +865,21 @@ def display(session: Session, mpp_id: int, now: dt.datetime, version: int) -> di
             QueueTicket.status == WAITING).group_by(QueueTicket.agency_id)).all()
 
     def counter(counter_id):
-        c = fl.counters[counter_id]
+        c = names[counter_id]
         return {"code": c.code, "name": c.name}
 
     return {
-        "mpp": {"code": fl.mpp.code, "name": fl.mpp.name}, "day": day.isoformat(),
+        "mpp": {"code": mpp.code, "name": mpp.name}, "day": day.isoformat(),
         "version": version, "generated_at": _iso(now),
         "serving": [{"counter": counter(t.counter_id), "desk": t.desk, "number": t.number,
                      "status": t.status, "called_at": _iso(t.last_called_at)}
                     for t in serving],
-        "calls": [{"number": number, "counter": counter(call.counter_id), "desk": call.desk,
-                   "at": _iso(call.at), "call": call.call_no, "recall": call.call_no > 1,
-                   "spoken_id": spoken(number, fl.counters[call.counter_id].name)}
-                  for call, number in calls],
-        "waiting": [{"agency": fl.agencies[a].code, "prefix": prefix_of(fl.agencies[a]),
+        "calls": [{"number": call.number, "counter": counter(call.counter_id),
+                   "desk": call.desk, "at": _iso(call.at), "call": call.call_no,
+                   "recall": call.call_no > 1,
+                   "spoken_id": spoken(call.number, names[call.counter_id].name)}
+                  for call in calls],
+        "waiting": [{"agency": agencies[a].code, "prefix": prefix_of(agencies[a]),
                      "count": n} for a, n in sorted(waiting, key=lambda r: r[0])],
     }
 

@@ -128,9 +128,26 @@ def walk_in(data):
 
 # ---------------------------------------------------------------------------- display
 
+def _not_modified(view):
+    """A poll that changed nothing is answered from the device check and one row (the
+    floor's version) with 304, before any argument parsing; a request with parameters goes
+    on (and is refused by its schema)."""
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        now = _now()
+        g.queue_now = now
+        g.queue_version = ops.board_version(db.session, g.queue_device.mpp_id)
+        g.queue_etag = f"v{g.queue_version}-{ops.today(now).isoformat()}"
+        if not request.args and g.queue_etag in request.if_none_match:
+            return "", 304, {"ETag": f'"{g.queue_etag}"', "Cache-Control": "no-cache"}
+        return view(*args, **kwargs)
+    return wrapper
+
+
 @blp.route("/display")
 @allow("public")
 @device(DISPLAY)
+@_not_modified
 @blp.arguments(QueueEmptyQuerySchema, location="query")
 @blp.response(200, QueueDisplaySchema)
 @blp.alt_response(304, description="Not modified (If-None-Match carried the current ETag)")
@@ -138,14 +155,8 @@ def walk_in(data):
 def display(_query):
     """Layar panggilan / Call display: numbers being served per counter and the last calls
     (numbers only). Poll with If-None-Match: 304 while nothing changed."""
-    mpp_id = g.queue_device.mpp_id
-    now = _now()
-    version = ops.board_version(db.session, mpp_id)
-    etag = f"v{version}-{ops.today(now).isoformat()}"
-    if etag in request.if_none_match:
-        return "", 304, {"ETag": f'"{etag}"', "Cache-Control": "no-cache"}
-    return ops.display(db.session, mpp_id, now, version), 200, {
-        "ETag": f'"{etag}"', "Cache-Control": "no-cache"}
+    return ops.display(db.session, g.queue_device.mpp_id, g.queue_now, g.queue_version), 200, {
+        "ETag": f'"{g.queue_etag}"', "Cache-Control": "no-cache"}
 
 
 @blp.route("/status/<string:token>")
