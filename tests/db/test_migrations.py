@@ -132,6 +132,23 @@ ROWS.append(_rows_of_the_floor)
 ROWS.append(_rows_of_a_complaint)
 
 
+def _rows_of_a_document_check(app) -> None:
+    """The NIK pre-check (0016): a KTP uploaded and attached, read by the worker (where
+    tesseract is absent, a reader that gives the card's NIK: the row is what is tested)."""
+    import shutil
+
+    from server.document_checks.reading import Reading
+    from tests.document_checks.world import NIK, drain, submitted
+    from tests.media.ktp_photos import ktp_photo
+
+    submitted(app, app.test_client(), Callers(app), ktp_photo())
+    given = None if shutil.which("tesseract") else (lambda *a: Reading("read", [NIK], None, 0))
+    assert drain(app, **({"reader": given} if given else {}))["read"] == 1
+
+
+ROWS.append(_rows_of_a_document_check)
+
+
 def _rows_of_a_survey(app) -> None:
     """The SKM (0014): a completed application counted in the population, and its answer
     pushed through the sync engine (a receipt, the answer, the day's sums)."""
@@ -146,7 +163,6 @@ ROWS.append(_rows_of_a_survey)
 # Tables allowed to stay empty in this test, with the reason.
 WITHOUT_ROWS: dict[str, str] = {
     "application_discrepancy": "needs a verified record that differs from the form",
-    "notification": "made by an officer's decision (the review tests)",
     "push_subscription": "needs VAPID keys in the app's config (tests/push)",
     "push_message": "made by an officer's decision for a subscribed citizen (tests/push)",
     "push_delivery": "made by an officer's decision for a subscribed citizen (tests/push)",
