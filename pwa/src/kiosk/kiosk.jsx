@@ -202,7 +202,6 @@ function Scan({ t, busy, onCode, onBack }) {
       stream?.getTracks().forEach((track) => track.stop());
     };
     // the camera starts once per visit to this screen
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const submit = (event) => {

@@ -62,7 +62,6 @@ export function Counter({ t, lang, client, navigate }) {
       (err) => setError(err),
     );
     // the counters of the officer's reach are read once per visit to the screen
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client]);
 
   const load = useCallback(() => {
