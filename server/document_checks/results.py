@@ -14,8 +14,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sync.rules import mask_nik, nik_problem
+from sync.rules import nik_problem
 
+from ..i18n import localise_problem
 from .models import DONE, READ
 
 IDENTITY_TYPES = frozenset({"ktp", "kk", "akta_kelahiran"})
@@ -83,8 +84,9 @@ def compare(check: Any | None, form: Iterable[Any], values: Mapping[str, Any], *
         birth, sex = _birth_and_sex(form, values)
         problem = nik_problem(out["scan_nik"], birth, sex)
         if problem is not None:
-            out["nik_problem"] = {"code": problem.code, "message_id": problem.message_id,
-                                  "message_en": problem.message_en}
+            said = localise_problem({"code": problem.code})
+            out["nik_problem"] = {"code": problem.code, "message_id": said["message"],
+                                  "message_en": said["message_en"]}
     return out
 
 
@@ -94,11 +96,13 @@ def tells_citizen(result: Mapping[str, Any]) -> bool:
 
 
 def for_citizen(result: Mapping[str, Any]) -> dict[str, Any]:
-    """What the citizen's notification carries: the NIKs masked (a notification is pushed)."""
+    """What the citizen's notification carries: both numbers in full, since masked ones can
+    look the same (1174********0001 twice) and both come from the citizen's own form and
+    upload; it stays in their space (a document_check is never sent as a web push)."""
     out = {"result": result["result"]}
     if result["result"] == MISMATCH:
         scan = result.get("scan_nik") if result.get("scan_nik") != result.get("form_nik") \
             else result.get("scan_kk")
         form = result.get("form_nik") if scan == result.get("scan_nik") else result.get("form_kk")
-        out.update(scan=mask_nik(scan or ""), form=mask_nik(form or ""))
+        out.update(scan=scan or "", form=form or "")
     return out

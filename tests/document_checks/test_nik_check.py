@@ -106,8 +106,7 @@ def test_another_persons_ktp_is_a_mismatch_the_citizen_hears_of(app, client, cal
     assert notice["application_id"] == made["id"]
     assert notice["data"]["requirement"] == "ktp"
     assert notice["data"]["result"] == "mismatch"
-    assert (notice["data"]["scan"], notice["data"]["form"]) == ("1174********0002",
-                                                                "1174********0001")
+    assert (notice["data"]["scan"], notice["data"]["form"]) == (OTHER_NIK, NIK)
     assert unchanged(app, made["id"]) == state  # advice only: nothing rejected
 
 

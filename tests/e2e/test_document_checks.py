@@ -116,5 +116,5 @@ def test_a_blurred_photo_is_warned_kept_by_choice_and_the_officer_sees_the_nik_c
     page.locator('[data-task="doc-ktp"]').click()
     notice = page.locator('[data-nik-notice="mismatch"]')
     notice.wait_for(timeout=30_000)
-    assert "tidak sama dengan NIK di formulir" in notice.inner_text()
+    assert f"({OTHER_NIK}) tidak sama dengan NIK di formulir ({NIK})" in notice.inner_text()
     screenshot(page, "capture-nik-notice")
