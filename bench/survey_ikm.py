@@ -93,6 +93,25 @@ def from_rows_once(scratch: common.Scratch, mpp: str, year: int) -> float:
     return seconds * 1000
 
 
+def cpu_per_call(scratch: common.Scratch, urls: list[str], calls: int = 30) -> list[float]:
+    """Median CPU time of one call in-process (the Flask test client, this thread's
+    time.thread_time: the app's Python and, on SQLite, the query; never time spent waiting
+    for a core), so the cost shows apart from how loaded the shared machine is."""
+    app = scratch.app()
+    client = app.test_client()
+    out = []
+    for url in urls:
+        client.get(url)
+        spent = []
+        for _ in range(calls):
+            started = time.thread_time()
+            assert client.get(url).status_code == 200
+            spent.append((time.thread_time() - started) * 1000)
+        out.append(statistics.median(spent))
+    common.dispose(app)
+    return out
+
+
 def timed(url: str) -> float:
     started = time.perf_counter()
     with urllib.request.urlopen(url, timeout=30) as response:
@@ -112,6 +131,8 @@ def run(kind: str, responses: int, requests: int) -> bool:
         print(f"\n{kind}: seeding {responses:,} answers for {year} ...", flush=True)
         mpp, seed_seconds, daily_rows = seed(scratch, responses, year)
         rows_ms = from_rows_once(scratch, mpp, year)
+        cpu_json, cpu_page = cpu_per_call(scratch, [f"/api/mpps/{mpp}/skm?period={year}",
+                                                    f"/skm/{mpp}?period={year}"])
         with common.Server(scratch, workers=2) as server:
             base = server.base_url
             urls = {"json": f"{base}/api/mpps/{mpp}/skm?period={year}",
@@ -136,7 +157,11 @@ def run(kind: str, responses: int, requests: int) -> bool:
                 for name, values in times.items()]
         rows += [common.Row(f"{name} p50", statistics.median(values), None, False, " ms")
                  for name, values in times.items()]
-        rows += [common.Row("healthz p95 (beside)", p95(health), None, False, " ms"),
+        rows += [common.Row("json CPU per call, in-process (median)", cpu_json, None, False,
+                            " ms"),
+                 common.Row("page CPU per call, in-process (median)", cpu_page, None, False,
+                            " ms"),
+                 common.Row("healthz p95 (beside)", p95(health), None, False, " ms"),
                  common.Row("same figures from the answer rows, once", rows_ms, None, False,
                             " ms"),
                  common.Row("answers in the year", unit["responses"], None),
