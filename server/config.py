@@ -150,6 +150,9 @@ class Config:
             setattr(self, name, int(_env(name, str(getattr(type(self), name)))))
         self.QUEUE_NO_SHOW_CALLS = int(_env("QUEUE_NO_SHOW_CALLS",
                                             str(type(self).QUEUE_NO_SHOW_CALLS)))
+        # The floor's clock for tests through gunicorn (an ISO instant with its offset);
+        # honoured only by the testing configuration (server/visit_queue/routes.py).
+        self.QUEUE_CLOCK_AT = _env("QUEUE_CLOCK_AT")
 
     @classmethod
     def default_secret_key(cls, instance_dir: Path) -> str:

@@ -10,6 +10,7 @@ begins as a writer, the operations only flush, and a refusal rolls everything ba
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 
 from flask import current_app, g, request
 
@@ -60,10 +61,17 @@ def _device_doc(view):
 
 def _now():
     """The floor's clock: the server's, or in tests a fixed one (config QUEUE_CLOCK, a
-    callable; only honoured by a testing app), so a test runs the floor on an open day
-    whatever day the suite runs."""
-    clock = current_app.config.get("QUEUE_CLOCK") if current_app.testing else None
-    return clock() if clock is not None else utcnow()
+    callable, or QUEUE_CLOCK_AT, an ISO instant from the environment of a gunicorn run;
+    only honoured by a testing app), so a test runs the floor on an open day whatever day
+    the suite runs."""
+    if current_app.testing:
+        clock = current_app.config.get("QUEUE_CLOCK")
+        if clock is not None:
+            return clock()
+        at = current_app.config.get("QUEUE_CLOCK_AT")
+        if at:
+            return datetime.fromisoformat(at)
+    return utcnow()
 
 
 def _officer():

@@ -1,13 +1,13 @@
-"""The MPP floor under contention, through a real HTTP server with one thread per request
-(each request its own connection and transaction), on SQLite and PostgreSQL:
+"""The MPP floor under contention, through a real gunicorn with several worker processes
+(as test_visits_concurrency.py races bookings), on SQLite and PostgreSQL:
 - 50 walk-ins at once for a service with 42 walk-in places left get exactly 42 numbers,
   DKC-001 to DKC-042 with no gap and no repeat, and 8 clear refusals (walk_in_full);
 - two desks calling next at the same moment never get the same ticket, round after round,
   and two calls for the same desk at once give one ticket and one desk_busy.
 
-The server is the app in-process (tests/helpers.LiveServer), not gunicorn as in
-test_visits_concurrency.py: the floor runs on the demo calendar's open day through the
-testing app's clock (QUEUE_CLOCK), which a gunicorn process would not honour."""
+gunicorn runs the testing configuration with the floor's clock on an open day of the demo
+calendar (QUEUE_CLOCK_AT, honoured only by a testing app), so the races hold whatever day
+the suite runs."""
 from __future__ import annotations
 
 import json
@@ -18,12 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import select
 
+from bench.common import Scratch, Server
 from server.extensions import db
 from server.visit_queue.models import QueueDay, QueueTicket
 from tests.api.queue_floor import KK, Q, FloorWorld
-from tests.helpers import LiveServer
 
 RACERS = 50
+WORKERS = 3
 WALK_IN_PLACES = 42  # Loket 2 (2 desks x 30 min x 40%) + Loket 4 (1 x 30 x 20%) = 30 min a
 #                      slot, 14 slots Mon-Thu = 420 minutes; a KK visit takes 10
 DEADLINE = 60
@@ -51,11 +52,19 @@ def _race(calls):
         return list(pool.map(run, calls, timeout=DEADLINE))
 
 
+def _gunicorn(floor: FloorWorld, databases, database_url, tmp_path) -> Server:
+    """gunicorn on the test's database, its floor's clock at the test's moment."""
+    moment = floor.app.config["QUEUE_CLOCK"]()
+    scratch = Scratch(databases.name, database_url, tmp_path / "gunicorn")
+    return Server(scratch, workers=WORKERS, extra_env={
+        "FLASK_CONFIG": "testing", "QUEUE_CLOCK_AT": moment.isoformat()})
+
+
 def test_parallel_walk_ins_get_unique_gapless_numbers_within_the_share(
-        app, client, callers, runner):
+        app, client, callers, runner, databases, database_url, tmp_path):
     floor = FloorWorld(app, client, callers, runner)
-    with LiveServer(app) as server:
-        url = f"{server.url}{Q}/kiosk/walk-in"
+    with _gunicorn(floor, databases, database_url, tmp_path) as server:
+        url = f"{server.base_url}{Q}/kiosk/walk-in"
         answers = _race([lambda: _post(url, {"service": KK}, floor.kiosk)] * RACERS)
     statuses = sorted(status for status, _ in answers)
     assert statuses == [201] * WALK_IN_PLACES + [409] * (RACERS - WALK_IN_PLACES), [
@@ -70,15 +79,16 @@ def test_parallel_walk_ins_get_unique_gapless_numbers_within_the_share(
             range(1, WALK_IN_PLACES + 1))
 
 
-def test_parallel_calls_never_call_one_ticket_twice(app, client, callers, runner):
+def test_parallel_calls_never_call_one_ticket_twice(app, client, callers, runner, databases,
+                                                    database_url, tmp_path):
     floor = FloorWorld(app, client, callers, runner)
     rounds = 6
     for _ in range(2 * rounds + 2):
         assert floor.walk_in(KK).status_code == 201
     second = callers.officer("verifier", "langsa", "dukcapil")
     called: list[str] = []
-    with LiveServer(app) as server:
-        url = f"{server.url}{Q}/counters/loket-2/call-next"
+    with _gunicorn(floor, databases, database_url, tmp_path) as server:
+        url = f"{server.base_url}{Q}/counters/loket-2/call-next"
 
         def call(officer, desk):
             return lambda: _post(url, {"desk": desk}, officer["headers"])
