@@ -122,8 +122,9 @@ def submit(w: SpaceWriter, args: dict[str, Any]) -> None:
                  scores={key: args["scores"][key] for key in skm.ELEMENTS},
                  age_band=args["age_band"], sex=args["sex"], education=args["education"],
                  occupation=args["occupation"], suggestion=args["suggestion"].strip()))
-    # The audit trail says a survey was answered for this application, never what.
-    w.journal(SUBMIT, application.id)
+    # The audit trail says the citizen answered a survey, never what nor for which
+    # application: an entry on the application would show in the officers' activity feed.
+    w.journal(SUBMIT)
 
 
 SUBMIT_MUTATION = DomainMutation(SUBMIT, SubmitArgs(), submit)

@@ -66,6 +66,15 @@ def test_answered_once_then_refused(app, client) -> None:
     pulled = phone.pull(cookie=None).get_json()
     keys = {op["key"] for op in pulled["patch"]}
     assert f"survey/{application_id}" in keys
+    # the audit entry names the citizen, not the application (no line in the officers'
+    # activity feed of the application), and no answer
+    with app.app_context():
+        from server.audit.models import AuditEvent
+
+        entry = db.session.scalars(select(AuditEvent).where(
+            AuditEvent.action == "sync.survey.submit")).one()
+        assert entry.target_kind == "citizen" and application_id not in str(entry.details)
+        assert "u1" not in str(entry.details)
     # the response row holds no link to the citizen or the application
     with app.app_context():
         columns = set(SurveyResponse.__table__.columns.keys())
