@@ -31,7 +31,7 @@ from ..accounts.models import Citizen, Officer
 from ..applications import models as am
 from ..applications.store import bump_space_version
 from ..catalog.calendar import holidays_of
-from ..catalog.models import Agency, Mpp
+from ..catalog.models import Agency, Mpp, Service
 from ..errors import ApiError
 from . import models as m
 from . import mutations as rules
@@ -348,6 +348,7 @@ def figures(conn: Connection, officer: Officer, *, first: dt.date | None,
     groups: dict[Any, list] = {}
     for r in rows:
         groups.setdefault(r.agency_id, []).append(r)
+    u9 = _u9(conn, officer, groups, first, last)
     out = []
     for agency_id, members in sorted(groups.items(), key=lambda g: (g[0] is None, g[0] or 0)):
         hours, days, late = [], [], 0
@@ -374,8 +375,40 @@ def figures(conn: Connection, officer: Officer, *, first: dt.date | None,
             "overdue": late,
             "overdue_share": round(late / len(members), 4),
             "escalated": sum(1 for r in members if r.escalated_at is not None),
+            "u9": u9.get(agency_id, {"responses": 0, "mean": None}),
         })
     return {"first": day(first), "last": day(last), "agencies": out}
+
+
+U9_MIN_RESPONSES = 5  # the survey's rule: no figure for a group of fewer answers
+
+
+def _u9(conn: Connection, officer: Officer, agency_ids, first: dt.date | None,
+        last: dt.date | None) -> dict[Any, dict[str, Any]]:
+    """SKM element U9 (complaint handling) per agency over the same days, from the survey's
+    daily sums: its mean on the 1-4 scale, or None under 5 answers."""
+    from ..survey.models import SurveyDaily
+
+    ids = [i for i in agency_ids if i is not None]
+    if not ids:
+        return {}
+    query = (select(Agency.id, func.sum(SurveyDaily.u9), func.sum(SurveyDaily.responses))
+             .select_from(SurveyDaily).join(Service, Service.code == SurveyDaily.service_code)
+             .join(Agency, Agency.id == Service.agency_id).where(Agency.id.in_(ids))
+             .group_by(Agency.id))
+    if officer.role != "admin":
+        query = query.where(Agency.mpp_id == officer.mpp_id)
+    if first is not None:
+        query = query.where(SurveyDaily.day >= first)
+    if last is not None:
+        query = query.where(SurveyDaily.day <= last)
+    out = {}
+    for agency_id, total, responses in conn.execute(query):
+        responses = int(responses or 0)
+        out[agency_id] = {"responses": responses,
+                          "mean": round(total / responses, 2)
+                          if responses >= U9_MIN_RESPONSES else None}
+    return out
 
 
 

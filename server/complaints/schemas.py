@@ -148,6 +148,12 @@ class ComplaintSchema(ComplaintSummarySchema):
     assignable = ma.fields.List(ma.fields.Nested(ComplaintAssignableSchema))
 
 
+class ComplaintU9Schema(ma.Schema):
+    responses = ma.fields.Integer()
+    mean = ma.fields.Float(allow_none=True, metadata={
+        "description": "SKM element U9 (complaint handling), 1-4; null under 5 answers"})
+
+
 class ComplaintAgencyFiguresSchema(ma.Schema):
     agency = ma.fields.Nested(ComplaintAgencyRefSchema, allow_none=True)
     total = ma.fields.Integer()
@@ -159,6 +165,7 @@ class ComplaintAgencyFiguresSchema(ma.Schema):
     overdue = ma.fields.Integer()
     overdue_share = ma.fields.Float()
     escalated = ma.fields.Integer()
+    u9 = ma.fields.Nested(ComplaintU9Schema)
 
 
 class ComplaintFiguresSchema(ma.Schema):

@@ -110,3 +110,28 @@ def test_each_officer_step_pushes_the_reference_and_the_step_only():
         assert push.payload["url"] == f"/#/pengaduan/{data['complaint_id']}"
         assert push.urgency == "high" and push.ttl == 3 * 24 * 3600
     assert dt.timedelta(seconds=push.ttl) == dt.timedelta(days=3)
+
+
+def test_figures_show_skm_u9_beside_the_complaints_from_five_answers(world, callers):
+    from tests.api.devices import Device
+    from tests.api.officer_world import PASPOR
+    from tests.survey.test_survey_api import ANSWER, completed, survey
+
+    made = world.rejected()
+    world.file(made["phone"], application_id=made["id"])
+
+    def u9():
+        figures = world.get(world.supervisor, f"{QUEUE}/figures").get_json()
+        [imigrasi] = [a for a in figures["agencies"] if a["agency"]["code"] == "imigrasi"]
+        return imigrasi["u9"]
+
+    assert u9() == {"responses": 0, "mean": None}
+    for n, score in enumerate([3, 3, 4, 2, 3]):
+        citizen = callers.citizen()
+        phone = Device(world.client, citizen["headers"])
+        answered = survey(phone, completed(world.app, citizen, service=PASPOR),
+                          scores={**ANSWER["scores"], "u9": score})
+        assert answered["status"] == "applied", answered
+        if n == 3:
+            assert u9() == {"responses": 4, "mean": None}  # fewer than 5: no figure
+    assert u9() == {"responses": 5, "mean": 3.0}

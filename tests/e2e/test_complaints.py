@@ -10,13 +10,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from server.accounts import operations as ops
 from server.complaints.models import Complaint
+from server.db_types import utcnow
 from server.extensions import db
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import ARTIFACTS, record_console_errors, screenshot
 from tests.e2e.pages import (
-    CitizenApp, ComplaintConsole, ComplaintScreens, OfficerConsole, make_officer, officer_token,
-    open_phone, wait_for,
+    PASSWORD, CitizenApp, ComplaintConsole, ComplaintScreens, OfficerConsole, make_officer,
+    officer_token, open_phone, wait_for,
 )
 
 pytestmark = pytest.mark.e2e
@@ -103,6 +105,29 @@ def test_a_complaint_about_a_rejected_requirement_is_answered(live_server, brows
     phone.locator('[data-action="confirm-complaint"]').click()
     wait_for(lambda: stored_complaint(app).status == "closed", timeout=30,
              what="the confirmation to sync")
+    # The MPP's supervisor: the whole MPP's queue, and the figures per agency.
+    with app.app_context():
+        ops.create_officer(db.session, username="sari.pengawas", password=PASSWORD,
+                           full_name="Sari Pengawas", role="supervisor", mpp_code="langsa",
+                           agency_code=None, now=utcnow())
+        db.session.commit()
+    assert phone.console_errors == [] and tablet.console_errors == []
+    context.close()
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="id-ID")
+    tablet = record_console_errors(context.new_page())
+    OfficerConsole(tablet, url).sign_in("sari.pengawas", agency_name="Sari Pengawas")
+    console = ComplaintConsole(tablet, url)
+    console.open_queue()
+    tablet.locator('[data-tab="closed"]').click()
+    console.row(reference)
+    tablet.locator(".complaint-figures summary").click()
+    figures = tablet.locator(".complaint-figures").inner_text()
+    assert "Dinas Kependudukan" in figures and "0%" in figures, figures
+    tablet.mouse.move(500, 700)  # off the bar's buttons (a hovered one is drawn lighter)
+    tablet.evaluate("window.scrollTo(0, 0)")
+    screenshot(tablet, "complaints-supervisor-1024x768")
+    assert_accessible(tablet, "complaints figures")
+    screenshot(tablet, "complaints-supervisor-1024x768")
     assert phone.console_errors == [] and tablet.console_errors == []
     context.close()
     phone_context.close()

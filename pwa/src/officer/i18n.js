@@ -255,6 +255,9 @@ export const OFFICER_DICT = {
     'complaint.done.assign': 'Petugas ditugaskan. Pelapor diberi tahu.',
     'complaint.done.answer': 'Jawaban terkirim. Pelapor diberi tahu.',
     'complaint.done.close': 'Pengaduan ditutup. Pelapor diberi tahu.',
+    'complaint.u9': 'SKM U9 (penanganan pengaduan)',
+    'complaint.u9Answers': '{n} jawaban survei (angka tampil dari 5 jawaban)',
+    'complaint.decimal': ',',
   },
   en: {
     'title': 'Officer console',
@@ -511,6 +514,9 @@ export const OFFICER_DICT = {
     'complaint.done.assign': 'Assigned. The complainant was told.',
     'complaint.done.answer': 'Answer sent. The complainant was told.',
     'complaint.done.close': 'Closed. The complainant was told.',
+    'complaint.u9': 'SKM U9 (complaint handling)',
+    'complaint.u9Answers': '{n} survey answers (shown from 5 answers)',
+    'complaint.decimal': '.',
   },
 };
 

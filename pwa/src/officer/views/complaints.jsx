@@ -93,6 +93,7 @@ function Figures({ t, client }) {
             <th scope="col">{t('complaint.answeredCount')}</th>
             <th scope="col">{t('complaint.median')}</th>
             <th scope="col">{t('complaint.overdueShare')}</th>
+            <th scope="col">{t('complaint.u9')}</th>
           </tr>
         </thead>
         <tbody>
@@ -103,6 +104,7 @@ function Figures({ t, client }) {
               <td>{a.answered}</td>
               <td>{a.median_working_days_to_answer == null ? '–' : t('complaint.days', { n: a.median_working_days_to_answer })}</td>
               <td>{Math.round(a.overdue_share * 100)}%</td>
+              <td title={t('complaint.u9Answers', { n: a.u9.responses })}>{a.u9.mean == null ? '–' : a.u9.mean.toFixed(2).replace('.', t('complaint.decimal'))}</td>
             </tr>
           ))}
         </tbody>
