@@ -56,6 +56,9 @@ def create_app(config: Mapping[str, Any]) -> Flask:
     document_checks.init_app(app, api)
     from . import complaints
     complaints.init_app(app, api)
+    from . import dashboard, staff
+    dashboard.init_app(app, api)  # the supervisor's dashboard (#18)
+    staff.init_app(app, api)  # staff administration and the audit log browser (#18)
     devtools.init_app(app)  # `flask dev`; the benchmarks' no-op route only when configured
     access.init_app(app)
 

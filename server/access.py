@@ -32,6 +32,9 @@ CALLERS = ("public", "signed_in", "citizen", "officer", "verifier", "supervisor"
 LIBRARY_PUBLIC_ENDPOINTS = {"static", "api-docs.openapi_json"}
 TOKEN_PREFIX = "sd_"
 SLIDE_EVERY = dt.timedelta(hours=1)
+# What an officer who must set a new password may still call (server/staff).
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"accounts.officer_me", "accounts.logout",
+                                       "staff.change_own_password"})
 
 
 @dataclass
@@ -177,6 +180,10 @@ def check_access():
         raise ApiError(401, "unauthorized")
     principal = authenticate(token, utcnow())
     g.principal = principal
+    if (principal.officer is not None and principal.officer.must_change_password
+            and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS):
+        # A password a supervisor gave (server/staff) works only to set the officer's own.
+        raise ApiError(403, "password_change_required")
     if not principal.satisfies(callers):
         from .audit.operations import record
 

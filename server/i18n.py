@@ -591,6 +591,54 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Petugas tidak ditemukan.",
         "en": "No such officer.",
     },
+    # Staff administration and the dashboard (server/staff, server/dashboard; issue #18).
+    "cannot_disable_self": {
+        "id": "Anda tidak dapat menonaktifkan akun Anda sendiri.",
+        "en": "You cannot disable your own account.",
+    },
+    "last_admin": {
+        "id": "Ini admin aktif terakhir: tambahkan admin lain dulu sebelum menonaktifkan "
+              "atau mengubah perannya.",
+        "en": "This is the last active admin: add another admin before disabling it or "
+              "changing its role.",
+    },
+    "officer_out_of_reach": {
+        "id": "Petugas ini di luar wewenang Anda (instansi atau MPP lain).",
+        "en": "This officer is outside your reach (another agency or MPP).",
+    },
+    "role_out_of_reach": {
+        "id": "Anda tidak dapat memberi peran {role}.",
+        "en": "You cannot give the role {role}.",
+    },
+    "counter_not_in_scope": {
+        "id": "Loket {counter} bukan milik instansi atau MPP petugas ini.",
+        "en": "Counter {counter} does not belong to this officer's agency or MPP.",
+    },
+    "password_change_required": {
+        "id": "Buat kata sandi baru dulu sebelum melanjutkan.",
+        "en": "Set a new password before going on.",
+    },
+    "password_wrong": {
+        "id": "Kata sandi sekarang salah.",
+        "en": "The current password is wrong.",
+    },
+    "password_unchanged": {
+        "id": "Kata sandi baru harus berbeda dari yang lama.",
+        "en": "The new password must differ from the old one.",
+    },
+    "dashboard_out_of_reach": {
+        "id": "Anda hanya dapat melihat dasbor instansi atau MPP Anda sendiri.",
+        "en": "You can only see the dashboard of your own agency or MPP.",
+    },
+    "dashboard_period_invalid": {
+        "id": "Periode tidak sah: tanggal akhir sebelum tanggal awal, atau lebih dari {n} hari.",
+        "en": "Invalid period: the last day is before the first, or it spans more than {n} "
+              "days.",
+    },
+    "dashboard_section_unknown": {
+        "id": "Bagian dasbor tidak dikenal.",
+        "en": "Unknown dashboard section.",
+    },
     "profile_invalid": {
         "id": "Ada data profil yang tidak sah. Lihat rinciannya.",
         "en": "Some profile values are not valid. See the details.",

@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, String, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sync.model import PROFILE_KEYS
 
@@ -55,9 +55,15 @@ class Officer(db.Model):
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
     disabled: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Staff administration (migration 0018): the counter the officer usually works at, and
+    # whether they must set a new password before doing anything else (a password given
+    # by a supervisor is known to two people).
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("mpp_counter.id"))
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     mpp = relationship("Mpp")
     agency = relationship("Agency")
+    counter = relationship("Counter")
 
 
 class LoginFailure(db.Model):

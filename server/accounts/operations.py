@@ -502,3 +502,34 @@ def within_reach(query, officer: Officer):
     if officer.role == "verifier" and officer.agency_id is not None:
         return query.where(Agency.id == officer.agency_id)
     return query.where(false())
+
+
+def set_temporary_password(session: Session, officer: Officer, *, now: dt.datetime) -> str:
+    """A new random password the officer must replace at their next sign-in (staff
+    administration gives it to them once). Every session of theirs ends, and any lockout of
+    the username is cleared, as for an admin's reset (update_officer)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # nothing to misread on paper: no l/1, o/0
+    password = "-".join("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
+    update_officer(session, officer, {"password": password}, now=now)
+    officer.must_change_password = True
+    return password
+
+
+def change_own_password(session: Session, officer: Officer, current: Any, new: Any, *,
+                        now: dt.datetime, keep: DeviceSession | None = None) -> None:
+    """The officer sets their own password (required after a temporary one): the current one
+    must be right and the new one strong and different. Other sessions end; `keep` stays."""
+    try:
+        _hasher.verify(officer.password_hash, current if isinstance(current, str) else "")
+    except (VerificationError, InvalidHashError):
+        raise ApiError(400, "password_wrong") from None
+    check_password_strength(new)
+    if new == current:
+        raise ApiError(400, "password_unchanged")
+    officer.password_hash = _hasher.hash(new)
+    officer.must_change_password = False
+    ids = list(session.scalars(select(DeviceSession).where(
+        DeviceSession.officer_id == officer.id, DeviceSession.revoked_at.is_(None),
+        *([DeviceSession.id != keep.id] if keep is not None else []))))
+    for device in ids:
+        end_session(session, device, now)

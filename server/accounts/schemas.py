@@ -88,6 +88,10 @@ class OfficerSchema(ma.Schema):
     agency_name = ma.fields.Function(lambda o: o.agency.name if o.agency else None,
                                      metadata={"description": "For people; `agency` is the code"})
     disabled = ma.fields.Boolean()
+    counter = ma.fields.Function(lambda o: o.counter.code if o.counter else None,
+                                 metadata={"type": "string", "nullable": True})
+    must_change_password = ma.fields.Boolean(
+        metadata={"description": "set a new password (POST /api/officer/password) first"})
 
 
 class OfficerListSchema(ma.Schema):

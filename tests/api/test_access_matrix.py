@@ -129,6 +129,21 @@ POLICY = {
     ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/serve"): OFFICERS,
     ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/complete"): OFFICERS,
     ("GET", "/api/queue/measures"): {"supervisor_other", "admin"},
+    # The dashboard: any officer sees their reach (a verifier their agency); asking for
+    # another agency or MPP is a 403 dashboard_out_of_reach (tests/api/test_dashboard.py).
+    ("GET", "/api/dashboard"): OFFICERS,
+    ("GET", "/api/dashboard/<any(services, rejections, workload, second_visits, floor, "
+     "backlog):section>.csv"): OFFICERS,
+    # Staff administration and the audit log browser: supervisors and admins; an officer
+    # out of reach is a 403 officer_out_of_reach (tests/api/test_staff.py).
+    ("GET", "/api/staff/officers"): {"supervisor_other", "admin"},
+    ("POST", "/api/staff/officers"): {"supervisor_other", "admin"},
+    ("PATCH", "/api/staff/officers/<int(max=2147483647):officer_id>"):
+        {"supervisor_other", "admin"},
+    ("POST", "/api/staff/officers/<int(max=2147483647):officer_id>/reset-password"):
+        {"supervisor_other", "admin"},
+    ("GET", "/api/staff/audit"): {"supervisor_other", "admin"},
+    ("POST", "/api/officer/password"): OFFICERS,
 }
 
 SAMPLE_ARGS = {"code": "langsa", "filename": "index.html", "session_id": str(uuid.uuid4()),
@@ -137,7 +152,8 @@ SAMPLE_ARGS = {"code": "langsa", "filename": "index.html", "session_id": str(uui
                "application_id": str(uuid.uuid4()),
                "document_id": str(uuid.uuid4()), "booking_id": str(uuid.uuid4()),
                "complaint_id": str(uuid.uuid4()), "number": "1",
-               "mpp": "langsa", "token": "SDQ1-no-such-number", "ticket_id": "999999"}
+               "mpp": "langsa", "token": "SDQ1-no-such-number", "ticket_id": "999999",
+               "section": "services"}
 
 
 def routes(app):

@@ -149,6 +149,34 @@ def _rows_of_a_document_check(app) -> None:
 ROWS.append(_rows_of_a_document_check)
 
 
+def _rows_of_the_dashboard(app) -> None:
+    """The dashboard's rollup (0018): a submitted application with a rejected requirement
+    rolled up (a fact, a rejection, an officer's day, the journal position), and an officer
+    with a counter who must set a new password."""
+    import datetime as dt
+
+    from server.dashboard import operations as dash
+    from server.db_types import utcnow
+    from tests.api.officer_world import World
+
+    db.session.commit()
+    client = app.test_client()
+    world = World(app, client, Callers(app))
+    made = world.submitted()
+    world.act(world.imigrasi, made["id"], "start-review")
+    world.act(world.imigrasi, made["id"], "review", requirement="kk", decision="reject",
+              reason="blurry", note="terpotong")
+    created = client.post("/api/staff/officers", headers=world.supervisor["headers"], json={
+        "username": "loket.baru", "full_name": "Loket Baru", "role": "verifier",
+        "agency": "imigrasi", "counter": "loket-5"})
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert dash.catch_up(db.session, utcnow() + dt.timedelta(hours=1)) > 0
+    db.session.commit()
+
+
+ROWS.append(_rows_of_the_dashboard)
+
+
 def _rows_of_a_survey(app) -> None:
     """The SKM (0014): a completed application counted in the population, and its answer
     pushed through the sync engine (a receipt, the answer, the day's sums)."""

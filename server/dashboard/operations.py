@@ -1,0 +1,684 @@
+"""The supervisor's dashboard (issue #18): how an MPP is doing, per agency and service, for a
+chosen period. Operations only, no HTTP (the pattern of server/transactions.py).
+
+Where the figures come from
+- The journal (the audit log's `sync.*` rows, written by the sync engine for every change
+  of an application) is rolled up by `catch_up` into narrow tables (models.py): one row per
+  submitted application (first submit, due date, ready, completed, how it ended, revisions,
+  rejected requirements), one per rejected requirement with its template reason, and the
+  officers' actions per day and service. `catch_up` reads only the journal rows after the
+  last one it applied (kept in ops_rollup_state, claimed with a compare-and-set UPDATE so two
+  requests never apply one row twice), so the dashboard reads indexes over these tables
+  instead of millions of journal rows. Rows younger than LAG are left for the next catch-up,
+  so a transaction that took its id earlier but committed later is not skipped.
+- The backlog and "overdue now" are read from the application table itself (the queue's
+  index ix_application_queue: service, state, due date, submit time).
+- The came-once rate counts, for each completed application, the days its citizen came: the
+  days of the queue tickets the application was served with (visit floor,
+  queue_ticket_application) and the day it was completed (handed over at the counter). One
+  day: came once. Reasons for more: the requirements rejected during its review.
+- Waiting and service times and no-shows (visit_queue.operations.measures), the IKM
+  (survey.operations.results) and complaints (complaints.operations.figures) come from
+  those domains' own operations, when their packages are installed.
+
+Percentiles of submit-to-ready time are computed from an hourly histogram made in SQL (exact
+to the hour), so no duration list crosses into Python.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Integer, and_, case, func, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from sync import states
+from sync.space import WIB, local_date
+
+from ..accounts.models import Officer
+from ..applications.models import Application
+from ..catalog.models import Agency, Mpp, Service
+from ..errors import ApiError
+from .models import OpsApplication, OpsOfficerDay, OpsRejection, RollupState
+
+LAG = dt.timedelta(seconds=30)
+BATCH = 20_000
+MAX_DAYS = 400
+DEFAULT_DAYS = 30
+AGE_BUCKETS = ((0, 2, "0-2"), (3, 7, "3-7"), (8, 14, "8-14"), (15, None, "15+"))
+# Waiting for an officer's work (the SLA clock runs); ready ones wait for the citizen.
+NOT_YET_READY = (states.SUBMITTED, states.IN_REVIEW, states.REVISION_REQUESTED,
+                 states.APPROVED)
+OFFICER_ACTIONS = ("start_review", "review_requirement", "request_revision", "approve",
+                   "reject", "mark_ready", "complete", "accept_discrepancy")
+JOURNAL_ACTIONS = tuple(f"sync.{a}" for a in OFFICER_ACTIONS) + (
+    "sync.application.submit", "sync.application.withdraw", "sync.expire_revision")
+
+
+# ------------------------------------------------------------------------------ the rollup
+
+def catch_up(session: Session, now: dt.datetime) -> int:
+    """Apply the journal rows written since the last catch-up (up to `now - LAG`); returns
+    how many were applied. Flushes only; the caller's transaction commits."""
+    from ..audit.models import AuditEvent
+
+    applied = 0
+    while True:
+        state = session.get(RollupState, 1)
+        if state is None:
+            state = RollupState(id=1, last_event_id=0)
+            session.add(state)
+            session.flush()
+        start = state.last_event_id
+        rows = session.execute(
+            select(AuditEvent.id, AuditEvent.at, AuditEvent.actor_kind, AuditEvent.actor_id,
+                   AuditEvent.action, AuditEvent.target_id, AuditEvent.details)
+            .where(AuditEvent.id > start, AuditEvent.action.in_(JOURNAL_ACTIONS),
+                   AuditEvent.target_kind == "application")
+            .order_by(AuditEvent.id).limit(BATCH)).all()
+        cutoff = now - LAG
+        ready = []
+        for row in rows:
+            if _aware(row.at) > cutoff:
+                break
+            ready.append(row)
+        if not ready:
+            return applied
+        end = ready[-1].id
+        claimed = session.execute(
+            update(RollupState).where(RollupState.id == 1,
+                                      RollupState.last_event_id == start)
+            .values(last_event_id=end).execution_options(synchronize_session=False))
+        if claimed.rowcount != 1:  # another request applied them meanwhile
+            return applied
+        session.expire(state)
+        _apply(session, ready)
+        applied += len(ready)
+        if len(ready) < BATCH:
+            return applied
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+
+def _apply(session: Session, rows: list) -> None:
+    ids = {r.target_id for r in rows}
+    where = {}
+    for chunk in _chunks(sorted(ids), 900):
+        for app_id, citizen_id, due_on, service_code, agency_id, mpp_id in session.execute(
+                select(Application.id, Application.citizen_id, Application.due_on,
+                       Application.service_code, Agency.id, Agency.mpp_id)
+                .join(Service, Service.code == Application.service_code)
+                .join(Agency, Agency.id == Service.agency_id)
+                .where(Application.id.in_(chunk))):
+            where[app_id] = (citizen_id, due_on, service_code, agency_id, mpp_id)
+    facts: dict[str, OpsApplication] = {}
+    for chunk in _chunks(sorted(where), 900):
+        for fact in session.scalars(select(OpsApplication)
+                                    .where(OpsApplication.application_id.in_(chunk))):
+            facts[fact.application_id] = fact
+    officer_days: dict[tuple, list] = defaultdict(lambda: [0, 0, 0])
+    for r in rows:
+        place = where.get(r.target_id)
+        if place is None:  # discarded since (a draft's tombstone): nothing to count
+            continue
+        citizen_id, due_on, service_code, agency_id, mpp_id = place
+        action = r.action.removeprefix("sync.")
+        details = r.details or {}
+        at = _aware(r.at)
+        fact = facts.get(r.target_id)
+        if action == "application.submit":
+            if fact is None:
+                fact = OpsApplication(application_id=r.target_id, mpp_id=mpp_id,
+                                      agency_id=agency_id, service_code=service_code,
+                                      citizen_id=citizen_id, submitted_at=at, due_on=due_on,
+                                      revisions=0, rejections=0)
+                session.add(fact)
+                facts[r.target_id] = fact
+        elif fact is not None:
+            if action == "request_revision":
+                fact.revisions += 1
+            elif action == "review_requirement" and details.get("review_status") == "rejected":
+                fact.rejections += 1
+                session.add(OpsRejection(
+                    application_id=r.target_id, mpp_id=mpp_id, agency_id=agency_id,
+                    service_code=service_code,
+                    requirement_code=str(details.get("requirement_code", ""))[:60],
+                    reason=str(details.get("reason") or "")[:60], at=at))
+            elif action == "mark_ready" and fact.ready_at is None:
+                fact.ready_at = at
+            elif action == "complete":
+                fact.completed_at = at
+                fact.closed_state = states.COMPLETED
+            elif action in ("reject", "expire_revision"):
+                fact.closed_state = states.REJECTED
+            elif action == "application.withdraw":
+                fact.closed_state = states.WITHDRAWN
+        if r.actor_kind == "officer" and action in OFFICER_ACTIONS and r.actor_id:
+            key = (local_date(at), r.actor_id, service_code, action)
+            officer_days[key][0] += 1
+            officer_days[key][1:] = [mpp_id, agency_id]
+    session.flush()
+    if officer_days:
+        dialect = session.get_bind().dialect.name
+        insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
+            OpsOfficerDay)
+        for (day, officer_id, service_code, action), (n, mpp_id, agency_id) in \
+                officer_days.items():
+            session.execute(
+                insert.values(day=day, officer_id=officer_id, service_code=service_code,
+                              action=action, mpp_id=mpp_id, agency_id=agency_id, n=n)
+                .on_conflict_do_update(
+                    index_elements=["day", "officer_id", "service_code", "action"],
+                    set_={"n": OpsOfficerDay.n + n}))
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+# ------------------------------------------------------------------------------ who sees what
+
+@dataclass(frozen=True)
+class Scope:
+    mpp: Mpp
+    agency: Agency | None  # None: the whole MPP
+
+    @property
+    def label(self) -> str:
+        return self.mpp.code + (f"/{self.agency.code}" if self.agency else "")
+
+
+def scope_for(session: Session, officer: Officer, mpp_code: str | None,
+              agency_code: str | None) -> Scope:
+    """What `officer` may see: a supervisor their MPP (any agency of it), an admin any MPP,
+    a verifier their own agency only. Asking for more raises ApiError(403,
+    dashboard_out_of_reach) (the route audits the refusal); an unknown MPP or agency 404."""
+    if officer.role == "admin":
+        code = mpp_code or (officer.mpp.code if officer.mpp else None)
+        if code is None:
+            code = session.scalar(select(Mpp.code).order_by(Mpp.code).limit(1))
+        mpp = session.scalar(select(Mpp).where(Mpp.code == code))
+        if mpp is None:
+            raise ApiError(404, "mpp_not_found", {"mpp": code}, params={"code": code or ""})
+    else:
+        mpp = officer.mpp
+        if mpp is None or (mpp_code is not None and mpp_code != mpp.code):
+            raise ApiError(403, "dashboard_out_of_reach", {"mpp": mpp_code})
+    agency = None
+    if officer.role == "verifier":
+        if officer.agency is None or (agency_code is not None
+                                      and agency_code != officer.agency.code):
+            raise ApiError(403, "dashboard_out_of_reach", {"agency": agency_code})
+        agency = officer.agency
+    elif agency_code is not None:
+        agency = session.scalar(select(Agency).where(Agency.mpp_id == mpp.id,
+                                                     Agency.code == agency_code))
+        if agency is None:
+            raise ApiError(404, "agency_not_found", {"agency": agency_code},
+                           params={"code": agency_code})
+    return Scope(mpp, agency)
+
+
+def period(first: dt.date | None, last: dt.date | None, now: dt.datetime
+           ) -> tuple[dt.date, dt.date]:
+    """The days (WIB) asked for; by default the last 30 days up to today."""
+    today = local_date(now)
+    last = last or today
+    first = first or last - dt.timedelta(days=DEFAULT_DAYS - 1)
+    if last < first or (last - first).days >= MAX_DAYS:
+        raise ApiError(400, "dashboard_period_invalid", {"max_days": MAX_DAYS},
+                       params={"n": MAX_DAYS})
+    return first, last
+
+
+def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(first, dt.time(), WIB).astimezone(dt.timezone.utc)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), WIB)
+    return start, end.astimezone(dt.timezone.utc)
+
+
+# ------------------------------------------------------------------------------ the report
+
+def report(session: Session, officer: Officer, scope: Scope, first: dt.date, last: dt.date,
+           now: dt.datetime, *, conn=None) -> dict[str, Any]:
+    """Every figure of the dashboard for `scope` and the days first..last (WIB): the cohort
+    is the applications first submitted in those days; rejections and officer actions are
+    those made in those days; the backlog and overdue figures are as of `now`."""
+    services = session.execute(
+        select(Service.code, Service.name_id, Service.name_en, Service.sla_days,
+               Agency.id.label("agency_id"), Agency.code.label("agency"),
+               Agency.name.label("agency_name"))
+        .join(Agency, Agency.id == Service.agency_id)
+        .where(Agency.mpp_id == scope.mpp.id,
+               *([Agency.id == scope.agency.id] if scope.agency else []))
+        .order_by(Agency.position, Agency.code, Service.position, Service.code)).all()
+    start, end = _bounds(first, last)
+    cohort = [OpsApplication.mpp_id == scope.mpp.id, OpsApplication.submitted_at >= start,
+              OpsApplication.submitted_at < end]
+    if scope.agency is not None:
+        cohort = [OpsApplication.agency_id == scope.agency.id,
+                  OpsApplication.submitted_at >= start, OpsApplication.submitted_at < end]
+    rows = {s.code: _empty_row(s) for s in services}
+    _cohort_figures(session, cohort, rows)
+    _came_once(session, cohort, rows)
+    _percentiles(session, cohort, rows)
+    _backlog(session, [s.code for s in services], rows, now)
+    for row in rows.values():
+        _rates(row)
+    out = {
+        "scope": {"mpp": scope.mpp.code, "mpp_name": scope.mpp.name,
+                  "agency": scope.agency.code if scope.agency else None,
+                  "agency_name": scope.agency.name if scope.agency else None},
+        "period": {"first": first.isoformat(), "last": last.isoformat()},
+        "generated_at": now.isoformat(),
+        "agencies": _agencies(services),
+        "services": list(rows.values()),
+        "totals": _totals(list(rows.values())),
+        "rejections": _rejections(session, scope, start, end),
+        "workload": _workload(session, scope, first, last, [s.code for s in services]),
+        "floor": _floor(session, scope, first, last, {s.code for s in services}),
+        "ikm": _ikm(session, scope, first, last),
+        "complaints": _complaints(session, officer, scope, first, last, now),
+    }
+    return out
+
+
+def _empty_row(s) -> dict[str, Any]:
+    return {"agency": s.agency, "agency_name": s.agency_name, "service": s.code,
+            "name_id": s.name_id, "name_en": s.name_en, "sla_days": s.sla_days,
+            "submitted": 0, "decided": 0, "first_time_right": 0, "revisions": 0,
+            "ready": 0, "ready_within_sla": 0, "completed": 0, "came_once": 0,
+            "second_visit_reasons": {}, "rejected": 0, "withdrawn": 0,
+            "ready_hours_median": None, "ready_hours_p90": None,
+            "backlog": {s: 0 for s in states.OFFICER_QUEUE},
+            "backlog_age": {label: 0 for _, _, label in AGE_BUCKETS},
+            "overdue_now": 0}
+
+
+def _cohort_figures(session: Session, cohort: list, rows: dict) -> None:
+    o = OpsApplication
+    # Decided: made ready, or rejected. First time right: made ready without a revision.
+    decided = (o.ready_at.is_not(None)) | (o.closed_state == states.REJECTED)
+    query = (select(o.service_code, func.count(),
+                    func.sum(case((decided, 1), else_=0)),
+                    func.sum(case((and_(o.ready_at.is_not(None), o.revisions == 0), 1),
+                                  else_=0)),
+                    func.sum(o.revisions),
+                    func.sum(case((o.ready_at.is_not(None), 1), else_=0)),
+                    func.sum(case((o.completed_at.is_not(None), 1), else_=0)),
+                    func.sum(case((o.closed_state == states.REJECTED, 1), else_=0)),
+                    func.sum(case((o.closed_state == states.WITHDRAWN, 1), else_=0)))
+             .where(*cohort).group_by(o.service_code))
+    for code, n, dec, ftr, revs, ready, completed, rejected, withdrawn in \
+            session.execute(query):
+        row = rows.get(code)
+        if row is None:
+            continue
+        row.update(submitted=n, decided=int(dec or 0), first_time_right=int(ftr or 0),
+                   revisions=int(revs or 0), ready=int(ready or 0),
+                   completed=int(completed or 0), rejected=int(rejected or 0),
+                   withdrawn=int(withdrawn or 0))
+
+
+def _came_once(session: Session, cohort: list, rows: dict) -> None:
+    """Completed applications with more than one day of coming: the days of the tickets
+    they were served with, and the completion day. Only applications that have tickets
+    can have two days; every other completed one came once (to collect)."""
+    try:
+        from ..visit_queue.models import QueueTicket, QueueTicketApplication
+    except ImportError:  # no visit floor: each completed application came to collect
+        QueueTicket = None
+    o = OpsApplication
+    days: dict[str, set] = defaultdict(set)
+    service_of: dict[str, str] = {}
+    if QueueTicket is not None:
+        for app_id, service_code, completed_at, day in session.execute(
+                select(o.application_id, o.service_code, o.completed_at, QueueTicket.day)
+                .join(QueueTicketApplication,
+                      QueueTicketApplication.application_id == o.application_id)
+                .join(QueueTicket, QueueTicket.id == QueueTicketApplication.ticket_id)
+                .where(*cohort, o.completed_at.is_not(None))):
+            days[app_id].add(day)
+            days[app_id].add(local_date(_aware(completed_at)))
+            service_of[app_id] = service_code
+    twice = [app_id for app_id, d in days.items() if len(d) > 1]
+    reasons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_app: dict[str, set] = defaultdict(set)
+    for chunk in _chunks(twice, 900):
+        for app_id, code in session.execute(
+                select(OpsRejection.application_id, OpsRejection.requirement_code)
+                .where(OpsRejection.application_id.in_(chunk))):
+            by_app[app_id].add(code)
+    more = defaultdict(int)
+    for app_id in twice:
+        service = service_of[app_id]
+        more[service] += 1
+        for code in by_app.get(app_id) or {"(none)"}:
+            reasons[service][code] += 1
+    for code, row in rows.items():
+        row["came_once"] = row["completed"] - more.get(code, 0)
+        row["second_visit_reasons"] = dict(sorted(reasons.get(code, {}).items(),
+                                                  key=lambda kv: (-kv[1], kv[0])))
+
+
+def _hours(session: Session, later, earlier):
+    if session.get_bind().dialect.name == "postgresql":
+        return func.floor(func.extract("epoch", later - earlier) / 3600)
+    # Whole seconds (julianday's floats turn 400 h into 399.99...), then whole hours.
+    seconds = (func.cast(func.strftime("%s", later), Integer)
+               - func.cast(func.strftime("%s", earlier), Integer))
+    return seconds / 3600
+
+
+def _wib_day(session: Session, column):
+    """The WIB day of a UTC timestamp column, in SQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(column + literal(dt.timedelta(hours=7)))
+    return func.date(column, "+7 hours")
+
+
+def _percentiles(session: Session, cohort: list, rows: dict) -> None:
+    """Median and 90th percentile of the hours from submit to ready, and the share ready
+    within the SLA (ready on or before the due date, WIB), from one grouped query."""
+    o = OpsApplication
+    hours = _hours(session, o.ready_at, o.submitted_at).label("h")
+    # Ready within the SLA: ready before the end (WIB) of the due day.
+    ready_day = _wib_day(session, o.ready_at)
+    on_time = case((and_(o.due_on.is_not(None), ready_day <= o.due_on), 1), else_=0)
+    histogram: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for code, h, n, in_time in session.execute(
+            select(o.service_code, hours, func.count(), func.sum(on_time))
+            .where(*cohort, o.ready_at.is_not(None))
+            .group_by(o.service_code, hours).order_by(o.service_code, hours)):
+        histogram[code].append((int(h), int(n)))
+        if code in rows:
+            rows[code]["ready_within_sla"] += int(in_time or 0)
+    for code, buckets in histogram.items():
+        if code in rows:
+            rows[code]["ready_hours_median"] = _quantile(buckets, 0.5)
+            rows[code]["ready_hours_p90"] = _quantile(buckets, 0.9)
+
+
+def _quantile(buckets: list[tuple[int, int]], q: float) -> int | None:
+    """The q-quantile (nearest rank) of a histogram of whole hours."""
+    total = sum(n for _, n in buckets)
+    if not total:
+        return None
+    rank = max(1, -(-int(q * total * 1000) // 1000))  # ceil(q * total), float-safe
+    seen = 0
+    for hour, n in buckets:
+        seen += n
+        if seen >= rank:
+            return hour
+    return buckets[-1][0]
+
+
+def _backlog(session: Session, codes: list[str], rows: dict, now: dt.datetime) -> None:
+    """Applications waiting now, by state and by days since submit, and those not yet ready
+    whose due date has passed (index ix_application_queue covers this)."""
+    if not codes:
+        return
+    today = local_date(now)
+    a = Application
+    submitted_day = _wib_day(session, a.submitted_at)
+    overdue = case((and_(a.due_on < today, a.state.in_(NOT_YET_READY)), 1), else_=0)
+    for code, state, day, overdue_n, n in session.execute(
+            select(a.service_code, a.state, submitted_day, func.sum(overdue), func.count())
+            .where(a.service_code.in_(codes), a.state.in_(states.OFFICER_QUEUE))
+            .group_by(a.service_code, a.state, submitted_day)):
+        row = rows[code]
+        row["backlog"][state] += n
+        row["overdue_now"] += int(overdue_n or 0)
+        age = (today - (day if isinstance(day, dt.date) else dt.date.fromisoformat(day))).days \
+            if day is not None else 0
+        for low, high, label in AGE_BUCKETS:
+            if age >= low and (high is None or age <= high):
+                row["backlog_age"][label] += n
+                break
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _rates(row: dict) -> None:
+    row["came_once_rate"] = _share(row["came_once"], row["completed"])
+    row["first_time_right_share"] = _share(row["first_time_right"], row["decided"])
+    row["revisions_per_application"] = (round(row["revisions"] / row["submitted"], 3)
+                                        if row["submitted"] else None)
+    row["sla_share"] = _share(row["ready_within_sla"], row["ready"])
+
+
+def _totals(rows: list[dict]) -> dict[str, Any]:
+    keys = ("submitted", "decided", "first_time_right", "revisions", "ready",
+            "ready_within_sla", "completed", "came_once", "rejected", "withdrawn",
+            "overdue_now")
+    out = {k: sum(r[k] for r in rows) for k in keys}
+    out["backlog"] = {s: sum(r["backlog"][s] for r in rows) for s in states.OFFICER_QUEUE}
+    out["backlog_age"] = {label: sum(r["backlog_age"][label] for r in rows)
+                          for _, _, label in AGE_BUCKETS}
+    reasons: dict[str, int] = defaultdict(int)
+    for r in rows:
+        for code, n in r["second_visit_reasons"].items():
+            reasons[code] += n
+    out["second_visit_reasons"] = dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+    _rates(out)
+    return out
+
+
+def _agencies(services) -> list[dict[str, str]]:
+    seen: dict[str, str] = {}
+    for s in services:
+        seen.setdefault(s.agency, s.agency_name)
+    return [{"code": c, "name": n} for c, n in seen.items()]
+
+
+def _rejections(session: Session, scope: Scope, start, end) -> list[dict[str, Any]]:
+    r = OpsRejection
+    where = [r.mpp_id == scope.mpp.id, r.at >= start, r.at < end]
+    if scope.agency is not None:
+        where.append(r.agency_id == scope.agency.id)
+    n = func.count().label("n")
+    return [{"service": code, "requirement": req, "reason": reason or None, "count": count}
+            for code, req, reason, count in session.execute(
+                select(r.service_code, r.requirement_code, r.reason, n).where(*where)
+                .group_by(r.service_code, r.requirement_code, r.reason)
+                .order_by(n.desc(), r.service_code, r.requirement_code, r.reason).limit(50))]
+
+
+def _workload(session: Session, scope: Scope, first: dt.date, last: dt.date,
+              codes: list[str]) -> list[dict[str, Any]]:
+    """Per officer: actions taken in the period, and applications in review with them now."""
+    d = OpsOfficerDay
+    where = [d.mpp_id == scope.mpp.id, d.day >= first, d.day <= last]
+    if scope.agency is not None:
+        where.append(d.agency_id == scope.agency.id)
+    people: dict[str, dict[str, Any]] = {}
+
+    def person(officer_id: str) -> dict[str, Any]:
+        return people.setdefault(str(officer_id), {
+            "officer_id": str(officer_id), "name": None, "username": None,
+            "actions": {a: 0 for a in OFFICER_ACTIONS}, "total": 0, "in_review_now": 0})
+
+    for officer_id, action, n in session.execute(
+            select(d.officer_id, d.action, func.sum(d.n)).where(*where)
+            .group_by(d.officer_id, d.action)):
+        p = person(officer_id)
+        p["actions"][action] = int(n)
+        p["total"] += int(n)
+    if codes:
+        for reviewer, n in session.execute(
+                select(Application.reviewer_id, func.count())
+                .where(Application.service_code.in_(codes),
+                       Application.state == states.IN_REVIEW,
+                       Application.reviewer_id.is_not(None))
+                .group_by(Application.reviewer_id)):
+            person(reviewer)["in_review_now"] = n
+    numeric = [int(i) for i in people if i.isdigit()]
+    if numeric:
+        for oid, username, name in session.execute(
+                select(Officer.id, Officer.username, Officer.full_name)
+                .where(Officer.id.in_(numeric))):
+            people[str(oid)].update(username=username, name=name)
+    return sorted(people.values(), key=lambda p: (-p["total"], p["username"] or ""))
+
+
+def _floor(session: Session, scope: Scope, first: dt.date, last: dt.date,
+           codes: set[str]) -> dict[str, Any] | None:
+    """Tickets, served, no-shows, waiting and service times per service (the visit floor)."""
+    try:
+        from ..visit_queue.operations import measures
+    except ImportError:
+        return None
+    report = measures(session, scope.mpp.id, first, last)
+    per: dict[str, dict[str, Any]] = {}
+    for row in report["rows"]:
+        if row["service"] not in codes:
+            continue
+        s = per.setdefault(row["service"], {"service": row["service"], "tickets": 0,
+                                            "served": 0, "no_shows": 0, "_w": [], "_s": []})
+        s["tickets"] += row["tickets"]
+        s["served"] += row["served"]
+        s["no_shows"] += row["no_shows"]
+        if row["waiting_avg_s"] is not None:
+            s["_w"].append((row["waiting_avg_s"], row["tickets"]))
+        if row["service_avg_s"] is not None:
+            s["_s"].append((row["service_avg_s"], row["served"]))
+    out = []
+    for s in per.values():
+        s["waiting_avg_s"] = _weighted(s.pop("_w"))
+        s["service_avg_s"] = _weighted(s.pop("_s"))
+        s["no_show_share"] = _share(s["no_shows"], s["tickets"])
+        out.append(s)
+    tickets = sum(s["tickets"] for s in out)
+    return {"services": sorted(out, key=lambda s: s["service"]),
+            "tickets": tickets, "served": sum(s["served"] for s in out),
+            "no_shows": sum(s["no_shows"] for s in out),
+            "no_show_share": _share(sum(s["no_shows"] for s in out), tickets),
+            "waiting_avg_s": (report["totals"]["waiting_avg_s"] if scope.agency is None
+                              else _weighted([(s["waiting_avg_s"], s["tickets"])
+                                              for s in out if s["waiting_avg_s"] is not None])),
+            "service_avg_s": (report["totals"]["service_avg_s"] if scope.agency is None
+                              else _weighted([(s["service_avg_s"], s["served"])
+                                              for s in out if s["service_avg_s"] is not None]))}
+
+
+def _weighted(pairs: list[tuple[float, int]]) -> float | None:
+    weight = sum(w for _, w in pairs if w)
+    if not weight:
+        return None
+    return round(sum(v * w for v, w in pairs if w) / weight, 1)
+
+
+def _ikm(session: Session, scope: Scope, first: dt.date, last: dt.date) -> dict | None:
+    """The SKM index of the scope (no score for fewer than 5 answers: the survey's rule)."""
+    try:
+        from ..survey import operations as survey
+    except ImportError:
+        return None
+    when = survey.Period(first, last, "", "", f"{first.isoformat()}..{last.isoformat()}")
+    results = survey.results(session, scope.mpp.code, when)
+    if scope.agency is None:
+        unit = results["unit"]
+    else:
+        unit = next((a for a in results["agencies"] if a["code"] == scope.agency.code), None)
+        if unit is None:
+            return None
+    services = [{"service": s["code"], "responses": s["responses"], "ikm": s.get("ikm")}
+                for a in results["agencies"]
+                if scope.agency is None or a["code"] == scope.agency.code
+                for s in a["services"]]
+    return {"responses": unit["responses"], "ikm": unit.get("ikm"),
+            "band": (unit.get("band") or {}).get("grade"), "services": services}
+
+
+def _complaints(session: Session, officer: Officer, scope: Scope, first: dt.date,
+                last: dt.date, now: dt.datetime) -> dict | None:
+    try:
+        from ..complaints.operations import figures
+    except ImportError:
+        return None
+    # The scope was checked already: ask as its supervisor (or verifier), so only its rows
+    # come back (complaints' own reach rule).
+    reader = SimpleNamespace(role="verifier" if scope.agency else "supervisor",
+                             mpp_id=scope.mpp.id,
+                             agency_id=scope.agency.id if scope.agency else None)
+    found = figures(session.connection(), reader, first=first, last=last, now=now)
+    rows = []
+    for a in found["agencies"]:
+        agency = a.get("agency") or {}
+        rows.append({"agency": agency.get("code"), "total": a["total"],
+                     "answered": a["answered"], "overdue": a["overdue"],
+                     "escalated": a["escalated"],
+                     "median_hours_to_answer": a["median_hours_to_answer"]})
+    return {"agencies": rows, "total": sum(r["total"] for r in rows),
+            "overdue": sum(r["overdue"] for r in rows)}
+
+
+# ------------------------------------------------------------------------------ CSV
+
+SECTIONS = ("services", "rejections", "workload", "second_visits", "floor", "backlog")
+
+
+def to_csv(data: dict[str, Any], section: str) -> str:
+    """One figure of the report as CSV (a header line, then one line a row)."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    if section == "services":
+        cols = ("agency", "service", "name_id", "sla_days", "submitted", "decided",
+                "first_time_right", "first_time_right_share", "revisions",
+                "revisions_per_application", "ready", "ready_within_sla", "sla_share",
+                "ready_hours_median", "ready_hours_p90", "completed", "came_once",
+                "came_once_rate", "rejected", "withdrawn", "overdue_now")
+        w.writerow(cols)
+        for r in data["services"]:
+            w.writerow([_cell(r[c]) for c in cols])
+        t = data["totals"]
+        w.writerow(["*", "*", "total", ""] + [_cell(t.get(c)) for c in cols[4:]])
+    elif section == "backlog":
+        ages = [label for _, _, label in AGE_BUCKETS]
+        w.writerow(["agency", "service", *states.OFFICER_QUEUE,
+                    *[f"age_days_{a}" for a in ages], "overdue_now"])
+        for r in data["services"]:
+            w.writerow([r["agency"], r["service"], *[r["backlog"][s] for s in
+                                                     states.OFFICER_QUEUE],
+                        *[r["backlog_age"][a] for a in ages], r["overdue_now"]])
+    elif section == "second_visits":
+        w.writerow(["agency", "service", "requirement", "applications"])
+        for r in data["services"]:
+            for code, n in r["second_visit_reasons"].items():
+                w.writerow([r["agency"], r["service"], code, n])
+    elif section == "rejections":
+        w.writerow(["service", "requirement", "reason", "count"])
+        for r in data["rejections"]:
+            w.writerow([r["service"], r["requirement"], r["reason"] or "", r["count"]])
+    elif section == "workload":
+        w.writerow(["officer_id", "username", "name", *OFFICER_ACTIONS, "total",
+                    "in_review_now"])
+        for p in data["workload"]:
+            w.writerow([p["officer_id"], p["username"] or "", p["name"] or "",
+                        *[p["actions"][a] for a in OFFICER_ACTIONS], p["total"],
+                        p["in_review_now"]])
+    elif section == "floor":
+        w.writerow(["service", "tickets", "served", "no_shows", "no_show_share",
+                    "waiting_avg_s", "service_avg_s"])
+        for s in (data["floor"] or {}).get("services", []):
+            w.writerow([s["service"], s["tickets"], s["served"], s["no_shows"],
+                        _cell(s["no_show_share"]), _cell(s["waiting_avg_s"]),
+                        _cell(s["service_avg_s"])])
+    else:
+        raise ApiError(400, "dashboard_section_unknown", {"sections": list(SECTIONS)})
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value

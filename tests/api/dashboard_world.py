@@ -1,0 +1,91 @@
+"""A world for the dashboard's figures (tests/api/test_dashboard.py, the browser test of the
+supervisor's screens): five passport applications at imigrasi Langsa taken through the real
+API, with the visit floor's record of when their citizens came."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import select
+
+from server.catalog.models import Agency, Service
+from server.dashboard import operations as dash
+from server.extensions import db
+from server.visit_queue.models import QueueTicket, QueueTicketApplication
+from sync.space import local_date
+from tests.api.officer_world import PASPOR, PICKUP, now
+
+
+def caught_up(world, hours: float = 1) -> None:
+    """The rollup as a request `hours` from now would make it (nothing left in LAG)."""
+    with world.app.app_context():
+        dash.catch_up(db.session, now() + dt.timedelta(hours=hours))
+        db.session.commit()
+
+
+def ticket_code(world, made) -> str:
+    return world.pulled(made)[f"application/{made['id']}"]["ticket"]["code"]
+
+
+def complete(world, made) -> None:
+    world.act(world.imigrasi, made["id"], "complete", code=ticket_code(world, made))
+
+
+def came(world, app_id: str, days: list[dt.date]) -> None:
+    """The visit floor's record of the citizen coming on `days` for this application (one
+    queue ticket each, served with the application), as server/visit_queue writes it."""
+    with world.app.app_context():
+        service = db.session.scalar(select(Service).where(Service.code == PASPOR))
+        agency = db.session.get(Agency, service.agency_id)
+        for i, day in enumerate(days):
+            moment = dt.datetime.combine(day, dt.time(3, 0), dt.timezone.utc)
+            ticket = QueueTicket(
+                mpp_id=agency.mpp_id, agency_id=agency.id, day=day, seq=900 + i,
+                number=f"B-{900 + i}", service_id=service.id, status="done", lane="walk_in",
+                channel="walk_in", minutes=15, qr_token=secrets.token_hex(8),
+                checked_in_at=moment, called_at=moment + dt.timedelta(minutes=10),
+                done_at=moment + dt.timedelta(minutes=20))
+            db.session.add(ticket)
+            db.session.flush()
+            db.session.add(QueueTicketApplication(ticket_id=ticket.id, application_id=app_id))
+        db.session.commit()
+
+
+def revised(world, made) -> None:
+    """Rejected KK (template reason 'blurry'), sent back, fixed by the citizen, resubmitted."""
+    app_id = made["id"]
+    world.act(world.imigrasi, app_id, "start-review")
+    world.act(world.imigrasi, app_id, "review", requirement="ktp", decision="accept")
+    world.act(world.imigrasi, app_id, "review", requirement="kk", decision="reject",
+              reason="blurry", note="terpotong")
+    world.act(world.imigrasi, app_id, "request-revision", note="Unggah ulang KK")
+    phone = made["phone"]
+    new_kk = world.document(made["citizen"]["id"], "kk")
+    results = phone.push(
+        phone.mutation("application.attach", application_id=app_id, requirement_code="kk",
+                       document_id=new_kk),
+        phone.mutation("application.submit", application_id=app_id)).get_json()["results"]
+    assert [r["status"] for r in results] == ["applied", "applied"]
+    world.act(world.imigrasi, app_id, "start-review")
+    world.act(world.imigrasi, app_id, "review", requirement="kk", decision="accept")
+    world.act(world.imigrasi, app_id, "approve")
+    world.act(world.imigrasi, app_id, "mark-ready", pickup=PICKUP)
+
+
+def five_applications(world) -> dict:
+    """A ready and completed, never through the queue (came once); B revised once for its KK
+    (blurry), two queue numbers on two days (came twice); C completed with one queue number
+    on the day (came once); D rejected; E submitted. Returns them by letter."""
+    a, b, c, d, e = (world.submitted() for _ in range(5))
+    world.to_ready(a["id"])
+    complete(world, a)
+    revised(world, b)
+    today = local_date(now())
+    came(world, b["id"], [today - dt.timedelta(days=2), today])
+    complete(world, b)
+    world.to_ready(c["id"])
+    came(world, c["id"], [today])
+    complete(world, c)
+    world.act(world.imigrasi, d["id"], "start-review")
+    world.act(world.imigrasi, d["id"], "reject", note="Bukan WNI")
+    return {"a": a, "b": b, "c": c, "d": d, "e": e}

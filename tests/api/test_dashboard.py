@@ -1,0 +1,213 @@
+"""The supervisor's dashboard (issue #18): its figures against a world made by hand, through
+the real API (applications pushed as the PWA does, officers acting in the console), and each
+refusal: a verifier asking for another agency, a supervisor for another MPP, a bad period.
+
+Run alone: .venv/bin/python -m pytest tests/api/test_dashboard.py -q
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from server.applications.models import Application
+from server.audit.models import AuditEvent
+from server.catalog.models import Mpp
+from server.dashboard import operations as dash
+from server.dashboard.models import OpsApplication
+from server.extensions import db
+from sync.space import local_date
+from tests.api.dashboard_world import caught_up, five_applications
+from tests.api.officer_world import PASPOR, World, now
+from tests.helpers import assert_error
+
+LATER = {"first": None, "last": None}
+
+
+@pytest.fixture
+def world(app, client, callers):
+    return World(app, client, callers)
+
+
+def _dashboard(world, who, **query):
+    query = {k: v for k, v in query.items() if v is not None}
+    response = world.client.get("/api/dashboard", query_string=query,
+                                headers=who["headers"])
+    assert response.status_code == 200, response.get_data(True)
+    return response.get_json()
+
+
+def test_figures_of_a_world_made_by_hand(world):
+    """Five passport applications at imigrasi Langsa:
+    A ready and completed with no revision, never through the queue: came once (to collect);
+    B sent back once for its KK (blurry), completed; its citizen took a queue number on two
+      days (and completed on the second): came twice, because of the KK;
+    C ready and completed with no revision, one queue number on the day it was completed:
+      came once;
+    D rejected at review (no revision);
+    E submitted, nobody has touched it.
+    By hand: submitted 5; completed 3 (A, B, C), came once 2 -> 2/3; second visits: kk 1;
+    decided (ready or rejected) 4, first time right (ready, no revision) 2 -> 2/4 = 0.5;
+    revisions 1 over 5 -> 0.2; rejected requirements: kk/blurry once; backlog: 1 submitted;
+    ready 3, all before their due date -> SLA share 1.0."""
+    five_applications(world)
+    caught_up(world)
+
+    body = _dashboard(world, world.supervisor)
+    assert body["scope"] == {"mpp": "langsa", "mpp_name": body["scope"]["mpp_name"],
+                             "agency": None, "agency_name": None}
+    row = next(s for s in body["services"] if s["service"] == PASPOR)
+    assert (row["submitted"], row["completed"], row["came_once"]) == (5, 3, 2)
+    assert row["came_once_rate"] == round(2 / 3, 4)
+    assert row["second_visit_reasons"] == {"kk": 1}
+    assert (row["decided"], row["first_time_right"]) == (4, 2)
+    assert row["first_time_right_share"] == 0.5
+    assert (row["revisions"], row["revisions_per_application"]) == (1, 0.2)
+    assert (row["ready"], row["ready_within_sla"], row["sla_share"]) == (3, 3, 1.0)
+    assert row["ready_hours_median"] == 0 and row["ready_hours_p90"] == 0  # all in minutes
+    assert row["rejected"] == 1 and row["overdue_now"] == 0
+    assert row["backlog"] == {"submitted": 1, "in_review": 0, "revision_requested": 0,
+                              "approved": 0, "ready": 0}
+    assert row["backlog_age"] == {"0-2": 1, "3-7": 0, "8-14": 0, "15+": 0}
+    assert body["rejections"] == [{"service": PASPOR, "requirement": "kk",
+                                   "reason": "blurry", "count": 1}]
+    # every other service of Langsa is listed with nothing in it
+    others = [s for s in body["services"] if s["service"] != PASPOR]
+    assert others and all(s["submitted"] == 0 and s["came_once_rate"] is None for s in others)
+    assert body["totals"]["submitted"] == 5 and body["totals"]["came_once_rate"] == round(2 / 3, 4)
+    # workload: the one officer who did it all, by action
+    (person,) = body["workload"]
+    assert person["username"] == world.imigrasi["username"]
+    assert person["actions"]["start_review"] == 5  # A, B twice, C, D
+    assert person["actions"]["mark_ready"] == 3 and person["actions"]["complete"] == 3
+    assert person["actions"]["request_revision"] == 1 and person["actions"]["reject"] == 1
+    # the floor's three tickets (B twice, C once), each waited 10 minutes, served 10
+    floor = body["floor"]
+    assert (floor["tickets"], floor["served"], floor["no_shows"]) == (3, 3, 0)
+    assert floor["services"][0]["waiting_avg_s"] == 600.0
+
+    # a second catch-up applies nothing twice
+    caught_up(world, hours=2)
+    assert _dashboard(world, world.supervisor)["services"] == body["services"]
+
+    # each figure as CSV: the same numbers
+    response = world.client.get("/api/dashboard/services.csv", headers=world.supervisor["headers"])
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(True))))
+    paspor = next(r for r in rows if r["service"] == PASPOR)
+    assert (paspor["came_once"], paspor["came_once_rate"], paspor["first_time_right_share"]) \
+        == ("2", str(round(2 / 3, 4)), "0.5")
+    for section in dash.SECTIONS:
+        response = world.client.get(f"/api/dashboard/{section}.csv",
+                                    headers=world.supervisor["headers"])
+        assert response.status_code == 200, (section, response.get_data(True))
+        assert response.get_data(True).count("\r\n") >= 1
+    visits = list(csv.DictReader(io.StringIO(world.client.get(
+        "/api/dashboard/second_visits.csv", headers=world.supervisor["headers"]).get_data(True))))
+    assert visits == [{"agency": "imigrasi", "service": PASPOR, "requirement": "kk",
+                       "applications": "1"}]
+
+
+def test_submit_to_ready_percentiles_and_sla_from_the_journal(world):
+    """Four applications made ready 5, 20, 50 and 400 hours after their submit (journal rows
+    as the engine writes them). Nearest-rank median of four: the 2nd (20 h); p90: the 4th
+    (400 h). Ready within the SLA: those ready on or before their due date."""
+    made = [world.submitted() for _ in range(4)]
+    hours = [5, 20, 50, 400]
+    with world.app.app_context():
+        for m, h in zip(made, hours):
+            submitted = db.session.scalar(select(AuditEvent.at).where(
+                AuditEvent.target_id == m["id"], AuditEvent.action == "sync.application.submit"))
+            db.session.add(AuditEvent(
+                at=submitted + dt.timedelta(hours=h), actor_kind="officer",
+                actor_id=str(world.imigrasi["id"]), action="sync.mark_ready",
+                target_kind="application", target_id=m["id"], outcome="ok",
+                details={"previous": "approved", "state": "ready", "version": 9}))
+        db.session.commit()
+        due = {m["id"]: db.session.get(Application, m["id"]).due_on for m in made}
+        submitted_at = {m["id"]: db.session.get(Application, m["id"]).submitted_at
+                        for m in made}
+    within = sum(1 for m, h in zip(made, hours)
+                 if local_date(submitted_at[m["id"]] + dt.timedelta(hours=h)) <= due[m["id"]])
+    assert within == 3  # the passport's SLA is days, not 400 hours: the last one is late
+    caught_up(world, hours=500)
+    last = (local_date(now()) + dt.timedelta(days=1)).isoformat()
+    row = next(s for s in _dashboard(world, world.supervisor, last=last)["services"]
+               if s["service"] == PASPOR)
+    assert (row["ready_hours_median"], row["ready_hours_p90"]) == (20, 400)
+    assert (row["ready"], row["ready_within_sla"], row["sla_share"]) == (4, 3, 0.75)
+    assert row["first_time_right"] == 4
+
+
+def test_a_verifier_sees_their_agency_and_is_refused_another(world):
+    world.submitted()
+    caught_up(world)
+    own = _dashboard(world, world.imigrasi)
+    assert own["scope"]["agency"] == "imigrasi"
+    assert {s["agency"] for s in own["services"]} == {"imigrasi"}
+    assert own["services"][0]["submitted"] + sum(s["submitted"] for s in own["services"][1:]) == 1
+
+    with world.app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(OpsApplication))
+    for query in ({"agency": "dukcapil"}, {"mpp": "payakumbuh"}):
+        response = world.client.get("/api/dashboard", query_string=query,
+                                    headers={**world.imigrasi["headers"],
+                                             "Accept-Language": "en"})
+        error = assert_error(response, 403, "dashboard_out_of_reach")
+        assert "own agency" in error["message"]
+    response = world.client.get("/api/dashboard/services.csv",
+                                query_string={"agency": "dukcapil"},
+                                headers=world.imigrasi["headers"])
+    assert "instansi" in assert_error(response, 403, "dashboard_out_of_reach")["message"]
+    denied = world.audit("dashboard.denied")
+    assert [e.target_id for e in denied] == ["-/dukcapil", "payakumbuh/-", "-/dukcapil"]
+    assert all(e.outcome == "denied" and e.actor_id == str(world.imigrasi["id"])
+               for e in denied)
+    with world.app.app_context():  # nothing else changed
+        assert db.session.scalar(select(func.count()).select_from(OpsApplication)) == before
+
+
+def test_a_supervisor_sees_their_mpp_only_and_an_admin_any(world, callers):
+    world.submitted()
+    caught_up(world)
+    assert_error(world.client.get("/api/dashboard", query_string={"mpp": "langsa"},
+                                  headers=world.elsewhere["headers"]),
+                 403, "dashboard_out_of_reach")
+    theirs = _dashboard(world, world.elsewhere)
+    assert theirs["scope"]["mpp"] == "payakumbuh" and theirs["totals"]["submitted"] == 0
+    one_agency = _dashboard(world, world.supervisor, agency="imigrasi")
+    assert one_agency["totals"]["submitted"] == 1
+    assert _dashboard(world, world.supervisor, agency="dukcapil")["totals"]["submitted"] == 0
+    assert_error(world.client.get("/api/dashboard", query_string={"agency": "nope"},
+                                  headers=world.supervisor["headers"]), 404, "agency_not_found")
+    admin = callers.officer("admin")
+    assert _dashboard(world, admin, mpp="langsa")["totals"]["submitted"] == 1
+    assert_error(world.client.get("/api/dashboard", query_string={"mpp": "nope"},
+                                  headers=admin["headers"]), 404, "mpp_not_found")
+
+
+def test_a_bad_period_is_refused(world):
+    for query in ({"first": "2026-03-01", "last": "2026-02-01"},
+                  {"first": "2024-01-01", "last": "2026-01-01"}):
+        error = assert_error(world.client.get("/api/dashboard", query_string=query,
+                                              headers=world.supervisor["headers"]),
+                             400, "dashboard_period_invalid")
+        assert "400" in error["message"]
+    assert_error(world.client.get("/api/dashboard", query_string={"first": "kemarin"},
+                                  headers=world.supervisor["headers"]), 400, "validation_failed")
+
+
+def test_the_period_selects_the_cohort(world):
+    world.submitted()
+    caught_up(world)
+    yesterday = local_date(now()) - dt.timedelta(days=1)
+    body = _dashboard(world, world.supervisor, first=(yesterday - dt.timedelta(days=9))
+                      .isoformat(), last=yesterday.isoformat())
+    assert body["totals"]["submitted"] == 0
+    assert body["totals"]["backlog"]["submitted"] == 1  # the backlog is as of now
+    with world.app.app_context():
+        assert db.session.scalar(select(Mpp.code).where(Mpp.code == "langsa")) == "langsa"

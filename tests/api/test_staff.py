@@ -1,0 +1,239 @@
+"""Staff administration in the console (issue #18): a supervisor creates an officer (who must
+set a new password at the first sign-in), sets role, agency and counter, disables them and
+resets a password; each bad input is a clear error, changes nothing, and is audited. The
+audit log browser shows a supervisor what concerns their MPP.
+
+Run alone: .venv/bin/python -m pytest tests/api/test_staff.py -q
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from server.accounts.models import DeviceSession, Officer
+from server.audit.models import AuditEvent
+from server.extensions import db
+from tests.api.conftest import PASSWORD
+from tests.helpers import assert_error
+
+STAFF = "/api/staff/officers"
+
+
+@pytest.fixture
+def staff(callers):
+    return {"supervisor": callers.officer("supervisor", "langsa"),
+            "other_supervisor": callers.officer("supervisor", "payakumbuh"),
+            "verifier": callers.officer("verifier", "langsa", "imigrasi"),
+            "far_verifier": callers.officer("verifier", "payakumbuh", "dukcapil"),
+            "admin": callers.officer("admin")}
+
+
+def _row(app, officer_id) -> dict:
+    """Everything a refused change could have touched."""
+    with app.app_context():
+        o = db.session.get(Officer, officer_id)
+        sessions = db.session.scalars(select(DeviceSession.revoked_at).where(
+            DeviceSession.officer_id == officer_id)).all()
+        return {"role": o.role, "mpp": o.mpp_id, "agency": o.agency_id, "counter": o.counter_id,
+                "disabled": o.disabled, "hash": o.password_hash, "must": o.must_change_password,
+                "name": o.full_name, "sessions": sessions}
+
+
+def _audit(app, action) -> list[AuditEvent]:
+    with app.app_context():
+        return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
+                                  .order_by(AuditEvent.id)).all()
+
+
+def _login(client, username, password):
+    return client.post("/api/officer/login", json={"username": username, "password": password})
+
+
+def test_a_supervisor_creates_an_officer_who_must_set_a_new_password(app, client, staff):
+    sup = staff["supervisor"]["headers"]
+    listed = client.get(STAFF, headers=sup).get_json()
+    assert listed["roles"] == ["verifier", "supervisor"]
+    (langsa,) = listed["mpps"]
+    imigrasi = next(a for a in langsa["agencies"] if a["code"] == "imigrasi")
+    counter = imigrasi["counters"][0]["code"]
+    assert {o["username"] for o in listed["items"]} == {
+        staff["supervisor"]["username"], staff["verifier"]["username"]}
+
+    made = client.post(STAFF, headers=sup, json={
+        "username": "siti.imigrasi", "full_name": "Siti Aminah", "role": "verifier",
+        "agency": "imigrasi", "counter": counter, "mpp": "payakumbuh"})  # mpp: ignored
+    assert made.status_code == 201, made.get_data(True)
+    body = made.get_json()
+    officer, temporary = body["officer"], body["temporary_password"]
+    assert (officer["mpp"], officer["agency"], officer["counter"]) == ("langsa", "imigrasi",
+                                                                       counter)
+    assert officer["must_change_password"] is True and len(temporary) >= 12
+    assert [e.target_id for e in _audit(app, "officer.created")][-1] == str(officer["id"])
+
+    # the first sign-in: only setting a new password works
+    signed = _login(client, "siti.imigrasi", temporary)
+    assert signed.status_code == 200, signed.get_data(True)
+    assert signed.get_json()["officer"]["must_change_password"] is True
+    headers = {"Authorization": f"Bearer {signed.get_json()['token']}"}
+    assert_error(client.get("/api/officer/applications", headers=headers), 403,
+                 "password_change_required")
+    assert client.get("/api/officer/me", headers=headers).status_code == 200
+    assert_error(client.post("/api/officer/password", headers=headers, json={
+        "current_password": "salah-salah-salah", "new_password": "kata-sandi-baru-1"}),
+        400, "password_wrong")
+    assert_error(client.post("/api/officer/password", headers=headers, json={
+        "current_password": temporary, "new_password": "pendek"}), 400, "password_too_short")
+    assert_error(client.post("/api/officer/password", headers=headers, json={
+        "current_password": temporary, "new_password": temporary}), 400, "password_unchanged")
+    assert _row(app, officer["id"])["must"] is True  # nothing changed by the refusals
+    done = client.post("/api/officer/password", headers=headers, json={
+        "current_password": temporary, "new_password": "kata-sandi-baru-1"})
+    assert done.status_code == 200 and done.get_json()["must_change_password"] is False
+    assert client.get("/api/officer/applications", headers=headers).status_code == 200
+    assert _login(client, "siti.imigrasi", temporary).status_code == 401
+    assert _login(client, "siti.imigrasi", "kata-sandi-baru-1").status_code == 200
+
+
+def test_role_agency_counter_and_disable(app, client, staff):
+    sup = staff["supervisor"]["headers"]
+    target = staff["verifier"]
+    moved = client.patch(f"{STAFF}/{target['id']}", headers=sup,
+                         json={"agency": "dukcapil", "full_name": "Budi Pindah"})
+    assert moved.status_code == 200, moved.get_data(True)
+    assert (moved.get_json()["agency"], moved.get_json()["full_name"]) == ("dukcapil",
+                                                                         "Budi Pindah")
+    # moving ends their sessions (what the account may do changed)
+    assert_error(client.get("/api/officer/me", headers=target["headers"]), 401,
+                 "session_revoked")
+    promoted = client.patch(f"{STAFF}/{target['id']}", headers=sup, json={"role": "supervisor"})
+    assert promoted.status_code == 200
+    assert (promoted.get_json()["role"], promoted.get_json()["agency"]) == ("supervisor", None)
+    off = client.patch(f"{STAFF}/{target['id']}", headers=sup, json={"disabled": True})
+    assert off.status_code == 200 and off.get_json()["disabled"] is True
+    assert _login(client, target["username"], PASSWORD).status_code == 401
+    keys = [e.details["keys"] for e in _audit(app, "officer.changed")]
+    assert keys == [["agency", "full_name"], ["role"], ["disabled"]]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_bad_inputs_are_refused_change_nothing_and_are_audited(app, client, callers, staff,
+                                                                lang):
+    sup = {**staff["supervisor"]["headers"], "Accept-Language": lang}
+    admin = {**staff["admin"]["headers"], "Accept-Language": lang}
+    cases = [
+        # disabling oneself
+        (sup, "PATCH", staff["supervisor"]["id"], {"disabled": True}, 409,
+         "cannot_disable_self", "staff.change_refused"),
+        # the last admin: neither disabled (by themselves or another) nor demoted
+        (admin, "PATCH", staff["admin"]["id"], {"disabled": True}, 409,
+         "cannot_disable_self", "staff.change_refused"),
+        (admin, "PATCH", staff["admin"]["id"], {"role": "supervisor", "mpp": "langsa"}, 409,
+         "last_admin", "staff.change_refused"),
+        # out of reach: another MPP's officer, an admin
+        (sup, "POST", staff["far_verifier"]["id"], None, 403, "officer_out_of_reach",
+         "staff.reset_refused"),
+        (sup, "POST", staff["admin"]["id"], None, 403, "officer_out_of_reach",
+         "staff.reset_refused"),
+        (sup, "PATCH", staff["other_supervisor"]["id"], {"full_name": "X"}, 403,
+         "officer_out_of_reach", "staff.change_refused"),
+        # a supervisor cannot make admins; a counter of another agency
+        (sup, "PATCH", staff["verifier"]["id"], {"role": "admin"}, 403, "role_out_of_reach",
+         "staff.change_refused"),
+        (sup, "PATCH", staff["verifier"]["id"], {"counter": "nope"}, 400,
+         "counter_not_in_scope", "staff.change_refused"),
+    ]
+    words = {"cannot_disable_self": ("sendiri", "own account"),
+             "last_admin": ("admin aktif terakhir", "last active admin"),
+             "officer_out_of_reach": ("di luar wewenang", "outside your reach"),
+             "role_out_of_reach": ("peran admin", "role admin"),
+             "counter_not_in_scope": ("Loket nope", "Counter nope")}
+    for headers, method, officer_id, body, status, code, action in cases:
+        before = _row(app, officer_id)
+        audited = len(_audit(app, action))
+        if method == "PATCH":
+            response = client.patch(f"{STAFF}/{officer_id}", headers=headers, json=body)
+        else:
+            response = client.post(f"{STAFF}/{officer_id}/reset-password", headers=headers)
+        error = assert_error(response, status, code)
+        assert words[code][0 if lang == "id" else 1] in error["message"], error
+        assert _row(app, officer_id) == before, code
+        events = _audit(app, action)
+        assert len(events) == audited + 1 and events[-1].outcome == "denied"
+        assert events[-1].details == {"code": code} and events[-1].target_id == str(officer_id)
+
+    # with a second admin, the first may be demoted
+    second = callers.officer("admin")
+    assert client.patch(f"{STAFF}/{staff['admin']['id']}", headers=second["headers"],
+                        json={"disabled": True}).status_code == 200
+
+    # creating: a supervisor making an admin, a taken username, an agency of no MPP of theirs
+    for body, status, code in (
+            ({"username": "baru.admin", "full_name": "A", "role": "admin"}, 403,
+             "role_out_of_reach"),
+            ({"username": staff["verifier"]["username"], "full_name": "A", "role": "verifier",
+              "agency": "imigrasi"}, 409, "username_taken"),
+            ({"username": "baru.x", "full_name": "A", "role": "verifier", "agency": "nope"},
+             400, "officer_scope_invalid")):
+        with app.app_context():
+            count = len(db.session.scalars(select(Officer.id)).all())
+        assert_error(client.post(STAFF, headers=sup, json=body), status, code)
+        with app.app_context():
+            assert len(db.session.scalars(select(Officer.id)).all()) == count
+    assert [e.details["code"] for e in _audit(app, "staff.create_refused")] == [
+        "role_out_of_reach", "username_taken", "officer_scope_invalid"]
+
+
+def test_a_verifier_reaches_no_staff_screen(app, client, staff):
+    for method, path in (("GET", STAFF), ("POST", STAFF), ("GET", "/api/staff/audit"),
+                         ("POST", f"{STAFF}/{staff['supervisor']['id']}/reset-password")):
+        response = client.open(path, method=method, headers=staff["verifier"]["headers"],
+                               json={} if method == "POST" else None)
+        assert_error(response, 403, "forbidden")
+    assert len(_audit(app, "access.denied")) == 4
+
+
+def test_reset_password_ends_sessions_and_requires_a_new_one(app, client, staff):
+    sup = staff["supervisor"]["headers"]
+    target = staff["verifier"]
+    reset = client.post(f"{STAFF}/{target['id']}/reset-password", headers=sup)
+    assert reset.status_code == 200, reset.get_data(True)
+    temporary = reset.get_json()["temporary_password"]
+    assert_error(client.get("/api/officer/me", headers=target["headers"]), 401,
+                 "session_revoked")
+    assert _login(client, target["username"], PASSWORD).status_code == 401
+    signed = _login(client, target["username"], temporary)
+    assert signed.get_json()["officer"]["must_change_password"] is True
+    assert [e.target_id for e in _audit(app, "officer.password_reset")] == [str(target["id"])]
+
+
+def test_the_audit_log_browser(app, client, staff):
+    sup = staff["supervisor"]["headers"]
+    client.patch(f"{STAFF}/{staff['verifier']['id']}", headers=sup, json={"full_name": "Baru"})
+    client.patch(f"{STAFF}/{staff['supervisor']['id']}", headers=sup, json={"disabled": True})
+    # the other MPP's supervisor changes their own verifier: not Langsa's business
+    client.patch(f"{STAFF}/{staff['far_verifier']['id']}",
+                 headers=staff["other_supervisor"]["headers"], json={"full_name": "Lain"})
+    page = client.get("/api/staff/audit", headers=sup).get_json()
+    actions = [(e["action"], e["target_id"]) for e in page["items"]]
+    assert ("staff.change_refused", str(staff["supervisor"]["id"])) in actions
+    assert ("officer.changed", str(staff["verifier"]["id"])) in actions
+    assert ("officer.changed", str(staff["far_verifier"]["id"])) not in actions
+    assert page["items"][0]["actor_name"] == staff["supervisor"]["username"]
+    ids = [e["id"] for e in page["items"]]
+    assert ids == sorted(ids, reverse=True)
+
+    only = client.get("/api/staff/audit", headers=sup,
+                      query_string={"action": "staff.", "outcome": "denied"}).get_json()
+    assert [e["action"] for e in only["items"]] == ["staff.change_refused"]
+    one = client.get("/api/staff/audit", headers=sup,
+                     query_string={"limit": 1}).get_json()
+    assert len(one["items"]) == 1 and one["next_before"] == one["items"][0]["id"]
+    rest = client.get("/api/staff/audit", headers=sup,
+                      query_string={"before": one["next_before"]}).get_json()
+    assert all(e["id"] < one["next_before"] for e in rest["items"])
+    # an admin sees everything
+    everything = client.get("/api/staff/audit", headers=staff["admin"]["headers"]).get_json()
+    assert ("officer.changed", str(staff["far_verifier"]["id"])) in [
+        (e["action"], e["target_id"]) for e in everything["items"]]
+    assert_error(client.get("/api/staff/audit", headers=sup,
+                            query_string={"outcome": "maybe"}), 400, "validation_failed")
