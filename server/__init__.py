@@ -20,6 +20,7 @@ def create_app(config: Mapping[str, Any]) -> Flask:
     development, testing or production). The environment is never read here: entry points
     pass `config.from_environment()` (server/wsgi.py), tests build theirs explicitly."""
     app = Flask(__name__, instance_relative_config=False)
+    app.url_rule_class = web.Rule  # URL builders compiled on first use (server/web.py)
     config = dict(config)
     settings = load_config(config.get("NAME"), config.get("INSTANCE_DIR"))
     settings.update(config)
