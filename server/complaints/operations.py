@@ -191,14 +191,25 @@ def complainant(conn: Connection, row) -> dict[str, Any] | None:
     if row.anonymous:
         return None
     found = conn.execute(
-        select(Citizen.full_name, Citizen.phone, Citizen.nik, T_APP.c.reference)
+        select(Citizen.full_name, Citizen.phone, Citizen.nik, T_APP.c.reference,
+               T_APP.c.fields, T_APP.c.service_code)
         .select_from(T_FILER).join(T, T.c.id == T_FILER.c.complaint_id)
         .join(Citizen, Citizen.id == T_FILER.c.citizen_id)
         .outerjoin(T_APP, T_APP.c.id == T_FILER.c.application_id)
         .where(T_FILER.c.complaint_id == row.id, T.c.anonymous.is_(False))).first()
     if found is None:
         return None
-    return {"name": found.full_name, "phone": found.phone,
+    name = found.full_name
+    if not name and found.fields:  # no name on the account yet: the one on the form
+        from ..catalog.models import ServiceField
+
+        key = conn.execute(select(ServiceField.key).join(
+            Service, Service.id == ServiceField.service_id).where(
+            Service.code == found.service_code, ServiceField.profile_key == "full_name")
+        ).scalar()
+        value = found.fields.get(key) if key else None
+        name = value if isinstance(value, str) and value else None
+    return {"name": name, "phone": found.phone,
             "nik_masked": mask_nik(found.nik) if found.nik else None,
             "application_reference": found.reference}
 

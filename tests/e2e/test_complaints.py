@@ -89,6 +89,7 @@ def test_a_complaint_about_a_rejected_requirement_is_answered(live_server, brows
     assert_accessible(tablet, "complaints queue")
     tablet.screenshot(path=str(ARTIFACTS / "complaints-queue-1024x768.png"))
     console.open(reference)
+    assert "Siti Aminah" in tablet.locator("[data-complainant]").inner_text()  # not anonymous
     detail = tablet.locator("[data-about]").inner_text()
     assert "bagian bawah terpotong" in detail and "Perlu perbaikan" in detail, detail
     assert_accessible(tablet, "complaint detail")
