@@ -60,6 +60,8 @@ def create_app(config: Mapping[str, Any]) -> Flask:
     from . import dashboard, staff
     dashboard.init_app(app, api)  # the supervisor's dashboard (#18)
     staff.init_app(app, api)  # staff administration and the audit log browser (#18)
+    from . import walk_in
+    walk_in.init_app(app, api)  # walk-in (assisted) applications at the counter (#18)
     devtools.init_app(app)  # `flask dev`; the benchmarks' no-op route only when configured
     access.init_app(app)
 

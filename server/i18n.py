@@ -519,6 +519,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sekali Datang sign-in code: {code}. Valid for {minutes} minutes. Do not share "
               "it with anyone, officers included.",
     },
+    # ---- walk-in applications at the counter (server/walk_in)
+    "walk_in_code_sent": {
+        "id": "Kode Sekali Datang: {code}. Berikan kode ini kepada petugas loket MPP yang "
+              "sedang melayani permohonan Anda. Berlaku {minutes} menit.",
+        "en": "Sekali Datang code: {code}. Give it to the MPP counter officer serving your "
+              "application. Valid for {minutes} minutes.",
+    },
+    "walk_in_identity_invalid": {
+        "id": "Data identitas warga tidak sah. Lihat rinciannya; belum ada yang disimpan.",
+        "en": "The citizen's identity is not valid. See the details; nothing was saved.",
+    },
+    "walk_in_service_out_of_reach": {
+        "id": "Layanan ini bukan layanan instansi Anda. Arahkan warga ke loket instansinya.",
+        "en": "Your agency does not serve this service. Send the citizen to its counter.",
+    },
+    "problem.walk_in_code_missing": {
+        "id": "Masukkan kode yang dikirim ke HP warga, atau tandai bahwa warga tidak punya HP.",
+        "en": "Enter the code sent to the citizen's phone, or mark that they have no phone.",
+    },
     "otp_resend_wait": {
         "id": "Kode baru saja dikirim. Tunggu {seconds} detik sebelum meminta kode lagi.",
         "en": "A code was just sent. Wait {seconds} seconds before asking for another.",

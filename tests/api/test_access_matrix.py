@@ -70,6 +70,16 @@ POLICY = {
     ("POST", "/api/officer/applications/<uuid:application_id>/accept-discrepancy"): OFFICERS,
     ("POST", "/api/officer/applications/<uuid:application_id>/complete"): OFFICERS,
     ("POST", "/api/officer/tickets/lookup"): OFFICERS,
+    # walk-in applications at the counter (tests/api/test_walk_in.py: reach per agency)
+    ("POST", "/api/officer/walk-in/code"): OFFICERS,
+    ("GET", "/api/officer/walk-in/services"): OFFICERS,
+    ("POST", "/api/officer/walk-in"): OFFICERS,
+    ("GET", "/api/officer/walk-in/<uuid:application_id>"): OFFICERS,
+    ("POST", "/api/officer/walk-in/<uuid:application_id>/fields"): OFFICERS,
+    ("POST", "/api/officer/walk-in/<uuid:application_id>/attach"): OFFICERS,
+    ("POST", "/api/officer/walk-in/<uuid:application_id>/submit"): OFFICERS,
+    ("POST", "/api/officer/walk-in/<uuid:application_id>/uploads"): OFFICERS,
+    ("PATCH", "/api/officer/walk-in/<uuid:application_id>/uploads/<upload_id>"): OFFICERS,
     ("GET", "/api/officer/reasons"): OFFICERS,
     ("GET", "/api/visits/slots"): ANYONE,
     # A citizen's own bookings; another citizen's answer 404 (tests/api/test_visits.py).

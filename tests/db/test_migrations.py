@@ -188,6 +188,22 @@ def _rows_of_a_survey(app) -> None:
 
 
 ROWS.append(_rows_of_a_survey)
+
+
+def _rows_of_a_walk_in(app) -> None:
+    """A walk-in application (0019): an officer starts one for a citizen without a phone."""
+    from server.accounts.models import Officer
+
+    db.session.commit()
+    callers = Callers(app)
+    officer_id = db.session.scalar(sa.select(Officer.id).where(Officer.role == "admin"))
+    started = app.test_client().post("/api/officer/walk-in", headers=callers.officer_session(
+        officer_id)["headers"], json={"service_id": PASPOR, "no_phone": True,
+                                      "nik": "1174011705900001", "birth_date": "1990-05-17"})
+    assert started.status_code == 201, started.get_data(as_text=True)
+
+
+ROWS.append(_rows_of_a_walk_in)
 # Tables allowed to stay empty in this test, with the reason.
 WITHOUT_ROWS: dict[str, str] = {
     "application_discrepancy": "needs a verified record that differs from the form",

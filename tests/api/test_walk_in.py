@@ -1,0 +1,227 @@
+"""Walk-in applications at the counter (#18), over HTTP on SQLite and PostgreSQL: an officer
+identifies a citizen by a one-time code to their phone (or a note that they have none) and
+NIK, fills the form, uploads two photographed documents by tus, submits; the application
+goes through review like any other, and the citizen who later signs in with that number
+finds it and its verified documents in their synced space. Each bad input the issue names
+gets its clear error (id and en) and changes nothing."""
+from __future__ import annotations
+
+import io
+import uuid
+
+import pytest
+from PIL import Image, ImageDraw
+from sqlalchemy import func, select
+
+from server.accounts.models import Citizen, OtpChallenge
+from server.applications.models import Application, Document
+from server.extensions import db
+from server.walk_in.models import WalkIn
+from tests.api.devices import Device
+from tests.api.officer_world import PASPOR, World
+from tests.api.test_accounts import otp_log  # noqa: F401  (fixture)
+from tests.helpers import assert_error
+from tests.uploads.conftest import OFFSET_STREAM, TUS, b64, sha256
+
+BASE = "/api/officer/walk-in"
+PHONE = "0813 5555 0101"
+NIK = "1174015705900042"  # Kota Langsa, a woman born 17 May 1990 (day + 40)
+FORM = {"full_name": "SITI AMINAH", "birth_place": "Langsa", "address": "Jl. Teuku Umar 3",
+        "passport_type": "elektronik", "purpose": "wisata", "email": "siti@example.id"}
+
+
+@pytest.fixture
+def world(app, client, callers):
+    return World(app, client, callers)
+
+
+def photo(text: str) -> bytes:
+    """A document photo as the console sends it (a JPEG of a page with words on it)."""
+    image = Image.new("RGB", (900, 600), "white")
+    draw = ImageDraw.Draw(image)
+    for row in range(12):
+        draw.text((40, 30 + row * 45), f"{text} baris {row} NIK {NIK}", fill="black")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
+def counts(app) -> dict:
+    with app.app_context():
+        return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+                for model in (Citizen, Application, Document, WalkIn)}
+
+
+def send_code(world, who, otp_log, phone=PHONE):  # noqa: F811
+    response = world.post(who, f"{BASE}/code", {"phone": phone})
+    assert response.status_code == 202, response.get_data(True)
+    assert response.get_json()["phone"].startswith("+62813")
+    return otp_log.codes[-1]
+
+
+def start(world, who, lang=None, **body):
+    payload = {"service_id": PASPOR, "nik": NIK, "birth_date": "1990-05-17", "sex": "P",
+               "full_name": "SITI AMINAH", **body}
+    return world.post(who, BASE, payload, lang=lang)
+
+
+def upload(world, who, application_id, data: bytes) -> str:
+    document_id = str(uuid.uuid4())
+    meta = {"document_id": document_id, "filename": "foto.jpg", "content_type": "image/jpeg",
+            "sha256": sha256(data)}
+    headers = {**TUS, **who["headers"], "Upload-Length": str(len(data)),
+               "Content-Type": OFFSET_STREAM,
+               "Upload-Metadata": ",".join(f"{k} {b64(v)}" for k, v in meta.items())}
+    response = world.client.post(f"{BASE}/{application_id}/uploads", data=data,
+                                 headers=headers)
+    assert response.status_code == 201, response.get_data(True)
+    assert response.headers["Upload-Offset"] == str(len(data))
+    assert response.headers["Location"].startswith(f"{BASE}/{application_id}/uploads/")
+    return document_id
+
+
+def test_a_walk_in_is_a_normal_application_and_reaches_the_citizen(
+        app, client, world, otp_log):  # noqa: F811
+    officer = world.imigrasi
+    code = send_code(world, officer, otp_log)
+    started = start(world, officer, phone=PHONE, code=code)
+    assert started.status_code == 201, started.get_data(True)
+    detail = started.get_json()
+    app_id = detail["id"]
+    assert detail["state"] == "draft"
+    assert detail["walk_in"]["identified_by"] == "code"
+    assert detail["walk_in"]["phone_masked"].endswith("101")
+    values = {f["key"]: f["value"] for f in detail["fields"]}
+    assert values["nik"] == NIK and values["birth_date"] == "1990-05-17"
+    assert values["sex"] == "P" and values["full_name"] == "SITI AMINAH"
+
+    filled = world.post(officer, f"{BASE}/{app_id}/fields", {"fields": FORM})
+    assert filled.status_code == 200, filled.get_data(True)
+    for code_, text in (("ktp", "KTP"), ("kk", "KARTU KELUARGA")):
+        document_id = upload(world, officer, app_id, photo(text))
+        attached = world.post(officer, f"{BASE}/{app_id}/attach",
+                              {"requirement_code": code_, "document_id": document_id})
+        assert attached.status_code == 200, attached.get_data(True)
+    submitted = world.post(officer, f"{BASE}/{app_id}/submit", {})
+    assert submitted.status_code == 200, submitted.get_data(True)
+    assert submitted.get_json()["state"] == "submitted"
+    assert submitted.get_json()["reference"].startswith("LGS-")
+
+    # From here the review console's own actions, as for any application.
+    world.to_ready(app_id)
+    with app.app_context():
+        ticket = db.session.get(Application, app_id).ticket_code
+        mark = db.session.get(WalkIn, app_id)
+        assert mark.officer_id == officer["id"] and mark.service_code == PASPOR
+    done = world.act(officer, app_id, "complete", code=ticket)
+    assert done["state"] == "completed"
+    assert [e.target_id for e in world.audit("walk_in.started")] == [app_id]
+
+    # The citizen signs in later on a phone with that number: it is all in their space.
+    assert client.post("/api/auth/otp", json={"phone": PHONE}).status_code == 202
+    signed = client.post("/api/auth/otp/verify", json={
+        "phone": PHONE, "code": otp_log.codes[-1], "device_name": "HP Siti"}).get_json()
+    assert signed["new_account"] is False
+    phone = Device(client, {"Authorization": f"Bearer {signed['token']}"})
+    patch = phone.pull(cookie=None).get_json()["patch"]
+    ops = {op["key"]: op.get("value") for op in patch}
+    application = ops[f"application/{app_id}"]
+    assert application["state"] == "completed" and application["fields"]["nik"] == NIK
+    documents = [v for k, v in ops.items() if k.startswith("document/")]
+    assert len(documents) == 2
+    assert all(d["verified_at"] and d["status"] == "ready" for d in documents)
+    assert {d["document_type"] for d in documents} == {"ktp", "kk"}
+
+
+def test_a_citizen_without_a_phone(app, world):
+    before = counts(app)
+    started = start(world, world.imigrasi, no_phone=True, note="Tidak punya HP")
+    assert started.status_code == 201, started.get_data(True)
+    info = started.get_json()["walk_in"]
+    assert info == {**info, "identified_by": "no_phone", "phone_masked": None,
+                    "note": "Tidak punya HP"}
+    after = counts(app)
+    assert after["Citizen"] == before["Citizen"] + 1
+    assert after["Application"] == before["Application"] + 1
+    with app.app_context():
+        mark = db.session.get(WalkIn, started.get_json()["id"])
+        assert db.session.get(Citizen, mark.citizen_id).phone is None
+
+
+def test_a_nik_that_disagrees_with_the_birth_date_changes_nothing(app, world, otp_log):  # noqa: F811
+    code = send_code(world, world.imigrasi, otp_log)
+    before = counts(app)
+    for lang, words in (("id", "Tanggal lahir pada NIK"), ("en", "birth date encoded")):
+        refused = start(world, world.imigrasi, phone=PHONE, code=code, birth_date="1990-05-18",
+                        lang=lang)
+        error = assert_error(refused, 400, "walk_in_identity_invalid")
+        nik = error["details"]["fields"]["nik"]
+        assert nik["code"] == "nik_birth_date_mismatch"
+        assert "Tanggal lahir pada NIK" in nik["message_id"]
+        assert "birth date encoded" in nik["message_en"]
+        assert ("nothing was saved" in error["message"]) == (lang == "en")
+    assert counts(app) == before
+    with app.app_context():  # the code was not used up by the refusal
+        challenge = db.session.scalar(select(OtpChallenge).order_by(OtpChallenge.id.desc()))
+        assert challenge.consumed_at is None and challenge.attempts == 0
+    assert start(world, world.imigrasi, phone=PHONE, code=code).status_code == 201
+
+
+def test_a_wrong_code_changes_nothing_but_counts(app, world, otp_log):  # noqa: F811
+    code = send_code(world, world.imigrasi, otp_log)
+    wrong = "000000" if code != "000000" else "111111"
+    before = counts(app)
+    error = assert_error(start(world, world.imigrasi, phone=PHONE, code=wrong), 400,
+                         "otp_invalid")
+    assert error["details"]["attempts_left"] == 4
+    assert counts(app) == before
+    assert_error(start(world, world.imigrasi, phone=PHONE), 400, "walk_in_identity_invalid")
+    assert counts(app) == before
+
+
+def test_a_service_the_agency_does_not_serve_is_refused_and_audited(app, world, otp_log):  # noqa: F811
+    offered = {who: {s["code"] for s in world.get(getattr(world, who), f"{BASE}/services")
+                     .get_json()["items"]} for who in ("imigrasi", "dukcapil", "supervisor")}
+    assert PASPOR in offered["imigrasi"] and PASPOR in offered["supervisor"]
+    assert PASPOR not in offered["dukcapil"] and offered["dukcapil"]
+    code = send_code(world, world.dukcapil, otp_log)
+    before = counts(app)
+    for who in (world.dukcapil, world.elsewhere):
+        assert_error(start(world, who, phone=PHONE, code=code), 403,
+                     "walk_in_service_out_of_reach")
+    assert counts(app) == before
+    assert len(world.audit("walk_in.service_denied")) == 2
+    assert all(e.outcome == "denied" for e in world.audit("walk_in.service_denied"))
+    assert_error(start(world, world.imigrasi, service_id="langsa.no-such", no_phone=True), 404,
+                 "service_not_found")
+
+
+def test_another_agency_cannot_see_or_continue_a_walk_in(app, world):
+    started = start(world, world.imigrasi, no_phone=True).get_json()
+    app_id = started["id"]
+    before = counts(app)
+    for who in (world.dukcapil, world.elsewhere):
+        assert_error(world.get(who, f"{BASE}/{app_id}"), 404, "application_not_found")
+        assert_error(world.post(who, f"{BASE}/{app_id}/fields", {"fields": FORM}), 404,
+                     "application_not_found")
+        assert_error(world.post(who, f"{BASE}/{app_id}/submit", {}), 404,
+                     "application_not_found")
+        data = photo("KTP")
+        meta = {"document_id": str(uuid.uuid4()), "filename": "f.jpg",
+                "content_type": "image/jpeg", "sha256": sha256(data)}
+        response = world.client.post(f"{BASE}/{app_id}/uploads", data=data, headers={
+            **TUS, **who["headers"], "Upload-Length": str(len(data)),
+            "Content-Type": OFFSET_STREAM,
+            "Upload-Metadata": ",".join(f"{k} {b64(v)}" for k, v in meta.items())})
+        assert_error(response, 404, "application_not_found")
+    assert counts(app) == before
+    assert len(world.audit("walk_in.denied")) == 8
+    # The supervisor of the MPP may continue it; the form's own rules still apply.
+    refused = world.post(world.supervisor, f"{BASE}/{app_id}/fields",
+                         {"fields": {"passport_type": "kapal-selam"}})
+    assert_error(refused, 400, "invalid_field_values")
+    assert world.post(world.supervisor, f"{BASE}/{app_id}/fields",
+                      {"fields": FORM}).status_code == 200
+    incomplete = assert_error(world.post(world.supervisor, f"{BASE}/{app_id}/submit", {}),
+                              400, "incomplete")
+    assert incomplete["details"]["messages"]["en"]
