@@ -172,12 +172,15 @@ class CitizenApp:
         return application_id
 
 
-def make_officer(app, username: str, full_name: str, agency: str = "dukcapil") -> int:
-    """A verifier of an agency of Langsa (dukcapil unless named) with the tests' PASSWORD."""
+def make_officer(app, username: str, full_name: str, agency: str | None = "dukcapil",
+                 role: str = "verifier") -> int:
+    """A verifier of an agency of Langsa (dukcapil unless named; a supervisor: none) with the
+    tests' PASSWORD."""
     with app.app_context():
         officer = ops.create_officer(db.session, username=username, password=PASSWORD,
-                                     full_name=full_name, role="verifier", mpp_code="langsa",
-                                     agency_code=agency, now=utcnow())
+                                     full_name=full_name, role=role, mpp_code="langsa",
+                                     agency_code=agency if role == "verifier" else None,
+                                     now=utcnow())
         db.session.commit()
         return officer.id
 
@@ -206,7 +209,7 @@ class OfficerConsole:
         self.page, self.url = page, url
 
     def sign_in(self, username: str, password: str = PASSWORD,
-                agency_name: str = AGENCY_NAME) -> None:
+                agency_name: str = AGENCY_NAME, lands_on: str = "#queue-title") -> None:
         """Sign in to the queue, checking the console's headers, its accessibility and that
         the header names the agency as people know it."""
         page = self.page
@@ -220,7 +223,7 @@ class OfficerConsole:
         page.locator("#officer-username").fill(username)
         page.locator("#officer-password").fill(password)
         page.get_by_role("button", name="Masuk").click()
-        page.locator("#queue-title").wait_for(timeout=10_000)
+        page.locator(lands_on).wait_for(timeout=10_000)
         who = page.locator(".bar-who")
         if page.viewport_size["width"] > 900:  # narrower, the bar leaves the name out
             assert agency_name in who.inner_text() and "dukcapil" not in who.inner_text()
@@ -246,6 +249,40 @@ class OfficerConsole:
         """Press accept (or reject, which opens the reason form) on the requirement `title`."""
         accept_button, reject_button = self.decide_buttons(title)
         (accept_button if accept else reject_button).click()
+
+    # ---- a supervisor's screens (issue #18) ------------------------------------------------
+    def open_dashboard(self) -> None:
+        """The dashboard from the bar, once its figures and charts are drawn."""
+        self.page.locator('[data-nav="dashboard"]').click()
+        self.page.locator('[data-kpi="came_once"]').wait_for(timeout=15_000)
+        self.page.locator('[data-chart="came_once"] canvas').wait_for(timeout=10_000)
+
+    def create_officer(self, username: str, full_name: str, agency_name: str,
+                       counter_name: str) -> str:
+        """On the staff screen: a new verifier; returns the temporary password shown once."""
+        page = self.page
+        page.locator('[data-nav="staff"]').click()
+        page.locator("#staff-username").wait_for(timeout=10_000)
+        page.locator("#staff-username").fill(username)
+        page.locator("#staff-full-name").fill(full_name)
+        page.locator("#staff-role").select_option("verifier")
+        page.locator("#staff-agency").select_option(label=agency_name)
+        page.locator("#staff-counter").select_option(label=counter_name)
+        page.locator('[data-action="create-officer"]').click()
+        shown = page.locator(f'[data-temporary-for="{username}"] [data-temporary-password]')
+        shown.wait_for(timeout=10_000)
+        page.locator(f'[data-officer-row="{username}"]').wait_for(timeout=10_000)
+        return shown.inner_text().strip()
+
+    def set_new_password(self, temporary: str, new: str) -> None:
+        """The screen a temporary password leads to: the officer's own password, then the
+        queue."""
+        page = self.page
+        page.locator("#password-current").fill(temporary)
+        page.locator("#password-new").fill(new)
+        page.locator("#password-again").fill(new)
+        page.locator('[data-action="set-password"]').click()
+        page.locator("#queue-title").wait_for(timeout=10_000)
 
 
 class FloorKiosk:

@@ -15,6 +15,8 @@ import { Review } from './views/review.jsx';
 import { Visit } from './views/visit.jsx';
 import { Counter } from './views/counter.jsx';
 import { ComplaintDetail, Complaints, complaintRoute } from './views/complaints.jsx';
+import { Dashboard } from './views/dashboard.jsx';
+import { AuditLog, SetPassword, Staff, opsRoute } from './views/staff.jsx';
 
 export function OfficerApp() {
   const [lang, setLang] = useState(() => loadLang(getStorage()));
@@ -88,7 +90,7 @@ export function OfficerApp() {
             <strong>Sekali Datang</strong> <span class="bar-sub">{t('title')}</span>
           </span>
         </a>
-        {me && (
+        {me && !me.must_change_password && (
           <nav class="bar-nav" aria-label={t('title')}>
             <a href="#/" aria-current={(route.name === 'queue' && !complaintRoute(location.hash)) || route.name === 'review' ? 'page' : undefined} data-nav="queue">
               {t('nav.queue')}
@@ -102,6 +104,14 @@ export function OfficerApp() {
             <a href="#/pengaduan" aria-current={complaintRoute(location.hash) ? 'page' : undefined} data-nav="complaints">
               {t('nav.complaints')}
             </a>
+            <a href="#/dasbor" aria-current={opsRoute(location.hash) === 'dashboard' ? 'page' : undefined} data-nav="dashboard">
+              {t('nav.dashboard')}
+            </a>
+            {me.role !== 'verifier' && (
+              <a href="#/petugas" aria-current={['staff', 'audit'].includes(opsRoute(location.hash)) ? 'page' : undefined} data-nav="staff">
+                {t('nav.staff')}
+              </a>
+            )}
           </nav>
         )}
         <div class="bar-end">
@@ -126,6 +136,14 @@ export function OfficerApp() {
           <p class="muted">{t('loading')}</p>
         ) : !me ? (
           <SignIn t={t} client={client} onSignedIn={setMe} />
+        ) : me.must_change_password ? (
+          <SetPassword t={t} client={client} me={me} onDone={setMe} />
+        ) : opsRoute(location.hash) === 'dashboard' ? (
+          <Dashboard t={t} lang={lang} client={client} me={me} />
+        ) : opsRoute(location.hash) === 'staff' && me.role !== 'verifier' ? (
+          <Staff t={t} lang={lang} client={client} me={me} />
+        ) : opsRoute(location.hash) === 'audit' && me.role !== 'verifier' ? (
+          <AuditLog t={t} lang={lang} client={client} />
         ) : complaintRoute(location.hash)?.id ? (
           <ComplaintDetail key={complaintRoute(location.hash).id} t={t} lang={lang} client={client} id={complaintRoute(location.hash).id} />
         ) : complaintRoute(location.hash) ? (

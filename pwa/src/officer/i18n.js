@@ -3,6 +3,7 @@
 // app's translateIn; the language choice is shared with it (same storage key).
 
 import { translateIn, normaliseLang } from '../i18n.js';
+import { OPS_TEXT } from './views/ops-i18n.js';
 
 export const OFFICER_DICT = {
   id: {
@@ -519,6 +520,10 @@ export const OFFICER_DICT = {
     'complaint.decimal': '.',
   },
 };
+
+// The dashboard, staff and audit screens keep their texts beside them (issue #18).
+Object.assign(OFFICER_DICT.id, OPS_TEXT.id);
+Object.assign(OFFICER_DICT.en, OPS_TEXT.en);
 
 /** A `t(key, params)` over the console's strings. */
 export function makeOfficerT(lang) {
