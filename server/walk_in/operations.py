@@ -157,6 +157,9 @@ def start(work: RequestWork, officer: Officer, data: dict[str, Any], now: dt.dat
         value = identity.get(key)
         if field is not None and value not in (None, ""):
             values[field.key] = value.isoformat() if isinstance(value, dt.date) else value
+    phone_field = spec.field_with_profile_key("phone") if spec else None
+    if phone_field is not None and citizen.phone:  # the number the code just proved
+        values[phone_field.key] = citizen.phone
     steps = [("application.create", {"application_id": application_id,
                                      "service_id": service.code})]
     if values:

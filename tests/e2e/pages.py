@@ -497,3 +497,68 @@ class ComplaintConsole:
         self.page.locator("#complaint-answer").fill(text)
         self.page.locator('[data-action="answer"]').click()
         self.page.locator('[data-status="answered"]').first.wait_for(timeout=10_000)
+
+
+class WalkInScreen:
+    """The console's walk-in screen (#/loket-baru, issue #18), signed in (OfficerConsole):
+    identify a citizen without the app, fill the form with them, photograph documents."""
+
+    def __init__(self, page, url: str):
+        self.page, self.url = page, url
+
+    def open(self) -> None:
+        self.page.locator('[data-nav="walk-in"]').click()
+        self.page.locator("[data-walk-in-service] option").first.wait_for(state="attached",
+                                                                          timeout=10_000)
+
+    def identify(self, *, service: str, nik: str, birth_date: str, full_name: str,
+                 sex: str = "") -> None:
+        page = self.page
+        page.locator("[data-walk-in-service]").select_option(service)
+        page.locator("[data-walk-in-nik]").fill(nik)
+        page.locator("[data-walk-in-birth-date]").fill(birth_date)
+        if sex:
+            page.locator("[data-walk-in-sex]").select_option(sex)
+        page.locator("[data-walk-in-name]").fill(full_name)
+
+    def send_code(self, phone: str) -> None:
+        self.page.locator("[data-walk-in-phone]").fill(phone)
+        self.page.locator('[data-action="send-code"]').click()
+        self.page.locator("[data-code-sent]").wait_for(timeout=10_000)
+
+    def start(self, code: str) -> str:
+        """Type the code the citizen reads out and start; returns the application's id."""
+        page = self.page
+        page.locator("[data-walk-in-code]").fill(code)
+        page.locator('[data-action="start"]').click()
+        page.locator("[data-walk-in][data-state=draft]").wait_for(timeout=10_000)
+        return page.locator("[data-walk-in]").get_attribute("data-walk-in")
+
+    def fill(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            field = self.page.locator(f'[data-form-field="{key}"]')
+            if field.evaluate("el => el.tagName") == "SELECT":
+                field.select_option(value)
+            else:
+                field.fill(value)
+
+    def photograph(self, requirement: str, photo: dict) -> None:
+        """The tablet's camera: one photo for `requirement`, checked, shrunk, uploaded and
+        attached (the row then shows the server's document)."""
+        page = self.page
+        page.locator(f'[data-photo-input="{requirement}"]').set_input_files(photo)
+        row = page.locator(f'[data-requirement="{requirement}"]')
+        keep = row.locator('[data-action="keep-photo"]')
+        done = row.and_(page.locator('[data-document-status="ready"]'))
+        deadline = 30_000
+        keep.or_(done).first.wait_for(timeout=deadline)
+        if keep.count():
+            keep.click()
+        done.wait_for(timeout=deadline)
+
+    def submit(self) -> str:
+        """Save and submit; returns the reference."""
+        page = self.page
+        page.locator('[data-action="submit"]').click()
+        page.locator("[data-submitted]").wait_for(timeout=15_000)
+        return page.locator("[data-submitted]").get_attribute("data-submitted")

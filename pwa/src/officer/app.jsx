@@ -17,6 +17,7 @@ import { Counter } from './views/counter.jsx';
 import { ComplaintDetail, Complaints, complaintRoute } from './views/complaints.jsx';
 import { Dashboard } from './views/dashboard.jsx';
 import { AuditLog, SetPassword, Staff, opsRoute } from './views/staff.jsx';
+import { WalkIn, walkInRoute } from './views/walk-in.jsx';
 
 export function OfficerApp() {
   const [lang, setLang] = useState(() => loadLang(getStorage()));
@@ -101,6 +102,9 @@ export function OfficerApp() {
             <a href="#/loket" aria-current={route.name === 'counter' ? 'page' : undefined} data-nav="counter">
               {t('nav.counter')}
             </a>
+            <a href="#/loket-baru" aria-current={walkInRoute(location.hash) ? 'page' : undefined} data-nav="walk-in">
+              {t('nav.walkIn')}
+            </a>
             <a href="#/pengaduan" aria-current={complaintRoute(location.hash) ? 'page' : undefined} data-nav="complaints">
               {t('nav.complaints')}
             </a>
@@ -138,6 +142,8 @@ export function OfficerApp() {
           <SignIn t={t} client={client} onSignedIn={setMe} />
         ) : me.must_change_password ? (
           <SetPassword t={t} client={client} me={me} onDone={setMe} />
+        ) : walkInRoute(location.hash) ? (
+          <WalkIn t={t} lang={lang} client={client} tokens={tokens} route={walkInRoute(location.hash)} />
         ) : opsRoute(location.hash) === 'dashboard' ? (
           <Dashboard t={t} lang={lang} client={client} me={me} />
         ) : opsRoute(location.hash) === 'staff' && me.role !== 'verifier' ? (

@@ -4,6 +4,7 @@
 
 import { translateIn, normaliseLang } from '../i18n.js';
 import { OPS_TEXT } from './views/ops-i18n.js';
+import { WALK_IN_TEXT } from './views/walk-in-i18n.js';
 
 export const OFFICER_DICT = {
   id: {
@@ -524,6 +525,9 @@ export const OFFICER_DICT = {
 // The dashboard, staff and audit screens keep their texts beside them (issue #18).
 Object.assign(OFFICER_DICT.id, OPS_TEXT.id);
 Object.assign(OFFICER_DICT.en, OPS_TEXT.en);
+// The walk-in screen's texts likewise.
+Object.assign(OFFICER_DICT.id, WALK_IN_TEXT.id);
+Object.assign(OFFICER_DICT.en, WALK_IN_TEXT.en);
 
 /** A `t(key, params)` over the console's strings. */
 export function makeOfficerT(lang) {

@@ -7,6 +7,7 @@
 
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { errorText } from '../i18n.js';
+import { walkInHref } from './walk-in.jsx';
 import './counter.css';
 
 const REFRESH_MS = 4000;
@@ -122,6 +123,8 @@ export function Counter({ t, lang, client, navigate }) {
     const served = await act(ticketPath(ticket, 'serve'), {});
     const first = served?.applications?.[0];
     if (first) navigate({ name: 'review', id: first.id });
+    // A walk-in with no application yet: start one for them at this counter (#18).
+    else if (served && ticket.lane === 'walk_in') location.hash = walkInHref({ service: ticket.service?.code || '' });
   };
 
   return (
