@@ -508,6 +508,10 @@ class WalkInScreen:
 
     def open(self) -> None:
         self.page.locator('[data-nav="walk-in"]').click()
+        self.wait()
+
+    def wait(self) -> None:
+        """The start screen, its services listed."""
         self.page.locator("[data-walk-in-service] option").first.wait_for(state="attached",
                                                                           timeout=10_000)
 

@@ -1,5 +1,6 @@
 """Issue #18 in Debian's Chromium on a 1024x768 tablet: a dukcapil officer at the counter
-starts a KK application for a citizen who came without the app. A NIK that disagrees with
+serves a walk-in number from the kiosk and, from the counter screen, starts a KK
+application for that citizen, who came without the app. A NIK that disagrees with
 the birth date is refused next to the field and nothing is made; then the citizen is
 identified by the code sent to their phone, the form is filled with them, the KTP and the
 old KK are photographed with the tablet's camera (the PWA's quality check, compressor and
@@ -14,11 +15,13 @@ from sqlalchemy import func, select
 from server.applications.models import Application, Document
 from server.extensions import db
 from server.walk_in.models import WalkIn
+from tests.api.conftest import Callers
+from tests.api.queue_floor import FloorWorld
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import record_console_errors, screenshot, take_rejections
 from tests.e2e.pages import (
-    NIK, PHONE_NUMBER, SERVICE, OfficerConsole, WalkInScreen, application_state, make_officer,
-    photo_file,
+    NIK, PHONE_NUMBER, SERVICE, CounterScreen, OfficerConsole, WalkInScreen, application_state,
+    make_officer, photo_file,
 )
 
 pytestmark = pytest.mark.e2e
@@ -43,8 +46,18 @@ def test_officer_makes_a_walk_in_application_with_two_photos_and_completes_it(
     page = record_console_errors(context.new_page())
     console = OfficerConsole(page, url)
     console.sign_in("rina.loket")
+    # The citizen took a walk-in number at the kiosk; served at the counter with no
+    # application, the counter offers to start one for the ticket's service.
+    floor = FloorWorld(app, app.test_client(), Callers(app), app.test_cli_runner())
+    assert floor.walk_in(SERVICE).status_code == 201
+    counter = CounterScreen(page, url)
+    counter.open("loket-2")
+    counter.call_next()
+    counter.serve()
+    page.locator("[data-start-walk-in]").click()
     walk_in = WalkInScreen(page, url)
-    walk_in.open()
+    walk_in.wait()
+    assert page.locator("[data-walk-in-service]").input_value() == SERVICE
     assert_accessible(page, "walk-in start")
 
     # A NIK that disagrees with the birth date: said next to the NIK, nothing made.

@@ -123,8 +123,6 @@ export function Counter({ t, lang, client, navigate }) {
     const served = await act(ticketPath(ticket, 'serve'), {});
     const first = served?.applications?.[0];
     if (first) navigate({ name: 'review', id: first.id });
-    // A walk-in with no application yet: start one for them at this counter (#18).
-    else if (served && ticket.lane === 'walk_in') location.hash = walkInHref({ service: ticket.service?.code || '' });
   };
 
   return (
@@ -176,6 +174,14 @@ export function Counter({ t, lang, client, navigate }) {
                   {mine.status === 'called' ? ` · ${t('counter.calls', { n: mine.calls, count: mine.calls })}` : ''}
                 </span>
               </p>
+              {mine.lane === 'walk_in' && mine.status === 'serving' && (mine.applications || []).length === 0 && (
+                // A walk-in without the app: start their application here (#18).
+                <p class="counter-apps">
+                  <a href={walkInHref({ service: mine.service?.code || '' })} class="btn btn-small btn-secondary" data-start-walk-in>
+                    {t('walkIn.fromTicket')}
+                  </a>
+                </p>
+              )}
               {(mine.applications || []).length > 0 && (
                 <p class="counter-apps">
                   {mine.applications.map((application) => (
