@@ -97,22 +97,6 @@ POLICY = {
     ("GET", "/api/mpps/<code:mpp>/skm.csv"): ANYONE,
     ("GET", "/skm/<code:mpp>"): ANYONE,
     ("GET", "/api/officer/skm/suggestions"): {"supervisor_other", "admin"},
-    # The MPP floor: devices by their key; a counter of another agency is a 403
-    # counter_not_in_reach (tests/api/test_visit_queue.py); measures for supervisors.
-    ("GET", "/api/queue/kiosk"): DEVICE_ONLY,
-    ("POST", "/api/queue/kiosk/check-in"): DEVICE_ONLY,
-    ("POST", "/api/queue/kiosk/walk-in"): DEVICE_ONLY,
-    ("GET", "/api/queue/display"): DEVICE_ONLY,
-    ("GET", "/api/queue/status/<string:token>"): ANYONE,
-    ("GET", "/api/queue/counters"): OFFICERS,
-    ("GET", "/api/queue/counters/<code:code>/line"): OFFICERS,
-    ("POST", "/api/queue/counters/<code:code>/call-next"): OFFICERS,
-    ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/recall"): OFFICERS,
-    ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/no-show"): OFFICERS,
-    ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/transfer"): OFFICERS,
-    ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/serve"): OFFICERS,
-    ("POST", "/api/queue/tickets/<int(max=2147483647):ticket_id>/complete"): OFFICERS,
-    ("GET", "/api/queue/measures"): {"supervisor_other", "admin"},
     # Complaints: the agency's (a verifier), the MPP's (a supervisor); another's is a 404
     # (tests/api/test_complaints.py); the figures are the supervisors'.
     ("GET", "/api/officer/complaints"): OFFICERS,
