@@ -18,7 +18,7 @@ import uuid
 from typing import Any
 
 import marshmallow as ma
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from sync import mutators, states
 from sync.errors import Rejection, reject
@@ -241,3 +241,14 @@ def upload_owner(work: RequestWork, officer: Officer, application_id: str) -> st
     before the upload's own transactions begin."""
     row, _ = _walk_in(work, officer, application_id, "upload")
     return str(row.citizen_id)
+
+
+# ------------------------------------------------------------------------------ data rights
+
+def _erase_walk_in_notes(session, citizen: Citizen, now: dt.datetime) -> None:
+    """A citizen's erasure: the officer's notes about them go (they may hold a relative's
+    number); the marks stay, naming only the erased account, so figures keep counting."""
+    session.execute(update(WalkIn).where(WalkIn.citizen_id == citizen.id).values(note=""))
+
+
+accounts.ERASERS.append(_erase_walk_in_notes)

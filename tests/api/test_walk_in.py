@@ -225,3 +225,18 @@ def test_another_agency_cannot_see_or_continue_a_walk_in(app, world):
     incomplete = assert_error(world.post(world.supervisor, f"{BASE}/{app_id}/submit", {}),
                               400, "incomplete")
     assert incomplete["details"]["messages"]["en"]
+
+
+def test_erasure_removes_the_officers_note(app, client, world, otp_log):  # noqa: F811
+    code = send_code(world, world.imigrasi, otp_log)
+    started = start(world, world.imigrasi, phone=PHONE, code=code, note="HP milik anaknya")
+    assert started.status_code == 201, started.get_data(True)
+    assert client.post("/api/auth/otp", json={"phone": PHONE}).status_code == 202
+    token = client.post("/api/auth/otp/verify", json={
+        "phone": PHONE, "code": otp_log.codes[-1], "device_name": "HP"}).get_json()["token"]
+    assert client.post("/api/me/erase", headers={"Authorization": f"Bearer {token}"},
+                       json={"confirm": "HAPUS"}).status_code == 204
+    with app.app_context():
+        mark = db.session.get(WalkIn, started.get_json()["id"])
+        assert mark.note == "" and mark.identified_by == "code"  # still counted
+
