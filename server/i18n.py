@@ -922,7 +922,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This visit ticket is not known. Show the ticket from the app, or take a "
               "walk-in number.",
     },
-    "ticket_used": {
+    "ticket_checked_in": {
         "id": "Tiket ini sudah dipakai untuk lapor kedatangan. Lihat nomor antrian Anda di "
               "layar atau tanyakan petugas.",
         "en": "This ticket was already used to check in. See your queue number on screen or "

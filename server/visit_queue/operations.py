@@ -347,7 +347,7 @@ def check_in(session: Session, mpp_id: int, code_text: Any, now: dt.datetime, se
     stops = list(booking.stops)
     if not stops or session.scalar(select(func.count()).select_from(QueueTicket).where(
             QueueTicket.booking_id == booking.id)):
-        raise ApiError(409, "ticket_used", {"ticket": code})
+        raise ApiError(409, "ticket_checked_in", {"ticket": code})
     if now < arrives_at - EARLY:
         arrival, lane = "early", WALK_IN_LANE
     elif now > arrives_at + LATE:
@@ -368,7 +368,7 @@ def check_in(session: Session, mpp_id: int, code_text: Any, now: dt.datetime, se
                                        channel=ONLINE, now=now, counter_id=stop.counter_id,
                                        booking=booking, stop=stop, after=previous)
         except IntegrityError:  # the same errand checked in by another kiosk just now
-            raise ApiError(409, "ticket_used", {"ticket": code}) from None
+            raise ApiError(409, "ticket_checked_in", {"ticket": code}) from None
         out.append(previous)
     bump_board(session, mpp_id)
     notice = None

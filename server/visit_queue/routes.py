@@ -111,7 +111,7 @@ def kiosk(_query):
 @blp.alt_response(400, schema=ErrorSchema, description="ticket_unreadable, or an invalid body")
 @blp.alt_response(404, schema=ErrorSchema, description="ticket_unknown (forged or no such)")
 @blp.alt_response(409, schema=ErrorSchema, description=(
-    "ticket_used, ticket_other_mpp, ticket_cancelled, ticket_not_today"))
+    "ticket_checked_in, ticket_other_mpp, ticket_cancelled, ticket_not_today"))
 @_device_doc
 def check_in(data):
     """Lapor kedatangan / Check in with the visit ticket: one queue number per errand. On

@@ -188,7 +188,7 @@ def test_bad_check_ins_are_refused_clearly_and_change_nothing(floor, app):
     # Used: the second scan of the same ticket.
     assert floor.check_in(booking["ticket"]).status_code == 201
     after = floor.state()
-    assert_error(floor.check_in(booking["ticket"]), 409, "ticket_used")
+    assert_error(floor.check_in(booking["ticket"]), 409, "ticket_checked_in")
     assert floor.state() == after
     # Cancelled.
     other = floor.booking((NIB,), clock="10:30")

@@ -164,7 +164,7 @@ def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browse
     kiosk_page.set_viewport_size(KIOSK)
     kiosk.done()
     kiosk.check_in(code)  # the same ticket again
-    assert kiosk_page.locator('[data-error="ticket_used"]').is_visible()
+    assert kiosk_page.locator('[data-error="ticket_checked_in"]').is_visible()
     take_rejections(kiosk_page, 409)
     kiosk.done()
     # A walk-in for the first counter's service takes a number there.
