@@ -23,11 +23,12 @@ from sqlalchemy import select, update
 from sync import mutators, states
 from sync.errors import Rejection, reject
 from sync.protocol import MUTATION_ARGS
-from sync.rules import mask_phone, nik_problem
+from sync.rules import mask_nik, mask_phone, nik_problem
 from sync.space import SpaceWriter
 
 from ..accounts import operations as accounts
 from ..accounts.models import Citizen, Officer
+from ..applications.models import Application as AppRow
 from ..audit.operations import record
 from ..catalog.models import Service
 from ..errors import ApiError
@@ -241,6 +242,25 @@ def upload_owner(work: RequestWork, officer: Officer, application_id: str) -> st
     before the upload's own transactions begin."""
     row, _ = _walk_in(work, officer, application_id, "upload")
     return str(row.citizen_id)
+
+
+def in_progress(officer: Officer, limit: int = 50) -> list[dict[str, Any]]:
+    """The walk-ins still drafts in the officer's reach, newest first: a tablet's tab closed
+    halfway loses nothing (a draft is not in the review queue, which is for submitted
+    applications)."""
+    scope = review.services_in_scope(officer)
+    if not scope:
+        return []
+    rows = db.session.execute(
+        select(WalkIn.application_id, WalkIn.service_code, WalkIn.identified_by,
+               WalkIn.created_at, AppRow.applicant_nik)
+        .join(AppRow, AppRow.id == WalkIn.application_id)
+        .where(WalkIn.service_code.in_(list(scope)), AppRow.state == states.DRAFT)
+        .order_by(WalkIn.created_at.desc()).limit(limit)).all()
+    return [{"id": r.application_id, "service": scope[r.service_code].summary(),
+             "identified_by": r.identified_by, "created_at": r.created_at,
+             "nik_masked": mask_nik(r.applicant_nik) if r.applicant_nik else None}
+            for r in rows]
 
 
 # ------------------------------------------------------------------------------ data rights

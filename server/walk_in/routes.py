@@ -25,8 +25,8 @@ from ..uploads import routes as tus
 from ..uploads.storage import storage_for
 from . import operations as ops
 from .schemas import (
-    AttachSchema, CodeRequestSchema, CodeSentSchema, FieldsSchema, ServiceListSchema,
-    StartSchema, WalkInDetailSchema,
+    AttachSchema, CodeRequestSchema, CodeSentSchema, FieldsSchema, InProgressSchema,
+    ServiceListSchema, StartSchema, WalkInDetailSchema,
 )
 
 blp = Blueprint("walk_in", __name__, url_prefix="/api/officer/walk-in",
@@ -77,6 +77,15 @@ def services():
     scope = review.services_in_scope(_officer())
     items = sorted((info.summary() for info in scope.values()), key=lambda s: s["name_id"])
     return {"items": items}
+
+
+@blp.route("")
+@allow("officer")
+@blp.response(200, InProgressSchema)
+@blp.doc(security=BEARER)
+def in_progress():
+    """Belum diajukan / Walk-ins not yet submitted, in my reach, newest first."""
+    return {"items": ops.in_progress(_officer())}, NO_STORE
 
 
 @blp.route("", methods=["POST"])

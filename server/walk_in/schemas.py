@@ -69,3 +69,16 @@ class WalkInInfoSchema(ma.Schema):
 
 class WalkInDetailSchema(DetailSchema):
     walk_in = ma.fields.Nested(WalkInInfoSchema)
+
+
+class InProgressItemSchema(ma.Schema):
+    id = Text()
+    service = ma.fields.Nested(ServiceItemSchema)
+    identified_by = Text(metadata={"enum": ["code", "no_phone"]})
+    created_at = ma.fields.AwareDateTime()
+    nik_masked = Text(allow_none=True)
+
+
+class InProgressSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(InProgressItemSchema))
+

@@ -74,6 +74,7 @@ POLICY = {
     ("POST", "/api/officer/walk-in/code"): OFFICERS,
     ("GET", "/api/officer/walk-in/services"): OFFICERS,
     ("POST", "/api/officer/walk-in"): OFFICERS,
+    ("GET", "/api/officer/walk-in"): OFFICERS,
     ("GET", "/api/officer/walk-in/<uuid:application_id>"): OFFICERS,
     ("POST", "/api/officer/walk-in/<uuid:application_id>/fields"): OFFICERS,
     ("POST", "/api/officer/walk-in/<uuid:application_id>/attach"): OFFICERS,

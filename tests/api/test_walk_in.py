@@ -106,6 +106,7 @@ def test_a_walk_in_is_a_normal_application_and_reaches_the_citizen(
     assert submitted.status_code == 200, submitted.get_data(True)
     assert submitted.get_json()["state"] == "submitted"
     assert submitted.get_json()["reference"].startswith("LGS-")
+    assert world.get(officer, BASE).get_json()["items"] == []  # in the review queue now
 
     # From here the review console's own actions, as for any application.
     world.to_ready(app_id)
@@ -216,6 +217,11 @@ def test_another_agency_cannot_see_or_continue_a_walk_in(app, world):
         assert_error(response, 404, "application_not_found")
     assert counts(app) == before
     assert len(world.audit("walk_in.denied")) == 8
+    # Not yet submitted: listed for the agency (and its MPP's supervisor), no one else.
+    listed = {who: [i["id"] for i in world.get(getattr(world, who), BASE).get_json()["items"]]
+              for who in ("imigrasi_2", "supervisor", "dukcapil", "elsewhere")}
+    assert listed == {"imigrasi_2": [app_id], "supervisor": [app_id], "dukcapil": [],
+                      "elsewhere": []}
     # The supervisor of the MPP may continue it; the form's own rules still apply.
     refused = world.post(world.supervisor, f"{BASE}/{app_id}/fields",
                          {"fields": {"passport_type": "kapal-selam"}})

@@ -79,6 +79,12 @@ def test_officer_makes_a_walk_in_application_with_two_photos_and_completes_it(
     page.locator("[data-walk-in-birth-date]").fill("1990-08-05")
     application_id = walk_in.start(first_code)
     assert page.url.endswith(f"#/loket-baru/{application_id}")
+    # Called away (another tab, the queue): the draft waits on the start screen.
+    walk_in.open()
+    page.locator(f'[data-open-walk-in="{application_id}"]').wait_for(timeout=10_000)
+    assert_accessible(page, "walk-in start with a draft waiting")
+    page.locator(f'[data-open-walk-in="{application_id}"]').click()
+    page.locator(f'[data-walk-in="{application_id}"]').wait_for(timeout=10_000)
     assert page.locator('[data-form-field="nik"]').input_value() == NIK
     # The number the code proved is the form's phone already.
     assert page.locator('[data-form-field="phone"]').input_value() == "+6281270001234"

@@ -5,6 +5,8 @@ export const WALK_IN_TEXT = {
   id: {
     'nav.walkIn': 'Permohonan di loket',
     'walkIn.fromTicket': 'Buat permohonan di loket',
+    'walkIn.inProgress': 'Belum diajukan',
+    'walkIn.noNik': 'tanpa NIK',
     'walkIn.title': 'Permohonan di loket',
     'walkIn.intro': 'Untuk warga yang datang tanpa aplikasi: kenali warga dengan kode ke HP-nya (atau catat bahwa ia tidak punya HP) dan NIK, isi formulir bersama, lalu foto dokumennya dengan kamera tablet.',
     'walkIn.service': 'Layanan',
@@ -62,6 +64,8 @@ export const WALK_IN_TEXT = {
   en: {
     'nav.walkIn': 'Walk-in application',
     'walkIn.fromTicket': 'Start a walk-in application',
+    'walkIn.inProgress': 'Not yet submitted',
+    'walkIn.noNik': 'no NIK',
     'walkIn.title': 'Walk-in application',
     'walkIn.intro': 'For a citizen who came without the app: identify them with a code sent to their phone (or note that they have none) and their NIK, fill the form together, then photograph the documents with the tablet camera.',
     'walkIn.service': 'Service',

@@ -8,7 +8,7 @@
 // walk-in queue ticket) and #/loket-baru/<id> (continue).
 
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { pick } from '../../format.js';
+import { formatDateTime, pick } from '../../format.js';
 import { CaptureError, compressPhoto } from '../../capture/compress.js';
 import { checkBitmap, decodePhoto, limitsFor } from '../../capture/quality.js';
 import { tusUploader } from '../../sync/adapters/tus-uploader.js';
@@ -55,6 +55,7 @@ export function WalkIn({ t, lang, client, tokens, route }) {
 
 function WalkInStart({ t, lang, client, service: preset }) {
   const [services, setServices] = useState(null);
+  const [open, setOpen] = useState([]);
   const [form, setForm] = useState({ service_id: preset || '', phone: '', code: '', no_phone: false, note: '', nik: '', birth_date: '', sex: '', full_name: '' });
   const [sent, setSent] = useState(null);
   const [error, setError] = useState(null);
@@ -68,6 +69,10 @@ function WalkInStart({ t, lang, client, service: preset }) {
         setForm((f) => ({ ...f, service_id: f.service_id || body.items[0]?.code || '' }));
       })
       .catch(setError);
+    client
+      .getJson(BASE)
+      .then((body) => setOpen(body.items))
+      .catch(() => {});
   }, [client]);
 
   const set = (key) => (e) => setForm({ ...form, [key]: e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value });
@@ -200,6 +205,28 @@ function WalkInStart({ t, lang, client, service: preset }) {
           </button>
         </fieldset>
       </form>
+      {open.length > 0 && (
+        <section class="card stack walk-in-open" aria-labelledby="walk-in-open-title">
+          <h2 id="walk-in-open-title" class="section-title">
+            {t('walkIn.inProgress')}
+          </h2>
+          <ul class="walk-in-open-list">
+            {open.map((item) => (
+              <li key={item.id}>
+                <a href={walkInHref({ id: item.id })} data-open-walk-in={item.id}>
+                  {pick(lang, item.service, 'name')}
+                </a>
+                <span class="muted small">
+                  {' · '}
+                  {item.nik_masked || t('walkIn.noNik')}
+                  {' · '}
+                  {formatDateTime(lang, item.created_at)}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </section>
   );
 }
