@@ -257,6 +257,16 @@ class OfficerConsole:
         self.page.locator('[data-kpi="came_once"]').wait_for(timeout=15_000)
         self.page.locator('[data-chart="came_once"] canvas').wait_for(timeout=10_000)
 
+    def open_skm(self) -> None:
+        """The SKM screen from the bar (supervisors and admins), once its figures are in."""
+        self.page.locator('[data-nav="skm"]').click()
+        self.page.locator("[data-skm-unit]").wait_for(timeout=15_000)
+        self.page.locator("[data-skm-suggestions]").wait_for(timeout=15_000)
+
+    def suggestions(self) -> list[str]:
+        texts = self.page.locator("[data-suggestion] .skm-text").all_inner_texts()
+        return [t.strip() for t in texts]
+
     def create_officer(self, username: str, full_name: str, agency_name: str,
                        counter_name: str) -> str:
         """On the staff screen: a new verifier; returns the temporary password shown once."""
@@ -460,6 +470,12 @@ class ComplaintScreens:
         page.locator("#complaint-text").fill(text)
         if anonymous:
             page.locator('[data-privacy="anonymous"]').check()
+
+    def add_photo(self, photo) -> None:
+        """One photo picked on the form: compressed on the phone, then shown as a thumbnail."""
+        count = self.page.locator("[data-complaint-photos] img").count()
+        self.page.locator('[data-pick="complaint-photo"] input').set_input_files(photo)
+        self.page.locator("[data-complaint-photos] img").nth(count).wait_for(timeout=20_000)
 
     def send(self) -> None:
         self.page.locator('[data-action="send-complaint"]').click()

@@ -18,6 +18,7 @@ import { ComplaintDetail, Complaints, complaintRoute } from './views/complaints.
 import { Dashboard } from './views/dashboard.jsx';
 import { AuditLog, SetPassword, Staff, opsRoute } from './views/staff.jsx';
 import { WalkIn, walkInRoute } from './views/walk-in.jsx';
+import { Skm, skmRoute } from './views/skm.jsx';
 
 export function OfficerApp() {
   const [lang, setLang] = useState(() => loadLang(getStorage()));
@@ -93,7 +94,7 @@ export function OfficerApp() {
         </a>
         {me && !me.must_change_password && (
           <nav class="bar-nav" aria-label={t('title')}>
-            <a href="#/" aria-current={(route.name === 'queue' && !complaintRoute(location.hash)) || route.name === 'review' ? 'page' : undefined} data-nav="queue">
+            <a href="#/" aria-current={(route.name === 'queue' && !complaintRoute(location.hash) && !skmRoute(location.hash)) || route.name === 'review' ? 'page' : undefined} data-nav="queue">
               {t('nav.queue')}
             </a>
             <a href="#/kunjungan" aria-current={route.name === 'visit' ? 'page' : undefined} data-nav="visit">
@@ -114,6 +115,11 @@ export function OfficerApp() {
             {me.role !== 'verifier' && (
               <a href="#/petugas" aria-current={['staff', 'audit'].includes(opsRoute(location.hash)) ? 'page' : undefined} data-nav="staff">
                 {t('nav.staff')}
+              </a>
+            )}
+            {['supervisor', 'admin'].includes(me.role) && (
+              <a href="#/skm" aria-current={skmRoute(location.hash) ? 'page' : undefined} data-nav="skm">
+                {t('nav.skm')}
               </a>
             )}
           </nav>
@@ -144,6 +150,8 @@ export function OfficerApp() {
           <SetPassword t={t} client={client} me={me} onDone={setMe} />
         ) : walkInRoute(location.hash) ? (
           <WalkIn t={t} lang={lang} client={client} tokens={tokens} route={walkInRoute(location.hash)} />
+        ) : skmRoute(location.hash) && ['supervisor', 'admin'].includes(me.role) ? (
+          <Skm t={t} lang={lang} client={client} me={me} />
         ) : opsRoute(location.hash) === 'dashboard' ? (
           <Dashboard t={t} lang={lang} client={client} me={me} />
         ) : opsRoute(location.hash) === 'staff' && me.role !== 'verifier' ? (
