@@ -6,7 +6,8 @@ journal, so this script fills the dashboard's rollup (migration 0018, server/das
 the seeded applications in SQL, as `catch_up` would have from their journal: one fact row per
 submitted application (ready 0-239 h after submit for ready and completed ones, completed a day
 later, one revision and one rejected requirement for a quarter of them), their rejections,
-and officers' actions per day. Then, through gunicorn (2 workers), timed in turn:
+officers' actions per day, and the sums catch_up keeps beside them (per service and day; the
+ready-hours histogram per month). Then, through gunicorn (2 workers), timed in turn:
 - a supervisor of the busiest MPP: the whole dashboard for the last 365 days, and one CSV;
 - a verifier of that MPP's busiest agency: their agency's dashboard for 365 days.
 Each request also runs `catch_up` (nothing new to apply after a first one: its cost is one
@@ -41,6 +42,7 @@ CATCH_UP_ROWS = 20_000
 
 FILL = [
     "DELETE FROM ops_officer_day", "DELETE FROM ops_rejection", "DELETE FROM ops_application",
+    "DELETE FROM ops_service_day", "DELETE FROM ops_ready_hours",
     """INSERT INTO ops_application (application_id, mpp_id, agency_id, service_code, citizen_id,
          submitted_at, due_on, ready_at, completed_at, closed_state, revisions, rejections)
        SELECT a.id, g.mpp_id, g.id, a.service_code, a.citizen_id, a.submitted_at, a.due_on,
@@ -67,6 +69,26 @@ FILL = [
          o.service_code, 'start_review', min(o.mpp_id), min(o.agency_id), count(*)
        FROM ops_application o
        GROUP BY 1, 2, 3""",
+    # The sums catch_up keeps beside the facts (operations._contribution), made in one go.
+    """INSERT INTO ops_service_day (day, service_code, mpp_id, agency_id, submitted, decided,
+         first_time_right, revisions, ready, ready_within_sla, completed, rejected, withdrawn)
+       SELECT date(o.submitted_at + interval '7 hours'), o.service_code, min(o.mpp_id),
+         min(o.agency_id), count(*),
+         sum(CASE WHEN o.ready_at IS NOT NULL OR o.closed_state = 'rejected' THEN 1 ELSE 0 END),
+         sum(CASE WHEN o.ready_at IS NOT NULL AND o.revisions = 0 THEN 1 ELSE 0 END),
+         sum(o.revisions),
+         sum(CASE WHEN o.ready_at IS NOT NULL THEN 1 ELSE 0 END),
+         sum(CASE WHEN o.ready_at IS NOT NULL AND o.due_on IS NOT NULL
+                   AND date(o.ready_at + interval '7 hours') <= o.due_on THEN 1 ELSE 0 END),
+         sum(CASE WHEN o.completed_at IS NOT NULL THEN 1 ELSE 0 END),
+         sum(CASE WHEN o.closed_state = 'rejected' THEN 1 ELSE 0 END),
+         sum(CASE WHEN o.closed_state = 'withdrawn' THEN 1 ELSE 0 END)
+       FROM ops_application o GROUP BY 1, 2""",
+    """INSERT INTO ops_ready_hours (month, service_code, hours, mpp_id, agency_id, n)
+       SELECT date_trunc('month', o.submitted_at + interval '7 hours')::date, o.service_code,
+         floor(extract(epoch FROM o.ready_at - o.submitted_at) / 3600)::int,
+         min(o.mpp_id), min(o.agency_id), count(*)
+       FROM ops_application o WHERE o.ready_at IS NOT NULL GROUP BY 1, 2, 3""",
     """INSERT INTO ops_rollup_state (id, last_event_id)
        SELECT 1, coalesce(max(id), 0) FROM audit_event
        ON CONFLICT (id) DO UPDATE SET last_event_id = excluded.last_event_id""",
@@ -84,7 +106,8 @@ def fill_rollup(scratch: common.Scratch) -> tuple[int, float]:
         facts = conn.execute(sa.text("SELECT count(*) FROM ops_application")).scalar_one()
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(
-            "VACUUM ANALYZE ops_application, ops_rejection, ops_officer_day"))
+            "VACUUM ANALYZE ops_application, ops_rejection, ops_officer_day, ops_service_day, "
+            "ops_ready_hours"))
     engine.dispose()
     return facts, time.perf_counter() - started
 
@@ -200,7 +223,8 @@ def explain_cohort(scratch: common.Scratch, officer_id: int, first, last) -> str
             sa.event.remove(engine, "before_cursor_execute", capture)
         with engine.connect() as conn:
             for statement, parameters in captured:
-                if not any(t in statement for t in ("FROM ops_", "FROM application ")):
+                if not any(t in statement for t in ("FROM ops_", "FROM application ")) or \
+                        "ops_rollup_state" in statement:
                     continue
                 plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement,
                                             parameters).scalars().all()

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, literal, select, update
+from sqlalchemy import Integer, and_, case, func, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,9 @@ from ..accounts.models import Officer
 from ..applications.models import Application
 from ..catalog.models import Agency, Mpp, Service
 from ..errors import ApiError
-from .models import OpsApplication, OpsOfficerDay, OpsRejection, RollupState
+from .models import (
+    OpsApplication, OpsOfficerDay, OpsReadyHours, OpsRejection, OpsServiceDay, RollupState,
+)
 
 LAG = dt.timedelta(seconds=30)
 BATCH = 20_000
@@ -124,6 +126,7 @@ def _apply(session: Session, rows: list) -> None:
         for fact in session.scalars(select(OpsApplication)
                                     .where(OpsApplication.application_id.in_(chunk))):
             facts[fact.application_id] = fact
+    before = {app_id: _contribution(fact) for app_id, fact in facts.items()}
     officer_days: dict[tuple, list] = defaultdict(lambda: [0, 0, 0])
     for r in rows:
         place = where.get(r.target_id)
@@ -166,6 +169,7 @@ def _apply(session: Session, rows: list) -> None:
             officer_days[key][0] += 1
             officer_days[key][1:] = [mpp_id, agency_id]
     session.flush()
+    _apply_sums(session, before, facts)
     if officer_days:
         dialect = session.get_bind().dialect.name
         insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
@@ -178,6 +182,74 @@ def _apply(session: Session, rows: list) -> None:
                 .on_conflict_do_update(
                     index_elements=["day", "officer_id", "service_code", "action"],
                     set_={"n": OpsOfficerDay.n + n}))
+
+
+SUM_COLUMNS = ("submitted", "decided", "first_time_right", "revisions", "ready",
+               "ready_within_sla", "completed", "rejected", "withdrawn")
+
+
+def _contribution(fact: OpsApplication) -> tuple:
+    """What one fact adds to the day sums and to the ready-hours histogram."""
+    submitted = _aware(fact.submitted_at)
+    day = local_date(submitted)
+    ready = _aware(fact.ready_at) if fact.ready_at is not None else None
+    decided = ready is not None or fact.closed_state == states.REJECTED
+    values = {
+        "submitted": 1, "decided": int(decided),
+        "first_time_right": int(ready is not None and fact.revisions == 0),
+        "revisions": fact.revisions, "ready": int(ready is not None),
+        "ready_within_sla": int(ready is not None and fact.due_on is not None
+                                and local_date(ready) <= fact.due_on),
+        "completed": int(fact.completed_at is not None),
+        "rejected": int(fact.closed_state == states.REJECTED),
+        "withdrawn": int(fact.closed_state == states.WITHDRAWN)}
+    hours = None if ready is None else int((ready - submitted).total_seconds() // 3600)
+    return ((day, fact.service_code, fact.mpp_id, fact.agency_id), values,
+            (day.replace(day=1), fact.service_code, hours) if hours is not None else None)
+
+
+def _apply_sums(session: Session, before: dict, facts: dict) -> None:
+    """Add what the batch changed (each fact's contribution after, less before) to the day
+    sums and the histogram, with one atomic upsert per changed row."""
+    days: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SUM_COLUMNS, 0))
+    places: dict[tuple, tuple] = {}
+    hist: dict[tuple, int] = defaultdict(int)
+    for app_id, fact in facts.items():
+        after = _contribution(fact)
+        old = before.get(app_id)
+        if old == after:
+            continue
+        for sign, part in ((1, after), (-1, old)):
+            if part is None:
+                continue
+            (day, service, mpp_id, agency_id), values, bucket = part
+            places[(day, service)] = (mpp_id, agency_id)
+            for k, v in values.items():
+                days[(day, service)][k] += sign * v
+            if bucket is not None:
+                hist[bucket] += sign
+                places[bucket] = (mpp_id, agency_id)
+    insert = (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+              else sqlite.insert)
+    for (day, service), values in days.items():
+        if not any(values.values()):
+            continue
+        mpp_id, agency_id = places[(day, service)]
+        session.execute(
+            insert(OpsServiceDay).values(day=day, service_code=service, mpp_id=mpp_id,
+                                         agency_id=agency_id, **values)
+            .on_conflict_do_update(
+                index_elements=["day", "service_code"],
+                set_={k: getattr(OpsServiceDay, k) + v for k, v in values.items()}))
+    for (month, service, hours), n in hist.items():
+        if not n:
+            continue
+        mpp_id, agency_id = places[(month, service, hours)]
+        session.execute(
+            insert(OpsReadyHours).values(month=month, service_code=service, hours=hours,
+                                         mpp_id=mpp_id, agency_id=agency_id, n=n)
+            .on_conflict_do_update(index_elements=["month", "service_code", "hours"],
+                                   set_={"n": OpsReadyHours.n + n}))
 
 
 def _chunks(items: list, size: int):
@@ -268,9 +340,9 @@ def report(session: Session, officer: Officer, scope: Scope, first: dt.date, las
         cohort = [OpsApplication.agency_id == scope.agency.id,
                   OpsApplication.submitted_at >= start, OpsApplication.submitted_at < end]
     rows = {s.code: _empty_row(s) for s in services}
-    _cohort_figures(session, cohort, rows)
+    _cohort_figures(session, scope, first, last, rows)
     _came_once(session, cohort, rows)
-    _percentiles(session, cohort, rows)
+    _percentiles(session, scope, first, last, rows)
     _backlog(session, [s.code for s in services], rows, now)
     for row in rows.values():
         _rates(row)
@@ -304,29 +376,19 @@ def _empty_row(s) -> dict[str, Any]:
             "overdue_now": 0}
 
 
-def _cohort_figures(session: Session, cohort: list, rows: dict) -> None:
-    o = OpsApplication
-    # Decided: made ready, or rejected. First time right: made ready without a revision.
-    decided = (o.ready_at.is_not(None)) | (o.closed_state == states.REJECTED)
-    query = (select(o.service_code, func.count(),
-                    func.sum(case((decided, 1), else_=0)),
-                    func.sum(case((and_(o.ready_at.is_not(None), o.revisions == 0), 1),
-                                  else_=0)),
-                    func.sum(o.revisions),
-                    func.sum(case((o.ready_at.is_not(None), 1), else_=0)),
-                    func.sum(case((o.completed_at.is_not(None), 1), else_=0)),
-                    func.sum(case((o.closed_state == states.REJECTED, 1), else_=0)),
-                    func.sum(case((o.closed_state == states.WITHDRAWN, 1), else_=0)))
-             .where(*cohort).group_by(o.service_code))
-    for code, n, dec, ftr, revs, ready, completed, rejected, withdrawn in \
-            session.execute(query):
+def _cohort_figures(session: Session, scope: Scope, first: dt.date, last: dt.date,
+                    rows: dict) -> None:
+    """The cohort's counts from the day sums (decided: made ready or rejected; first time
+    right: made ready without a revision)."""
+    d = OpsServiceDay
+    where = [d.day >= first, d.day <= last,
+             d.agency_id == scope.agency.id if scope.agency else d.mpp_id == scope.mpp.id]
+    for code, *sums in session.execute(
+            select(d.service_code, *[func.sum(getattr(d, c)) for c in SUM_COLUMNS])
+            .where(*where).group_by(d.service_code)):
         row = rows.get(code)
-        if row is None:
-            continue
-        row.update(submitted=n, decided=int(dec or 0), first_time_right=int(ftr or 0),
-                   revisions=int(revs or 0), ready=int(ready or 0),
-                   completed=int(completed or 0), rejected=int(rejected or 0),
-                   withdrawn=int(withdrawn or 0))
+        if row is not None:
+            row.update({c: int(v or 0) for c, v in zip(SUM_COLUMNS, sums)})
 
 
 def _came_once(session: Session, cohort: list, rows: dict) -> None:
@@ -386,24 +448,55 @@ def _wib_day(session: Session, column):
     return func.date(column, "+7 hours")
 
 
-def _percentiles(session: Session, cohort: list, rows: dict) -> None:
-    """Median and 90th percentile of the hours from submit to ready, and the share ready
-    within the SLA (ready on or before the due date, WIB), from one grouped query."""
+def _months_within(first: dt.date, last: dt.date) -> tuple[list[dt.date], list[tuple]]:
+    """The months wholly inside first..last (their first days), and the day ranges of the
+    period outside them (at most two)."""
+    month = first.replace(day=1) if first.day == 1 else _next_month(first)
+    months = []
+    while _next_month(month) - dt.timedelta(days=1) <= last:
+        months.append(month)
+        month = _next_month(month)
+    if not months:
+        return [], [(first, last)]
+    edges = []
+    if first < months[0]:
+        edges.append((first, months[0] - dt.timedelta(days=1)))
+    end = _next_month(months[-1])
+    if end <= last:
+        edges.append((end, last))
+    return months, edges
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _percentiles(session: Session, scope: Scope, first: dt.date, last: dt.date,
+                 rows: dict) -> None:
+    """Median and 90th percentile of the whole hours from submit to ready: the months wholly
+    in the period from the monthly histogram, the days around them from the facts."""
+    histogram: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    months, edges = _months_within(first, last)
+    if months:
+        h = OpsReadyHours
+        where = [h.month.in_(months),
+                 h.agency_id == scope.agency.id if scope.agency else h.mpp_id == scope.mpp.id]
+        for code, hours, n in session.execute(
+                select(h.service_code, h.hours, func.sum(h.n)).where(*where)
+                .group_by(h.service_code, h.hours)):
+            histogram[code][int(hours)] += int(n)
     o = OpsApplication
     hours = _hours(session, o.ready_at, o.submitted_at).label("h")
-    # Ready within the SLA: ready before the end (WIB) of the due day.
-    ready_day = _wib_day(session, o.ready_at)
-    on_time = case((and_(o.due_on.is_not(None), ready_day <= o.due_on), 1), else_=0)
-    histogram: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for code, h, n, in_time in session.execute(
-            select(o.service_code, hours, func.count(), func.sum(on_time))
-            .where(*cohort, o.ready_at.is_not(None))
-            .group_by(o.service_code, hours).order_by(o.service_code, hours)):
-        histogram[code].append((int(h), int(n)))
+    for low, high in edges:
+        start, end = _bounds(low, high)
+        where = [o.submitted_at >= start, o.submitted_at < end, o.ready_at.is_not(None),
+                 o.agency_id == scope.agency.id if scope.agency else o.mpp_id == scope.mpp.id]
+        for code, h, n in session.execute(select(o.service_code, hours, func.count())
+                                          .where(*where).group_by(o.service_code, hours)):
+            histogram[code][int(h)] += int(n)
+    for code, counts in histogram.items():
         if code in rows:
-            rows[code]["ready_within_sla"] += int(in_time or 0)
-    for code, buckets in histogram.items():
-        if code in rows:
+            buckets = sorted(counts.items())
             rows[code]["ready_hours_median"] = _quantile(buckets, 0.5)
             rows[code]["ready_hours_p90"] = _quantile(buckets, 0.9)
 
@@ -429,21 +522,21 @@ def _backlog(session: Session, codes: list[str], rows: dict, now: dt.datetime) -
         return
     today = local_date(now)
     a = Application
-    submitted_day = _wib_day(session, a.submitted_at)
+    since = [(_bounds(today - dt.timedelta(days=low), today)[0], label)
+             for low, _high, label in reversed(AGE_BUCKETS[:-1])]
+    # Age in days since submit (WIB), as buckets, in SQL: a few groups per service and state.
+    age = case(*[(a.submitted_at >= start, label) for start, label in reversed(since)],
+               else_=AGE_BUCKETS[-1][2])
     overdue = case((and_(a.due_on < today, a.state.in_(NOT_YET_READY)), 1), else_=0)
-    for code, state, day, overdue_n, n in session.execute(
-            select(a.service_code, a.state, submitted_day, func.sum(overdue), func.count())
+    for code, state, bucket, overdue_n, n in session.execute(
+            select(a.service_code, a.state, age, func.sum(overdue), func.count())
             .where(a.service_code.in_(codes), a.state.in_(states.OFFICER_QUEUE))
-            .group_by(a.service_code, a.state, submitted_day)):
+            # by position: the CASE's bound values would not match a second rendering
+            .group_by(a.service_code, a.state, text("3"))):
         row = rows[code]
         row["backlog"][state] += n
         row["overdue_now"] += int(overdue_n or 0)
-        age = (today - (day if isinstance(day, dt.date) else dt.date.fromisoformat(day))).days \
-            if day is not None else 0
-        for low, high, label in AGE_BUCKETS:
-            if age >= low and (high is None or age <= high):
-                row["backlog_age"][label] += n
-                break
+        row["backlog_age"][bucket] += n
 
 
 def _share(part: int, whole: int) -> float | None:

@@ -141,6 +141,15 @@ def test_submit_to_ready_percentiles_and_sla_from_the_journal(world):
     assert (row["ready_hours_median"], row["ready_hours_p90"]) == (20, 400)
     assert (row["ready"], row["ready_within_sla"], row["sla_share"]) == (4, 3, 0.75)
     assert row["first_time_right"] == 4
+    # a period of whole months reads the monthly histogram instead of the facts: the same
+    today = local_date(now())
+    month = today.replace(day=1)
+    end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    assert dash._months_within(month, end) == ([month], [])
+    row = next(s for s in _dashboard(world, world.supervisor, first=month.isoformat(),
+                                     last=end.isoformat())["services"] if s["service"] == PASPOR)
+    assert (row["ready_hours_median"], row["ready_hours_p90"], row["sla_share"]) == (20, 400,
+                                                                                     0.75)
 
 
 def test_a_verifier_sees_their_agency_and_is_refused_another(world):

@@ -7,7 +7,9 @@ Create Date: 2026-12-04 16:05:00
 server/dashboard/models.py: one fact row per submitted application (first submit, ready,
 completed, revisions, for the came-once rate, first-time-right and SLA figures), one row per
 rejected requirement (the most rejected requirements and their reasons), officer actions per
-day (workload), and the journal position the rollup has read up to. Officers get a default
+day (workload), the cohort's sums per service and day and its ready-hours histogram per month
+(so a year is read from a few thousand rows), and the journal position the rollup has read
+up to. Officers get a default
 counter and the flag that makes them set a new password at their next sign-in
 (server/staff). Written by hand to match the models (tests/db/test_migrations.py checks it).
 """
@@ -81,10 +83,38 @@ def upgrade():
                             name=op.f('pk_ops_officer_day'))
     )
     with op.batch_alter_table('ops_officer_day', schema=None) as batch_op:
-        batch_op.create_index('ix_ops_officer_day_mpp_day', ['mpp_id', 'day'], unique=False)
+        batch_op.create_index('ix_ops_officer_day_mpp_day', ['mpp_id', 'day'], unique=False,
+                              postgresql_include=['agency_id', 'officer_id', 'action', 'n'])
+
+    op.create_table('ops_service_day',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('service_code', sa.String(length=120), nullable=False),
+    sa.Column('mpp_id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    *[sa.Column(name, sa.Integer(), nullable=False) for name in (
+        'submitted', 'decided', 'first_time_right', 'revisions', 'ready', 'ready_within_sla',
+        'completed', 'rejected', 'withdrawn')],
+    sa.PrimaryKeyConstraint('day', 'service_code', name=op.f('pk_ops_service_day'))
+    )
+    with op.batch_alter_table('ops_service_day', schema=None) as batch_op:
+        batch_op.create_index('ix_ops_service_day_mpp_day', ['mpp_id', 'day'], unique=False)
+    op.create_table('ops_ready_hours',
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('service_code', sa.String(length=120), nullable=False),
+    sa.Column('hours', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('mpp_id', sa.Integer(), nullable=False),
+    sa.Column('agency_id', sa.Integer(), nullable=False),
+    sa.Column('n', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('month', 'service_code', 'hours', name=op.f('pk_ops_ready_hours'))
+    )
+    with op.batch_alter_table('ops_ready_hours', schema=None) as batch_op:
+        batch_op.create_index('ix_ops_ready_hours_mpp_month', ['mpp_id', 'month'],
+                              unique=False)
 
 
 def downgrade():
+    op.drop_table('ops_ready_hours')
+    op.drop_table('ops_service_day')
     op.drop_table('ops_officer_day')
     op.drop_table('ops_rejection')
     op.drop_table('ops_application')
