@@ -1,10 +1,11 @@
 """A complaint in Debian's Chromium, from the phone to the console and back: the citizen's
 KK application comes back with a rejected requirement; on the phone (360x740) the citizen
 complains about it from the application's screen (the form prefilled with the service, the
-officer's decision and the rejected requirement with its reason), and it is synced with a
+officer's decision and the rejected requirement with its reason) with one photo (compressed
+on the phone, uploaded through tus before complaint.file is sent), and it is synced with a
 reference number; the agency's verifier finds it in the console's complaints queue
-(1024x768: screenshot), reads what it is about and answers; the citizen's phone shows the
-answer, and the citizen confirms it. axe-core on each new screen."""
+(1024x768: screenshot), reads what it is about, sees the photo, and answers; the citizen's
+phone shows the answer, and the citizen confirms it. axe-core on each new screen."""
 from __future__ import annotations
 
 import pytest
@@ -18,7 +19,7 @@ from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import ARTIFACTS, record_console_errors, screenshot
 from tests.e2e.pages import (
     PASSWORD, CitizenApp, ComplaintConsole, ComplaintScreens, OfficerConsole, make_officer,
-    officer_token, open_phone, wait_for,
+    officer_token, open_phone, photo_file, wait_for,
 )
 
 pytestmark = pytest.mark.e2e
@@ -70,11 +71,16 @@ def test_a_complaint_about_a_rejected_requirement_is_answered(live_server, brows
                                        "Mohon diperiksa kembali.")
     about = phone.locator("[data-complaint-about]").inner_text()
     assert REASON in about and "Mohon unggah ulang KK asal" in about, about
+    screens.add_photo(photo_file("loket.jpg", 11))
+    assert phone.locator('[data-action="remove-photo"]').count() == 1
+    phone.locator("[data-complaint-photos]").screenshot(
+        path=str(ARTIFACTS / "complaint-form-photo-360x740.png"))
     assert_accessible(phone, "complaint form")
     phone.screenshot(path=str(ARTIFACTS / "complaint-form-360x740.png"))
     screens.send()
     wait_for(lambda: stored_complaint(app) is not None, timeout=30, what="the complaint to sync")
     reference = stored_complaint(app).reference
+    assert len(stored_complaint(app).photos) == 1  # uploaded, then named by complaint.file
     phone.get_by_text(reference).first.wait_for(timeout=15_000)  # the number came back
     assert screens.status() == "received"
     assert_accessible(phone, "complaint filed")
@@ -92,6 +98,11 @@ def test_a_complaint_about_a_rejected_requirement_is_answered(live_server, brows
     assert "Siti Aminah" in tablet.locator("[data-complainant]").inner_text()  # not anonymous
     detail = tablet.locator("[data-about]").inner_text()
     assert "bagian bawah terpotong" in detail and "Perlu perbaikan" in detail, detail
+    photo = tablet.locator("img.complaint-photo")
+    photo.wait_for(timeout=15_000)  # served by the officer route, not the citizen's document
+    wait_for(lambda: photo.evaluate("i => i.complete && i.naturalWidth > 0"), what="the photo")
+    photo.scroll_into_view_if_needed()
+    screenshot(tablet, "complaint-photo-console-1024x768")
     assert_accessible(tablet, "complaint detail")
     console.answer(ANSWER)
     screenshot(tablet, "complaint-answered-console")

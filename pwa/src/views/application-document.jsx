@@ -217,7 +217,7 @@ export function DocumentStep({ app, service, requirement }) {
 }
 
 /** A label styled as a button around a hidden file input (the camera on a phone). */
-function FilePick({ label, accept, capture, multiple, disabled, onFiles, name, secondary }) {
+export function FilePick({ label, accept, capture, multiple, disabled, onFiles, name, secondary }) {
   return (
     <label class={`button file-pick${secondary ? ' button-secondary' : ''}${disabled ? ' is-disabled' : ''}`} data-pick={name}>
       {label}

@@ -5,13 +5,15 @@
 // exactly once (server: server/complaints/mutations.py); the complaint and its answers come
 // back in the synced space as `complaint/<id>`.
 
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
 import { formatDate, formatDateTime, pick } from '../format.js';
 import { hrefFor } from '../router.js';
 import { CHOSEN_MPP_KEY, getStorage, readItem } from '../storage.js';
 import { useServices } from '../use-sync.js';
 import { BackLink } from './application-parts.jsx';
+import { FilePick } from './application-document.jsx';
+import { MAX_PHOTOS, photoProblem, preparePhoto } from './complaint-photos.js';
 import { SyncStatus } from './sync-status.jsx';
 import './complaints.css';
 
@@ -121,6 +123,24 @@ function About({ t, lang, app, service, states }) {
   );
 }
 
+/** One chosen photo on the form, with its remove button. */
+function PhotoThumb({ blob, n, t, onRemove }) {
+  const [url, setUrl] = useState(null);
+  useEffect(() => {
+    const made = URL.createObjectURL(blob);
+    setUrl(made);
+    return () => URL.revokeObjectURL(made);
+  }, [blob]);
+  return (
+    <li class="complaint-photo-item">
+      {url && <img src={url} alt={t('complaint.photoAlt', { n })} class="complaint-photo-thumb" />}
+      <button type="button" class="button button-secondary" onClick={onRemove} data-action="remove-photo">
+        {t('complaint.removePhoto', { n })}
+      </button>
+    </li>
+  );
+}
+
 /** #/pengaduan/baru[/<application id>]: the form. */
 export function ComplaintForm({ applicationId }) {
   const { t, lang, sync, engine, navigate, states } = useApp();
@@ -134,6 +154,9 @@ export function ComplaintForm({ applicationId }) {
   const [confidential, setConfidential] = useState(false);
   const [problem, setProblem] = useState(null);
   const [sending, setSending] = useState(false);
+  const [photos, setPhotos] = useState([]); // compressed Blobs, stored with the complaint on send
+  const [photoError, setPhotoError] = useState(null);
+  const [busy, setBusy] = useState(false);
 
   const back = <BackLink to={app ? { name: 'application', id: app.id } : { name: 'complaints' }} label={app ? 'app.backToTasks' : 'complaint.back'} />;
   if (applicationId && (!app || !ANSWERABLE.includes(app.state))) {
@@ -159,6 +182,26 @@ export function ComplaintForm({ applicationId }) {
       </section>
     );
   }
+  const addPhotos = async (files) => {
+    setPhotoError(null);
+    setBusy(true);
+    try {
+      let kept = photos;
+      for (const file of files) {
+        const problem = photoProblem(kept, file);
+        if (problem) {
+          setPhotoError(problem);
+          break;
+        }
+        kept = [...kept, await preparePhoto(file)];
+      }
+      setPhotos(kept);
+    } catch (err) {
+      setPhotoError(err.code === 'too_large' ? 'capture.too_large' : err.code === 'unreadable_image' ? 'capture.unreadable_image' : 'complaint.photoNotImage');
+    } finally {
+      setBusy(false);
+    }
+  };
   const submit = async (event) => {
     event.preventDefault();
     const trimmed = text.trim();
@@ -170,7 +213,7 @@ export function ComplaintForm({ applicationId }) {
       const args = { complaint_id: id, category, text: trimmed, anonymous, confidential };
       if (app) args.application_id = app.id;
       else args.mpp = mpp;
-      await engine.mutate('complaint.file', args);
+      await engine.mutateWithPhotos('complaint.file', args, photos);
       navigate({ name: 'complaint', id });
     } finally {
       setSending(false);
@@ -240,7 +283,29 @@ export function ComplaintForm({ applicationId }) {
             </span>
           </label>
         </fieldset>
-        <button type="submit" class="button button-wide" disabled={sending} data-action="send-complaint">
+        <fieldset class="field" data-complaint-photos>
+          <legend class="field-label">{t('complaint.photos')}</legend>
+          <p class="field-hint">{t('complaint.photosHint', { n: MAX_PHOTOS })}</p>
+          {photos.length > 0 && (
+            <ul class="complaint-photo-list">
+              {photos.map((blob, i) => (
+                <PhotoThumb key={i} blob={blob} n={i + 1} t={t} onRemove={() => setPhotos(photos.filter((_, j) => j !== i))} />
+              ))}
+            </ul>
+          )}
+          {photos.length < MAX_PHOTOS && (
+            <div class="actions">
+              <FilePick label={t('complaint.addPhoto')} accept="image/*" multiple disabled={busy || sending} onFiles={addPhotos} name="complaint-photo" secondary />
+            </div>
+          )}
+          {busy && <p class="loading-text">{t('doc.processing')}</p>}
+          {photoError && (
+            <p class="field-error" role="alert">
+              {t(photoError, { n: MAX_PHOTOS })}
+            </p>
+          )}
+        </fieldset>
+        <button type="submit" class="button button-wide" disabled={sending || busy} data-action="send-complaint">
           {t('complaint.send')}
         </button>
       </form>

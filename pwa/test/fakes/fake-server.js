@@ -87,6 +87,14 @@ export class FakeServer {
       this.write(citizen, key, { id: args.application_id, service_id: args.service_id, state: 'draft', reference: null, fields: {}, requirements: [{ code: 'ktp', document_id: null, review_status: 'pending', officer_note: null }, { code: 'kk', document_id: null, review_status: 'pending', officer_note: null }], discrepancies: [] });
       return null;
     }
+    if (name === 'complaint.file') {
+      // as server/complaints/mutations.py _photos: every photo is the citizen's, ready
+      for (const id of args.photos) {
+        if (this.row(citizen, `document/${id}`)?.status !== 'ready') return reject('document_not_ready', { document_id: id });
+      }
+      this.write(citizen, `complaint/${args.complaint_id}`, { id: args.complaint_id, text: args.text, photos: [...args.photos] });
+      return null;
+    }
     if (!app) return reject('application_not_found');
     const editable = app.state === 'draft' || app.state === 'revision_requested';
     if (name === 'application.set_fields') {

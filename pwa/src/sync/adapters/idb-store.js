@@ -8,7 +8,8 @@
 //   view       key -> value: the pulled rows (profile, application/<id>, document/<id>, ...)
 //   outbox     seq (auto) -> {seq, name, args, clientTime, id, clientId, holdFor}
 //              `id` is null until a push claims it (see claim()); `holdFor` is a document id
-//              whose upload must be ready before this attach may be sent
+//              whose upload must be ready before this attach may be sent, or a list of them
+//              (a complaint's photos, listed in its args.photos: see releaseIn)
 //   uploads    documentId -> {documentId, applicationId, requirementCode, filename,
 //              contentType, size, sha256, pages, url, status, error}
 //              status: pending | uploading | uploaded | failed | invalid
@@ -44,6 +45,16 @@ function isUnsentFor(entry, applicationId) {
   return entry.id == null && entry.args.application_id === applicationId;
 }
 
+/** The document ids an outbox entry waits for (holdFor: null, one id or a list). */
+export function heldIds(entry) {
+  return entry?.holdFor == null ? [] : [].concat(entry.holdFor);
+}
+
+/** What a held entry is ordered with: later entries of the same complaint or application wait. */
+function orderKey(entry) {
+  return entry.args.complaint_id ?? entry.args.application_id;
+}
+
 export function idbStore({ name = SYNC_DB_NAME, newId = () => globalThis.crypto.randomUUID() } = {}) {
   const dbPromise = openSyncDb(name);
 
@@ -69,6 +80,21 @@ export function idbStore({ name = SYNC_DB_NAME, newId = () => globalThis.crypto.
     await t.objectStore('blobs').delete(documentId);
   }
 
+  /**
+   * An upload the server will never have ready: an attach held for it goes (it has nothing
+   * to attach); an entry held for several photos (a complaint) goes on without that one, so
+   * the citizen's text is not lost with a photo (the failed upload stays shown with its reason).
+   */
+  async function releaseIn(t, entry, documentId) {
+    if (!entry || entry.id != null) return;
+    const outbox = t.objectStore('outbox');
+    if (!Array.isArray(entry.holdFor)) return outbox.delete(entry.seq);
+    const holdFor = entry.holdFor.filter((id) => id !== documentId);
+    const photos = (entry.args.photos ?? []).filter((id) => id !== documentId);
+    // an emptied list stays a list: the engine sees the entry released and goes round again
+    await outbox.put({ ...entry, holdFor, args: { ...entry.args, photos } });
+  }
+
   return {
     db: dbPromise,
 
@@ -90,17 +116,18 @@ export function idbStore({ name = SYNC_DB_NAME, newId = () => globalThis.crypto.
       }),
 
     /**
-     * Append a mutation {name, args, clientTime, holdFor}; with `upload` {record, blob} the
-     * file and its upload record are written in the same transaction. A set_fields is folded
+     * Append a mutation {name, args, clientTime, holdFor}; with `upload` {record, blob} (or
+     * `uploads`, a list of them) the files and their upload records are written in the same
+     * transaction. A set_fields is folded
      * into the outbox's LAST entry when that is an unsent set_fields of the same application
      * whose keys the new one all overwrites (see engine.js, "Coalescing"). -> the entry.
      */
-    enqueue: (entry, { upload } = {}) =>
+    enqueue: (entry, { upload, uploads = [] } = {}) =>
       tx(['outbox', 'uploads', 'blobs'], async (t) => {
         const outbox = t.objectStore('outbox');
-        if (upload) {
-          await t.objectStore('uploads').put(upload.record);
-          await t.objectStore('blobs').put(upload.blob);
+        for (const one of upload ? [upload, ...uploads] : uploads) {
+          await t.objectStore('uploads').put(one.record);
+          await t.objectStore('blobs').put(one.blob);
         }
         if (entry.name === 'application.set_fields') {
           const cursor = await outbox.openCursor(null, 'prev');
@@ -125,8 +152,9 @@ export function idbStore({ name = SYNC_DB_NAME, newId = () => globalThis.crypto.
     /**
      * The next push batch (at most `max`): first the entries already given ids and not yet
      * acknowledged (a push whose answer was lost), then new ids for unsent entries in order.
-     * An attach held for its upload, and every later entry of the same application, waits;
-     * entries of other applications go on (mutations of different applications commute).
+     * An attach held for its upload, and every later entry of the same application, waits
+     * (a complaint held for its photos: every later entry of that complaint); entries of
+     * other applications go on (mutations of different applications commute).
      */
     claim: (max) =>
       tx(['meta', 'outbox', 'view'], async (t) => {
@@ -139,14 +167,16 @@ export function idbStore({ name = SYNC_DB_NAME, newId = () => globalThis.crypto.
         for (const entry of all) {
           if (batch.length >= max) break;
           if (entry.id != null) continue;
-          const appId = entry.args.application_id;
+          const appId = orderKey(entry);
           if (blocked.has(appId)) continue;
-          if (entry.holdFor) {
-            const doc = await t.objectStore('view').get(`document/${entry.holdFor}`);
-            if (doc?.status !== 'ready') {
-              blocked.add(appId);
-              continue;
-            }
+          let waiting = false;
+          for (const documentId of heldIds(entry)) {
+            const doc = await t.objectStore('view').get(`document/${documentId}`);
+            if (doc?.status !== 'ready') waiting = true;
+          }
+          if (waiting) {
+            blocked.add(appId);
+            continue;
           }
           entry.id = next;
           entry.clientId = meta.clientId;
@@ -238,12 +268,12 @@ export function idbStore({ name = SYNC_DB_NAME, newId = () => globalThis.crypto.
         const remaining = await outbox.getAll();
         for (const upload of await t.objectStore('uploads').getAll()) {
           const doc = await view.get(`document/${upload.documentId}`);
-          const attach = remaining.find((e) => e.holdFor === upload.documentId);
+          const attach = remaining.find((e) => heldIds(e).includes(upload.documentId));
           if (doc?.status === 'ready' && !attach) {
             await dropUploadIn(t, upload.documentId); // on the server, attached: local copy no longer needed
           } else if (doc?.status === 'invalid' && upload.status !== 'invalid') {
             await t.objectStore('uploads').put({ ...upload, status: 'invalid', error: { code: 'document_invalid', message: doc.reason } });
-            if (attach && attach.id == null) await outbox.delete(attach.seq);
+            await releaseIn(t, attach, upload.documentId);
           }
         }
         return true;
@@ -263,7 +293,7 @@ export function idbStore({ name = SYNC_DB_NAME, newId = () => globalThis.crypto.
         }
         for (const e of drop) {
           await outbox.delete(e.seq);
-          if (e.holdFor) await dropUploadIn(t, e.holdFor);
+          for (const documentId of heldIds(e)) await dropUploadIn(t, documentId);
         }
         return true;
       }),
@@ -277,7 +307,7 @@ export function idbStore({ name = SYNC_DB_NAME, newId = () => globalThis.crypto.
         if (create) {
           for (const e of entries.filter((x) => isUnsentFor(x, applicationId))) {
             await outbox.delete(e.seq);
-            if (e.holdFor) await dropUploadIn(t, e.holdFor);
+            for (const documentId of heldIds(e)) await dropUploadIn(t, documentId);
           }
           return null;
         }
@@ -303,7 +333,7 @@ export function idbStore({ name = SYNC_DB_NAME, newId = () => globalThis.crypto.
         if (!record) return;
         await t.objectStore('uploads').put({ ...record, status: 'failed', error });
         for (const e of await t.objectStore('outbox').getAll()) {
-          if (e.holdFor === documentId && e.id == null) await t.objectStore('outbox').delete(e.seq);
+          if (heldIds(e).includes(documentId)) await releaseIn(t, e, documentId);
         }
       }),
     /** Forget a failed or invalid upload (the citizen retakes the photo or gives up). */

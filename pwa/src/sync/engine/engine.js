@@ -262,7 +262,7 @@ export function createEngine({
     // A finished upload makes its attach sendable once a pull shows the document ready:
     // go round again to pull, and again to push the released attach.
     const ready = new Set(snapshot.view.filter(([k, v]) => k.startsWith('document/') && v?.status === 'ready').map(([, v]) => v.id));
-    const released = snapshot.outbox.some((e) => e.id == null && e.holdFor && ready.has(e.holdFor));
+    const released = snapshot.outbox.some((e) => e.id == null && e.holdFor && [].concat(e.holdFor).every((id) => ready.has(id)));
     if (uploaded || (released && !status.lastError)) again = true;
   }
 
@@ -404,6 +404,44 @@ export function createEngine({
       );
       await edited();
       return documentId;
+    },
+    /**
+     * A mutation of another domain that carries photos (Blobs, already compressed: JPEG, PNG
+     * or WebP), e.g. complaint.file. Each photo gets a document id and an upload record, and
+     * they and the mutation (args[field] = the ids, in order) are stored in one transaction;
+     * the mutation is held until the pulled view has every photo `ready` (the server checks
+     * them when it applies it). A photo the server can never take is left out of it (see
+     * idb-store releaseIn). -> the document ids
+     */
+    async mutateWithPhotos(name, args, photos, { field = 'photos', filename = 'foto' } = {}) {
+      if (!photos.length) {
+        await enqueue(name, { ...args, [field]: [] });
+        return [];
+      }
+      const uploads = [];
+      for (const [index, file] of photos.entries()) {
+        const extension = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' }[file.type];
+        if (!extension) throw new Error(`not a photo: ${file.type}`);
+        const documentId = newId();
+        const record = {
+          documentId,
+          applicationId: null,
+          requirementCode: null,
+          filename: `${filename}-${index + 1}.${extension}`,
+          contentType: file.type,
+          size: file.size,
+          sha256: await hash(file),
+          pages: 1,
+          url: null,
+          status: 'pending',
+          error: null,
+        };
+        uploads.push({ record, blob: { documentId, file, pages: [file] } });
+      }
+      const ids = uploads.map((u) => u.record.documentId);
+      await store.enqueue({ name, args: { ...args, [field]: ids }, clientTime: clientTime(), holdFor: ids }, { uploads });
+      await edited();
+      return ids;
     },
     /** The stored pages of a local document (for previews), or null. */
     async pages(documentId) {
