@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import pytest
 
+from server.accounts import operations as ops
 from server.db_types import utcnow
+from server.extensions import db
 from server.survey.operations import MONTHS_ID
 from sync.space import local_date
 from tests.api.conftest import Callers
 from tests.api.devices import Device
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import ARTIFACTS, record_console_errors
-from tests.e2e.pages import OfficerConsole, make_officer
+from tests.e2e.pages import PASSWORD, OfficerConsole, make_officer
 from tests.survey.test_survey_api import completed, survey
 
 pytestmark = pytest.mark.e2e
@@ -36,6 +38,11 @@ def test_supervisor_reads_skm_and_suggestions_verifier_does_not(live_server, bro
                       suggestion=text)["status"] == "applied"
     make_officer(app, "dewi.supervisor", "Dewi Lestari", role="supervisor")
     make_officer(app, "budi.verifier", "Budi Santoso")
+    with app.app_context():  # an admin belongs to no MPP
+        ops.create_officer(db.session, username="ani.admin", password=PASSWORD,
+                           full_name="Ani Wijaya", role="admin", mpp_code=None,
+                           agency_code=None, now=utcnow())
+        db.session.commit()
 
     context = browser.new_context(viewport=TABLET, device_scale_factor=1, has_touch=True,
                                   locale="id-ID")
@@ -60,7 +67,7 @@ def test_supervisor_reads_skm_and_suggestions_verifier_does_not(live_server, bro
     box = page.locator("[data-skm-suggestions]")
     assert box.get_attribute("data-skm-suggestions") == str(SUGGESTIONS)
     first_page = console.suggestions()
-    assert len(first_page) == 20 and LAST in first_page and "" not in first_page
+    assert len(first_page) == 20 and "" not in first_page  # order: newest day, then stored
     assert "Saran 1–20 dari 22" in box.inner_text()
     item = page.locator("[data-suggestion]").first
     today = local_date(utcnow())  # the month as WIB counts it, never the day
@@ -75,6 +82,7 @@ def test_supervisor_reads_skm_and_suggestions_verifier_does_not(live_server, bro
     second_page = console.suggestions()
     assert len(second_page) == 2 and not set(second_page) & set(first_page)
     assert len(set(first_page) | set(second_page)) == SUGGESTIONS
+    assert LAST in first_page + second_page
     assert page.locator('[data-page="next"]').is_disabled()
 
     # Last year: nothing answered then, no scores shown and no suggestions.
@@ -89,6 +97,28 @@ def test_supervisor_reads_skm_and_suggestions_verifier_does_not(live_server, bro
     assert page.locator("[data-skm-report]").get_attribute("href") == "/skm/langsa"
     assert client.get("/skm/langsa").status_code == 200
     assert page.console_errors == []
+    page.locator('[data-action="signout"]').click()
+
+    # An admin reads any MPP: an unknown code is a clear error, and nothing is shown from it.
+    console.sign_in("ani.admin", agency_name="")
+    page.locator('[data-nav="skm"]').click()
+    page.get_by_text("Isi kode MPP lalu tekan Tampilkan.").wait_for(timeout=10_000)
+    assert_accessible(page, "SKM console (admin, no MPP yet)")
+    page.locator("#skm-mpp").fill("tidak-ada")
+    page.get_by_role("button", name="Tampilkan").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for(timeout=10_000)
+    assert "MPP" in alert.inner_text(), alert.inner_text()
+    page.locator("#skm-mpp").fill("langsa")
+    page.get_by_role("button", name="Tampilkan").click()
+    page.locator("[data-suggestion]").first.wait_for(timeout=10_000)
+    assert page.get_by_role("alert").count() == 0
+    assert page.locator("[data-skm-suggestions]").get_attribute("data-skm-suggestions") == "22"
+    assert_accessible(page, "SKM console (admin)")
+    # the browser logs the two refused requests for the unknown MPP, nothing else
+    assert len(page.console_errors) == 2, page.console_errors
+    assert all("404" in e for e in page.console_errors), page.console_errors
+    page.console_errors.clear()
     page.locator('[data-action="signout"]').click()
 
     console.sign_in("budi.verifier")

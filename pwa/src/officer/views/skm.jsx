@@ -97,7 +97,8 @@ function Summary({ t, lang, report }) {
   );
 }
 
-function Suggestions({ t, lang, list, names, offset, setOffset, busy }) {
+function Suggestions({ t, lang, list, names, setOffset, busy }) {
+  const offset = list.offset; // the page shown (the next one may still be on its way)
   const last = Math.min(offset + list.items.length, list.total);
   return (
     <section class="card" aria-labelledby="skm-suggestions-title" data-skm-suggestions={list.total}>
@@ -161,7 +162,7 @@ export function Skm({ t, lang, client, me }) {
       .then(([published, suggestions]) => {
         if (gone) return;
         setReport(published);
-        setList(suggestions);
+        setList({ ...suggestions, offset });
       })
       .catch((err) => !gone && setError(err))
       .finally(() => !gone && setBusy(false));
@@ -235,7 +236,7 @@ export function Skm({ t, lang, client, me }) {
       ) : (
         <div class="skm-grid">
           <Summary t={t} lang={lang} report={report} />
-          <Suggestions t={t} lang={lang} list={list} names={names} offset={offset} setOffset={setOffset} busy={busy} />
+          <Suggestions t={t} lang={lang} list={list} names={names} setOffset={setOffset} busy={busy} />
         </div>
       )}
     </section>
