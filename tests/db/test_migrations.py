@@ -166,6 +166,7 @@ def _rows_of_the_dashboard(app) -> None:
     world.act(world.imigrasi, made["id"], "start-review")
     world.act(world.imigrasi, made["id"], "review", requirement="kk", decision="reject",
               reason="blurry", note="terpotong")
+    world.to_ready(world.submitted()["id"])  # a ready one: the ready-hours histogram
     created = client.post("/api/staff/officers", headers=world.supervisor["headers"], json={
         "username": "loket.baru", "full_name": "Loket Baru", "role": "verifier",
         "agency": "imigrasi", "counter": "loket-5"})
