@@ -39,13 +39,20 @@ def json_routes(client) -> list[tuple[str, str]]:
     return routes
 
 
-def test_every_json_route_refuses_a_deeply_nested_body(app, client, callers):
+def kiosk_headers(runner) -> dict:
+    """The floor's kiosk is a caller of its own: a device key made by the CLI."""
+    result = runner.invoke(args=["queue", "kiosk-key", "langsa", "--name", "uji"])
+    assert result.exit_code == 0, (result.output, repr(result.exception))
+    return {"X-Device-Key": result.stdout.strip().splitlines()[-1]}
+
+
+def test_every_json_route_refuses_a_deeply_nested_body(app, client, callers, runner):
     routes = json_routes(client)
     assert ("POST", "/api/auth/otp") in routes and ("POST", "/api/sync/push") in routes
     assert len(routes) > 10 and not any("{" in url for _, url in routes)
     kinds = {"anonymous": {}, "citizen": callers.citizen()["headers"],
              "verifier": callers.officer("verifier", "langsa", "dukcapil")["headers"],
-             "admin": callers.officer("admin")["headers"]}
+             "admin": callers.officer("admin")["headers"], "kiosk": kiosk_headers(runner)}
     refused = set()
     for method, url in routes:
         for who, headers in kinds.items():
