@@ -12,7 +12,7 @@ for the whole booking window (30 days) for two errands at two counters, as the P
 
 Calls are answered by gunicorn (2 sync workers) and timed from this process; `GET /healthz`
 is timed alternately beside them, so the machine's load shows in the table. Then the EXPLAIN
-of the two statements the query runs on visit_slot and visit_stop (PostgreSQL).
+of the statement the query runs on visit_slot and visit_stop (PostgreSQL).
 
     .venv/bin/python bench/visits_slots.py [--requests 200] [--fill 0.8] [--kinds postgresql,sqlite]
 """
@@ -83,7 +83,7 @@ def seed_year(scratch: common.Scratch, fill: float, rng: random.Random) -> dict:
         first_day = today - dt.timedelta(days=HISTORY_DAYS)
         last_day = cal.first_and_last_day(today)[1]
         citizens = [{"id": uuid.uuid4(), "phone": f"+62899{n:08d}",
-                     "created_at": now.replace(tzinfo=None), "verified_keys": [],
+                     "created_at": now, "verified_keys": [],
                      "language": "id", "version": 0} for n in range(2000)]
         session.execute(sa.insert(Citizen), citizens)
         slot_rows, places = [], []
@@ -91,7 +91,7 @@ def seed_year(scratch: common.Scratch, fill: float, rng: random.Random) -> dict:
         while day <= last_day:
             ahead = day > today
             for minute in cal.slot_starts(day):
-                starts_at = ops._naive(cal.at(day, minute))
+                starts_at = cal.at(day, minute)
                 for desk, service in by_counter.values():
                     room = desk.online // service.visit_minutes
                     share = fill / 2 if ahead else fill
@@ -109,7 +109,6 @@ def seed_year(scratch: common.Scratch, fill: float, rng: random.Random) -> dict:
         slot_ids = {(r.counter_id, r.starts_at): r.id for r in session.execute(
             sa.select(VisitSlot.id, VisitSlot.counter_id, VisitSlot.starts_at))}
         applications, bookings, stops = [], [], []
-        naive_now = now.replace(tzinfo=None)
         for counter_id, starts_at, service, ahead in places:
             citizen = rng.choice(citizens)["id"]
             application_id, booking_id = str(uuid.uuid4()), str(uuid.uuid4())
@@ -122,8 +121,8 @@ def seed_year(scratch: common.Scratch, fill: float, rng: random.Random) -> dict:
             bookings.append({
                 "id": booking_id, "citizen_id": citizen, "mpp_id": cal.mpp_id,
                 "arrives_at": starts_at, "status": CANCELLED if cancelled else BOOKED,
-                "ticket_code": booking_id[:36], "created_at": naive_now,
-                "updated_at": naive_now, "cancelled_at": naive_now if cancelled else None})
+                "ticket_code": booking_id[:36], "created_at": now,
+                "updated_at": now, "cancelled_at": now if cancelled else None})
             stops.append({
                 "booking_id": booking_id, "position": 0, "application_id": application_id,
                 "open_application_id": None if cancelled or not ahead else application_id,
@@ -133,7 +132,7 @@ def seed_year(scratch: common.Scratch, fill: float, rng: random.Random) -> dict:
                 # held a moment ago (ahead), or given back long since (past)
                 "holding": not cancelled or ahead,
                 "hold_until": (None if not cancelled else
-                               naive_now + dt.timedelta(minutes=5) if ahead else starts_at)})
+                               now + dt.timedelta(minutes=5) if ahead else starts_at)})
         for model, rows in ((Application, applications), (VisitBooking, bookings),
                             (VisitStop, stops)):
             for batch in range(0, len(rows), 5000):
@@ -171,6 +170,7 @@ def p95(values: list[float]) -> float:
 def explain(scratch: common.Scratch, seeded: dict) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of the statements free_slots runs on the visit tables,
     captured from the operation itself (not retyped here)."""
+    from server.db_types import utcnow
     from server.extensions import db
     from server.visits import operations as ops
 
@@ -182,7 +182,7 @@ def explain(scratch: common.Scratch, seeded: dict) -> None:
                 captured.append((statement, parameters))
         sa.event.listen(db.engine, "before_cursor_execute", capture)
         ops.free_slots(db.session, seeded["mpp"], seeded["services"], None, None,
-                       ops.now_utc())
+                       utcnow())
         sa.event.remove(db.engine, "before_cursor_execute", capture)
         raw = db.engine.raw_connection()
         try:

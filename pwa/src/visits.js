@@ -34,25 +34,54 @@ export function partOfDay(clock) {
 
 const PARTS = ['morning', 'midday', 'afternoon'];
 
+/** "2026-12-07T08:30:00+07:00" of a day and minutes after the MPP's midnight (510). */
+export function wibTime(date, minute) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date}T${pad(Math.floor(minute / 60))}:${pad(minute % 60)}:00+07:00`;
+}
+
+const list = (value) => (Array.isArray(value) ? value : []);
+
 /**
  * GET /api/visits/slots's answer as the screen shows it: one entry per day with how many
  * arrival times are free, and its times grouped by part of the day (a full time stays,
  * marked not free, so the citizen sees the day is busy rather than closed).
+ * The answer is compact (per day `times` in minutes after the MPP's midnight, the `free`
+ * ones, and per errand `places` / `counter` lists aligned with `times`; errand k starts
+ * sum(minutes[:k]) after the arrival): the times are read back into objects here.
  * -> [{date, closed, holiday_id, holiday_en, free, parts: [{part, slots: [{arrives_at,
- *      clock, free, stops}]}]}]
+ *      clock, free, stops: [{service, starts_at, counter, places}]}]}]}]
  */
 export function slotDays(answer) {
-  const days = Array.isArray(answer?.days) ? answer.days : [];
+  const days = list(answer?.days);
+  const services = list(answer?.services);
+  const minutes = list(answer?.minutes);
+  const counters = list(answer?.counters);
   return days.map((day) => {
     const byPart = new Map();
+    const open = new Set(list(day.free));
     let free = 0;
-    for (const slot of day.slots || []) {
-      const clock = clockOf(slot.arrives_at);
+    list(day.times).forEach((minute, i) => {
+      let at = minute;
+      const stops = services.map((service, k) => {
+        const index = list(day.counter?.[k])[i];
+        const stop = {
+          service,
+          starts_at: wibTime(day.date, at),
+          counter: index == null ? null : counters[index] ?? null,
+          places: list(day.places?.[k])[i] ?? 0,
+        };
+        at += Number(minutes[k]) || 0;
+        return stop;
+      });
+      const arrives_at = wibTime(day.date, minute);
+      const clock = clockOf(arrives_at);
       const part = partOfDay(clock);
       if (!byPart.has(part)) byPart.set(part, []);
-      byPart.get(part).push({ arrives_at: slot.arrives_at, clock, free: Boolean(slot.free), stops: slot.stops || [] });
-      if (slot.free) free += 1;
-    }
+      const isFree = open.has(minute);
+      byPart.get(part).push({ arrives_at, clock, free: isFree, stops });
+      if (isFree) free += 1;
+    });
     return {
       date: day.date,
       closed: day.closed || null,

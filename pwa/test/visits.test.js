@@ -6,12 +6,6 @@ import {
 } from '../src/visits.js';
 import { mergeView } from '../src/sync/engine/view.js';
 
-const slot = (time, free, places = 1) => ({
-  arrives_at: `2026-12-07T${time}:00+07:00`,
-  free,
-  stops: [{ service: 'a', starts_at: `2026-12-07T${time}:00+07:00`, counter: 'Loket 1', places }],
-});
-
 describe('clockOf and dayOf', () => {
   it('read the MPP wall clock from the text, whatever the phone zone', () => {
     assert.equal(clockOf('2026-12-07T08:30:00+07:00'), '08:30');
@@ -29,11 +23,22 @@ describe('clockOf and dayOf', () => {
 });
 
 describe('slotDays', () => {
+  // The compact answer: minutes after the MPP's midnight; per errand lists aligned with them.
   const answer = {
+    services: ['a', 'b'],
+    minutes: [15, 30],
+    counters: ['Loket 1', 'Loket 2'],
     days: [
-      { date: '2026-12-06', closed: 'closed', holiday_id: null, holiday_en: null, slots: [] },
-      { date: '2026-12-07', closed: null, slots: [slot('08:00', false, 0), slot('08:30', true), slot('13:00', true), slot('15:30', false, 0)] },
-      { date: '2026-12-25', closed: 'holiday', holiday_id: 'Hari Raya Natal', holiday_en: 'Christmas Day', slots: [] },
+      { date: '2026-12-06', closed: 'closed', holiday_id: null, holiday_en: null, times: [], free: [], places: [[], []], counter: [[], []] },
+      {
+        date: '2026-12-07',
+        closed: null,
+        times: [480, 510, 780, 930],
+        free: [510, 780],
+        places: [[0, 1, 1, 0], [2, 2, 1, 3]],
+        counter: [[0, 0, 0, 0], [1, 1, null, 1]],
+      },
+      { date: '2026-12-25', closed: 'holiday', holiday_id: 'Hari Raya Natal', holiday_en: 'Christmas Day', times: [], free: [], places: [[], []], counter: [[], []] },
     ],
   };
 
@@ -45,6 +50,18 @@ describe('slotDays', () => {
     assert.deepEqual(monday.parts.map((p) => p.part), ['morning', 'midday', 'afternoon']);
     assert.deepEqual(monday.parts[0].slots.map((s) => [s.clock, s.free]), [['08:00', false], ['08:30', true]]);
     assert.equal(monday.parts[0].slots[1].stops[0].counter, 'Loket 1');
+    // Each errand after the one before: 08:30 at Loket 1 for 15 minutes, then 08:45 at Loket 2.
+    assert.deepEqual(monday.parts[0].slots[1], {
+      arrives_at: '2026-12-07T08:30:00+07:00',
+      clock: '08:30',
+      free: true,
+      stops: [
+        { service: 'a', starts_at: '2026-12-07T08:30:00+07:00', counter: 'Loket 1', places: 1 },
+        { service: 'b', starts_at: '2026-12-07T08:45:00+07:00', counter: 'Loket 2', places: 2 },
+      ],
+    });
+    assert.equal(monday.parts[1].slots[0].stops[1].counter, null); // no counter serves it then
+    assert.deepEqual(monday.parts[2].slots.map((s) => [s.arrives_at, s.free]), [['2026-12-07T15:30:00+07:00', false]]);
   });
 
   it('keeps closed days and holidays with their names', () => {
@@ -64,6 +81,8 @@ describe('slotDays', () => {
   it('survives an empty or odd answer', () => {
     assert.deepEqual(slotDays(null), []);
     assert.deepEqual(slotDays({ days: 'x' }), []);
+    // a copy kept from before the compact answer: its days show no times, nothing throws
+    assert.deepEqual(slotDays({ days: [{ date: '2026-12-07', closed: null, slots: [{ arrives_at: 'x' }] }] })[0].parts, []);
   });
 });
 

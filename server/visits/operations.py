@@ -39,7 +39,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import Integer, bindparam, cast, delete, extract, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -127,6 +127,9 @@ def _minutes(clock: str) -> int:
 @functools.cache
 def _statements() -> dict[str, Any]:
     ids = bindparam("ids", expanding=True)
+    held = (select(VisitStop.slot_id, func.sum(VisitStop.minutes).label("minutes"))
+            .where(VisitStop.holding.is_(True), VisitStop.hold_until <= bindparam("now"))
+            .group_by(VisitStop.slot_id).subquery())
     return {
         "policy": select(Mpp.id, Mpp.code, Mpp.name, VisitPolicy.slot_minutes,
                          VisitPolicy.window_min_days, VisitPolicy.window_max_days,
@@ -148,16 +151,19 @@ def _statements() -> dict[str, Any]:
         .where(Counter.mpp_id == bindparam("mpp_id"), Counter.active.is_(True),
                CounterService.service_id.in_(ids))
         .order_by(Counter.position),
-        "slots": select(VisitSlot.counter_id, VisitSlot.starts_at, VisitSlot.capacity_online,
-                        VisitSlot.taken_online)
+        # The free minutes of each slot row in one set-based statement: capacity less what
+        # is taken, plus the given-up minutes whose hold has ended (summed per slot from
+        # the few stops ix_visit_stop_held finds), with the start as whole seconds since the
+        # epoch (stored naive UTC: EXTRACT on PostgreSQL, strftime('%s') on SQLite), so no
+        # datetime is built per row.
+        "free": select(
+            VisitSlot.counter_id,
+            cast(extract("epoch", VisitSlot.starts_at), Integer),
+            VisitSlot.capacity_online - VisitSlot.taken_online
+            + func.coalesce(held.c.minutes, 0))
+        .outerjoin(held, held.c.slot_id == VisitSlot.id)
         .where(VisitSlot.counter_id.in_(ids), VisitSlot.starts_at >= bindparam("lo"),
                VisitSlot.starts_at < bindparam("hi")),
-        "held": select(VisitSlot.counter_id, VisitSlot.starts_at, func.sum(VisitStop.minutes))
-        .join(VisitSlot, VisitSlot.id == VisitStop.slot_id)
-        .where(VisitStop.holding.is_(True), VisitStop.hold_until <= bindparam("now"),
-               VisitSlot.counter_id.in_(ids), VisitSlot.starts_at >= bindparam("lo"),
-               VisitSlot.starts_at < bindparam("hi"))
-        .group_by(VisitSlot.counter_id, VisitSlot.starts_at),
         # Every pull asks (space_visits): the index ix_visit_booking_space answers.
         "space": select(VisitBooking).where(VisitBooking.citizen_id == bindparam("cid"),
                                             VisitBooking.version > bindparam("after")),
@@ -263,30 +269,31 @@ def plan(cal: Calendar, day: dt.date, minute: int, errands: list[Errand]
 
 
 def _free_minutes(session: Session, desks, start: dt.datetime, end: dt.datetime,
-                  now: dt.datetime) -> dict[tuple[int, dt.datetime], int]:
-    """Online minutes still free in every slot row of these counters in [start, end): the
-    capacity less what is taken, plus given-up minutes whose hold has ended (they return to
-    the pool at the next booking). Slots with no row yet are wholly free."""
+                  now: dt.datetime) -> dict[tuple[int, int], int]:
+    """Online minutes still free in every slot row of these counters in [start, end), by
+    (counter id, slot start in minutes since the epoch): the capacity less what is taken,
+    plus given-up minutes whose hold has ended (they return to the pool at the next
+    booking). Slots with no row yet are wholly free."""
     ids = sorted({d.id for d in desks})
     if not ids:
         return {}
-    sql, bounds = _statements(), {"ids": ids, "lo": start, "hi": end}
-    free = {(counter_id, starts_at): capacity - taken
-            for counter_id, starts_at, capacity, taken in session.execute(sql["slots"], bounds)}
-    for counter_id, starts_at, minutes in session.execute(
-            sql["held"], {**bounds, "now": now}):
-        key = (counter_id, starts_at)
-        if key in free:
-            free[key] += minutes
-    return free
+    return {(counter_id, seconds // 60): minutes for counter_id, seconds, minutes in
+            session.execute(_statements()["free"],
+                            {"ids": ids, "lo": start, "hi": end, "now": now})}
 
 
 def free_slots(session: Session, mpp_code: str, service_codes: list[str],
                first: dt.date | None, last: dt.date | None, now: dt.datetime
                ) -> dict[str, Any]:
     """The bookable arrival times of a visit for these services (in this order) at an
-    MPP, day by day within the booking window (and the asked range), each with the places
-    left per errand. Answers when it was computed: a copy kept offline says how old it is."""
+    MPP, day by day within the booking window (and the asked range), with when they were
+    counted: a copy kept offline says how old it is.
+
+    Compact, because the booking screen asks for a whole month on a phone link: per day
+    the arrival times as minutes after the MPP's local midnight (WIB), those still free, and
+    per errand two lists aligned with the times (places left at the counter with the most
+    room, and that counter as an index into `counters`). Stop k of a visit starts
+    sum(minutes[:k]) after the arrival, so no stop objects are sent (SlotsSchema)."""
     cal = calendar(session, mpp_code)
     errands = _errands(session, cal, service_codes)
     today = now.astimezone(WIB).date()
@@ -294,20 +301,30 @@ def free_slots(session: Session, mpp_code: str, service_codes: list[str],
     first = max(first or window_first, window_first)
     last = min(last or window_last, window_last, first + dt.timedelta(days=MAX_RANGE_DAYS - 1))
     desks = counters_by_service(session, cal, [e.service_id for e in errands])
+    names: dict[int, int] = {}  # counter id -> its index in `counters`
+    for errand in errands:
+        for desk in desks[errand.service_id]:
+            names.setdefault(desk.id, len(names))
     all_desks = [d for e in errands for d in desks[e.service_id]]
     free = (_free_minutes(session, all_desks, cal.at(first, 0),
                           cal.at(last + dt.timedelta(days=1), 0), now)
             if first <= last else {})
+    # Per errand: (its minutes, [(counter index, counter id, online minutes)]) in the
+    # catalog's order; the first counter with the most places is shown (as before).
+    choices = [(e.minutes, [(names[d.id], d.id, d.online) for d in desks[e.service_id]])
+               for e in errands]
+    now_minute = int(now.timestamp()) // 60
     days = []
     day = first
     plans: dict[tuple[int, int], list | None] = {}  # (weekday, minute): the same every week
     while day <= last:
         holiday = cal.holidays.get(day)
-        slots = []
-        # Plain arithmetic in the loop (a month is some thousand stops): the day's local
-        # midnight in UTC, and times written as WIB text directly.
-        midnight = cal.at(day, 0)
-        text = day.isoformat()
+        times, open_times = [], []
+        places: list[list[int]] = [[] for _ in errands]
+        chosen: list[list[int | None]] = [[] for _ in errands]
+        # Integer minutes since the epoch (UTC) of the day's local midnight: slot rows are
+        # looked up by (counter, minute), no datetimes built in the loop.
+        midnight = int(cal.at(day, 0).timestamp()) // 60
         for minute in cal.slot_starts(day):
             key = (day.weekday(), minute)
             if key not in plans:
@@ -315,38 +332,38 @@ def free_slots(session: Session, mpp_code: str, service_codes: list[str],
             steps = plans[key]
             if steps is None:
                 continue
-            stops = []
-            for errand, (at, slot) in zip(errands, steps, strict=True):
-                slot_start = midnight + dt.timedelta(minutes=slot)
-                best = None
-                for desk in desks[errand.service_id]:
-                    places = free.get((desk.id, slot_start), desk.online) // errand.minutes
-                    if best is None or places > best[1]:
-                        best = (desk, places)
-                stops.append({"service": errand.service_code, "starts_at": _wib_text(text, at),
-                              "counter": best[0].name if best else None,
-                              "places": best[1] if best else 0})
-            arrival = midnight + dt.timedelta(minutes=minute)
-            slots.append({"arrives_at": _wib_text(text, minute),
-                          "free": arrival > now and all(s["places"] > 0 for s in stops),
-                          "stops": stops})
+            fits = midnight + minute > now_minute
+            for k, ((need, options), (_at, slot)) in enumerate(
+                    zip(choices, steps, strict=True)):
+                start = midnight + slot
+                best, most = None, 0
+                for index, desk_id, online in options:
+                    left = free.get((desk_id, start), online) // need
+                    if best is None or left > most:
+                        best, most = index, left
+                places[k].append(most)
+                chosen[k].append(best)
+                fits = fits and most > 0
+            times.append(minute)
+            if fits:
+                open_times.append(minute)
         days.append({"date": day.isoformat(),
                      "closed": ("holiday" if holiday else
                                 "closed" if day.weekday() not in cal.week else None),
                      "holiday_id": holiday[0] if holiday else None,
                      "holiday_en": holiday[1] if holiday else None,
-                     "slots": slots})
+                     "times": times, "free": open_times, "places": places,
+                     "counter": chosen})
         day += dt.timedelta(days=1)
     return {"mpp": cal.mpp_code, "computed_at": now.astimezone(WIB).isoformat(),
             "slot_minutes": cal.slot_minutes,
             "window": {"first_day": window_first.isoformat(),
                        "last_day": window_last.isoformat()},
-            "services": [e.service_code for e in errands], "days": days}
-
-
-def _wib_text(day: str, minute: int) -> str:
-    """"2026-12-07T08:30:00+07:00": what isoformat() of that instant in WIB gives."""
-    return f"{day}T{minute // 60:02d}:{minute % 60:02d}:00+07:00"
+            "services": [e.service_code for e in errands],
+            "minutes": [e.minutes for e in errands],
+            "counters": [d.name for d in sorted({d.id: d for d in all_desks}.values(),
+                                                key=lambda d: names[d.id])],
+            "days": days}
 
 
 def _errands(session: Session, cal: Calendar, service_codes: list[str]) -> list[Errand]:

@@ -17,8 +17,9 @@ def _nullable(field: ma.fields.Field) -> ma.fields.Field:
     return field
 
 
-ARRIVES_AT = {"description": "The arrival time: a slot's `arrives_at` from GET /api/visits/"
-                             "slots, with its offset (e.g. 2026-12-14T08:30:00+07:00)"}
+ARRIVES_AT = {"description": "The arrival time, with its offset: a day's `date` and one of "
+                             "its `free` minutes from GET /api/visits/slots (2026-12-14 and "
+                             "510 are 2026-12-14T08:30:00+07:00)"}
 
 
 class SlotQuerySchema(ma.Schema):
@@ -34,27 +35,26 @@ class SlotQuerySchema(ma.Schema):
         "description": "Last day (default: the last day of the window; 31 days at most)"})
 
 
-class SlotStopSchema(ma.Schema):
-    service = Text(required=True)
-    starts_at = Text(required=True, metadata={"description": "When this errand begins"})
-    counter = _nullable(Text())
-    places = ma.fields.Integer(required=True, metadata={
-        "description": "Visits of this service still bookable in this slot"})
-
-
-class SlotSchema(ma.Schema):
-    arrives_at = Text(required=True)
-    free = ma.fields.Boolean(required=True, metadata={
-        "description": "Every errand has a place (and the time is still ahead)"})
-    stops = ma.fields.List(ma.fields.Nested(SlotStopSchema), required=True)
-
-
 class SlotDaySchema(ma.Schema):
     date = Text(required=True)
     closed = _nullable(Text(metadata={"description": "holiday, closed (weekday), or null"}))
     holiday_id = _nullable(Text())
     holiday_en = _nullable(Text())
-    slots = ma.fields.List(ma.fields.Nested(SlotSchema), required=True)
+    times = ma.fields.List(ma.fields.Integer(), required=True, metadata={
+        "description": "Arrival times the whole visit fits from (slot starts), in minutes "
+                       "after the MPP's local midnight (WIB): 510 is 08:30+07:00. Full ones "
+                       "included"})
+    free = ma.fields.List(ma.fields.Integer(), required=True, metadata={
+        "description": "Those of `times` still bookable: every errand has a place and the "
+                       "time is still ahead"})
+    places = ma.fields.List(ma.fields.List(ma.fields.Integer()), required=True, metadata={
+        "description": "Per errand (in the order of `services`), aligned with `times`: "
+                       "visits of that service still bookable in its slot, at the counter "
+                       "with the most room"})
+    counter = ma.fields.List(ma.fields.List(_nullable(ma.fields.Integer())), required=True,
+                             metadata={"description": "Per errand, aligned with `times`: "
+                                       "that counter, an index into `counters` (null if no "
+                                       "counter serves the errand)"})
 
 
 class WindowSchema(ma.Schema):
@@ -70,7 +70,14 @@ class SlotsSchema(ma.Schema):
     slot_minutes = ma.fields.Integer(required=True)
     window = ma.fields.Nested(WindowSchema, required=True)
     services = ma.fields.List(Text(), required=True)
-    days = ma.fields.List(ma.fields.Nested(SlotDaySchema), required=True)
+    minutes = ma.fields.List(ma.fields.Integer(), required=True, metadata={
+        "description": "Each errand's minutes at its counter, in the order of `services`: "
+                       "errand k starts sum(minutes[:k]) after the arrival time"})
+    counters = ma.fields.List(Text(), required=True, metadata={
+        "description": "Names of the counters the days' `counter` indexes point to"})
+    days = ma.fields.List(ma.fields.Nested(SlotDaySchema), required=True, metadata={
+        "description": "One entry per day, compact (a month is some 10 KB, not 70): per day "
+                       "the arrival times and per errand lists aligned with them"})
 
 
 class BookSchema(ma.Schema):

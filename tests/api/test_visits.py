@@ -67,9 +67,32 @@ def visits(app, client, callers):
     return Visits(app, client, callers)
 
 
+def slot_days(body) -> list[dict]:
+    """The compact answer (per day the arrival minutes, per errand lists aligned with them)
+    read back into one object per arrival time, as the PWA's slotDays reads it."""
+    out = []
+    for entry in body["days"]:
+        slots = []
+        for i, minute in enumerate(entry["times"]):
+            stops, at_minute = [], minute
+            for k, service in enumerate(body["services"]):
+                counter = entry["counter"][k][i]
+                stops.append({"service": service,
+                              "starts_at": f"{entry['date']}T{at_minute // 60:02d}:"
+                                           f"{at_minute % 60:02d}:00+07:00",
+                              "counter": None if counter is None else body["counters"][counter],
+                              "places": entry["places"][k][i]})
+                at_minute += body["minutes"][k]
+            slots.append({"arrives_at": stops[0]["starts_at"],
+                          "free": minute in entry["free"], "stops": stops})
+        out.append({**{k: entry[k] for k in ("date", "closed", "holiday_id", "holiday_en")},
+                    "slots": slots})
+    return out
+
+
 def _slot(body, day: dt.date, clock: str) -> dict:
     wanted = at(day, clock)
-    entry = next(d for d in body["days"] if d["date"] == day.isoformat())
+    entry = next(d for d in slot_days(body) if d["date"] == day.isoformat())
     return next(s for s in entry["slots"] if s["arrives_at"] == wanted)
 
 
@@ -88,7 +111,13 @@ def test_free_slots_cover_the_window_say_when_they_were_counted_and_skip_closed_
     assert len(body["days"]) == 30 and body["slot_minutes"] == 30
     computed = dt.datetime.fromisoformat(body["computed_at"])
     assert abs((computed - dt.datetime.now(dt.timezone.utc)).total_seconds()) < 60
-    monday_to_thursday = next(d for d in body["days"] if d["date"] == day.isoformat())
+    # Compact: minutes after the MPP's midnight, per errand lists aligned with them.
+    raw = next(d for d in body["days"] if d["date"] == day.isoformat())
+    assert body["services"] == [NIB] and body["minutes"] == [15]
+    assert raw["times"][:3] == [480, 510, 540] and raw["free"] == raw["times"]
+    assert len(raw["places"][0]) == len(raw["counter"][0]) == len(raw["times"])
+    assert body["counters"][raw["counter"][0][0]] == "Loket 1"
+    monday_to_thursday = next(d for d in slot_days(body) if d["date"] == day.isoformat())
     starts = [s["arrives_at"][11:16] for s in monday_to_thursday["slots"]]
     assert starts == ["08:00", "08:30", "09:00", "09:30", "10:00", "10:30", "11:00", "11:30",
                       "13:00", "13:30", "14:00", "14:30", "15:00", "15:30"]
@@ -96,7 +125,7 @@ def test_free_slots_cover_the_window_say_when_they_were_counted_and_skip_closed_
     assert first["free"] is True
     assert first["stops"] == [{"service": NIB, "starts_at": at(day, "08:00"),
                                "counter": "Loket 1", "places": 1}]
-    for entry in body["days"]:
+    for entry in slot_days(body):
         weekday = dt.date.fromisoformat(entry["date"]).weekday()
         if weekday >= 5:
             assert entry["closed"] == "closed" and entry["slots"] == []
@@ -113,13 +142,14 @@ def test_a_local_holiday_closes_the_day_in_the_slot_list(app, visits):
         db.session.commit()
     entry = visits.slots(NIB, day=day).get_json()["days"]
     assert entry == [{"date": day.isoformat(), "closed": "holiday", "holiday_id": "Libur Uji",
-                      "holiday_en": "Test Closure", "slots": []}]
+                      "holiday_en": "Test Closure", "times": [], "free": [],
+                      "places": [[]], "counter": [[]]}]
 
 
 def test_slots_of_several_errands_follow_each_other_and_stop_before_the_break(visits):
     day = visits.day()
     body = visits.slots(PASPOR, KK, day=day).get_json()
-    starts = [s["arrives_at"][11:16] for s in body["days"][0]["slots"]]
+    starts = [s["arrives_at"][11:16] for s in slot_days(body)[0]["slots"]]
     # A 30-minute passport errand then a KK errand: arriving at 11:30 would end in the break.
     assert "11:30" not in starts and "11:00" in starts and "15:30" not in starts
     slot = _slot(body, day, "11:00")
