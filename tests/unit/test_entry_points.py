@@ -140,8 +140,9 @@ def run_line(command: str, env: dict[str, str], **kwargs) -> subprocess.Complete
                           text=True, timeout=180, **kwargs)
 
 
-def test_the_procfile_names_release_web_and_worker():
-    assert set(procfile()) == {"release", "web", "worker"}
+def test_the_procfile_names_release_web_and_the_workers():
+    # checks: the NIK pre-check worker (server/document_checks), beside the push worker.
+    assert set(procfile()) == {"release", "web", "worker", "checks"}
 
 
 def test_procfile_release_and_worker_run_in_an_empty_environment(tmp_path):
@@ -156,6 +157,10 @@ def test_procfile_release_and_worker_run_in_an_empty_environment(tmp_path):
     worker = run_line(procfile()["worker"] + " --once", env)
     assert worker.returncode == 0, worker.stderr
     assert "fanned_out=0" in worker.stdout and "sent=0" in worker.stdout, worker.stdout
+    # The NIK check worker's line, once through its queue.
+    checks = run_line(procfile()["checks"] + " --once", env)
+    assert checks.returncode == 0, checks.stderr
+    assert "enqueued=0" in checks.stdout and "read=0" in checks.stdout, checks.stdout
 
 
 def free_port() -> int:
