@@ -139,6 +139,34 @@ def dispose(app) -> None:
             engine.dispose()
 
 
+def explain_statements(engine, run, keep, *, width: int = 150, indent: str = "  ",
+                       plan_lines: int | None = None) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the statements `run()` sends (PostgreSQL): they are
+    captured at the cursor, so what is explained is exactly what the code sends, then each
+    one `keep(statement)` accepts is run again under EXPLAIN, with its plan's first
+    `plan_lines` lines (all by default)."""
+    captured: list = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        captured.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", capture)
+    try:
+        run()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", capture)
+    out = []
+    with engine.connect() as conn:
+        for statement, parameters in captured:
+            if not keep(statement):
+                continue
+            plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement,
+                                        parameters).scalars().all()
+            out.append(indent + " ".join(statement.split())[:width] + " ...\n" + indent * 3
+                       + ("\n" + indent * 3).join(plan[:plan_lines]))
+    return "\n".join(out)
+
+
 def citizens(scratch: Scratch, count: int, sessions: int = 1, device_name: str = "bench",
              phone=None) -> list[dict]:
     """`count` new citizens, each with `sessions` device sessions, made with the accounts

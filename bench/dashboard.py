@@ -206,32 +206,15 @@ def explain_cohort(scratch: common.Scratch, officer_id: int, first, last) -> str
     from server.extensions import db
 
     app = scratch.app()
-    out = []
     with app.app_context():
-        engine = db.engine
-        captured = []
-
-        def capture(conn, cursor, statement, parameters, context, executemany):
-            captured.append((statement, parameters))
-
         officer = db.session.get(Officer, officer_id)
         scope = dash.scope_for(db.session, officer, None, None)
-        sa.event.listen(engine, "before_cursor_execute", capture)
-        try:
-            dash.report(db.session, officer, scope, first, last, utcnow())
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", capture)
-        with engine.connect() as conn:
-            for statement, parameters in captured:
-                if not any(t in statement for t in ("FROM ops_", "FROM application ")) or \
-                        "ops_rollup_state" in statement:
-                    continue
-                plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement,
-                                            parameters).scalars().all()
-                out.append("  " + " ".join(statement.split())[:140] + " ...\n      "
-                           + "\n      ".join(plan[:12]))
+        out = common.explain_statements(
+            db.engine, lambda: dash.report(db.session, officer, scope, first, last, utcnow()),
+            lambda s: any(t in s for t in ("FROM ops_", "FROM application "))
+            and "ops_rollup_state" not in s, width=140, plan_lines=12)
     common.dispose(app)
-    return "\n".join(out)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

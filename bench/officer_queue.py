@@ -184,32 +184,15 @@ def explain_queue(scratch: common.Scratch, officer_id: int) -> str:
     from server.review import operations as ops
 
     app = scratch.app()
-    out = []
     with app.test_request_context():
-        engine = db.engine
-        captured = []
-
-        def capture(conn, cursor, statement, parameters, context, executemany):
-            captured.append((statement, parameters))
-
         officer = db.session.get(Officer, officer_id)
-        sa.event.listen(engine, "before_cursor_execute", capture)
-        try:
-            ops.queue(officer, state=None, service=None, q=None, limit=50, offset=0,
-                      now=dt.datetime.now(dt.UTC))
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", capture)
-        with engine.connect() as conn:
-            for statement, parameters in captured:
-                if "FROM application" not in statement or \
-                        not statement.lstrip().upper().startswith("SELECT"):
-                    continue
-                plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement,
-                                            parameters).scalars().all()
-                out.append("  " + " ".join(statement.split())[:150] + " ...\n      "
-                           + "\n      ".join(plan))
+        out = common.explain_statements(
+            db.engine,
+            lambda: ops.queue(officer, state=None, service=None, q=None, limit=50, offset=0,
+                              now=dt.datetime.now(dt.UTC)),
+            lambda s: "FROM application" in s and s.lstrip().upper().startswith("SELECT"))
     common.dispose(app)
-    return "\n".join(out)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

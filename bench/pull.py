@@ -90,34 +90,21 @@ def explain_changes_since(scratch: common.Scratch, token: str) -> str:
     from server.extensions import db
 
     app = scratch.app()
-    out = []
     with app.app_context():
         engine = db.engine
         with engine.connect() as conn:
             citizen_id = conn.execute(sa.select(DeviceSession.citizen_id).where(
                 DeviceSession.token_hash == hash_token(token))).scalar_one()
-        captured = []
-
-        def capture(conn, cursor, statement, parameters, context, executemany):
-            captured.append((statement, parameters))
-
         uow = SqlUnitOfWork(engine)
-        sa.event.listen(engine, "before_cursor_execute", capture)
-        try:
+
+        def changes() -> None:
             with uow.snapshot():
                 uow.changes_since(str(citizen_id), 0)
-        finally:
-            sa.event.remove(engine, "before_cursor_execute", capture)
-        with engine.connect() as conn:
-            for statement, parameters in captured:
-                if not statement.lstrip().upper().startswith("SELECT"):
-                    continue
-                plan = conn.exec_driver_sql("EXPLAIN (ANALYZE, BUFFERS) " + statement,
-                                            parameters).scalars().all()
-                out.append(" ".join(statement.split())[:110] + " ...\n    "
-                           + "\n    ".join(plan))
+
+        out = common.explain_statements(
+            engine, changes, lambda s: s.lstrip().upper().startswith("SELECT"), width=110)
     common.dispose(app)
-    return "\n".join(out)
+    return out
 
 
 def percentile(values: list[float], q: float) -> float:

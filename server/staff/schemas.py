@@ -5,8 +5,7 @@ import marshmallow as ma
 from marshmallow import validate as v
 
 from ..accounts.models import OFFICER_ROLES
-from ..accounts.schemas import USERNAME, OfficerSchema
-from ..fields import UtcDateTime
+from ..accounts.schemas import USERNAME, AuditEventSchema, OfficerSchema
 
 
 class StaffListSchema(ma.Schema):
@@ -60,18 +59,14 @@ class StaffAuditQuerySchema(ma.Schema):
     limit = ma.fields.Integer(load_default=50, validate=v.Range(min=1, max=200))
 
 
-class StaffAuditEventSchema(ma.Schema):
-    id = ma.fields.Integer()
-    at = UtcDateTime()
-    actor_kind = ma.fields.String()
-    actor_id = ma.fields.String(allow_none=True)
+class StaffAuditEventSchema(AuditEventSchema):
+    """An audit event as the staff browser lists it: the accounts' event with the actor's
+    name beside their id, and without the session id."""
+
     actor_name = ma.fields.String(allow_none=True)
-    ip = ma.fields.String(allow_none=True)
-    action = ma.fields.String()
-    target_kind = ma.fields.String(allow_none=True)
-    target_id = ma.fields.String(allow_none=True)
-    outcome = ma.fields.String()
-    details = ma.fields.Dict()
+
+    class Meta:
+        exclude = ("session_id",)
 
 
 class StaffAuditListSchema(ma.Schema):
