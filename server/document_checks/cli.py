@@ -1,14 +1,13 @@
 """`flask document-checks worker [--once]` and `flask document-checks status`."""
 from __future__ import annotations
 
-import signal
-import threading
 
 import click
 from flask import Blueprint, current_app
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..worker_command import run_worker
 from ..uploads.storage import storage_for
 from .models import DocumentCheck
 from .reading import tesseract_available
@@ -32,18 +31,8 @@ def worker_command(once, poll):
     """Read the NIK on uploaded identity documents; runs until stopped (SIGTERM, Ctrl-C)."""
     if not tesseract_available():
         raise click.ClickException(NO_TESSERACT)
-    worker = make_worker(current_app._get_current_object())
-    if once:
-        counts = worker.drain()
-        click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
-        return
-    stop = threading.Event()
-    # Finish the document in hand and record it, then exit (a kill instead leaves a lease
-    # that runs out: the document is read again by the next worker).
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    click.echo("document check worker running", err=True)
-    worker.run_forever(stop, poll)
+    run_worker(make_worker(current_app._get_current_object()), once=once, poll_seconds=poll,
+               name="document check worker")
 
 
 @bp.cli.command("status")

@@ -1,13 +1,12 @@
 """`flask push keys [--rotate]` and `flask push worker [--once]`."""
 from __future__ import annotations
 
-import signal
-import threading
 
 import click
 from flask import Blueprint, current_app
 
 from ..extensions import db
+from ..worker_command import run_worker
 from . import keys as vapid_keys
 from .models import PushSubscription
 from .operations import remove
@@ -65,14 +64,5 @@ def worker_command(once):
                                        "VAPID_PRIVATE_KEY_FILE")
     except vapid_keys.KeyError_ as exc:
         raise click.ClickException(str(exc)) from None
-    worker = make_worker(app)
-    if once:
-        counts = worker.drain()
-        click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
-        return
-    stop = threading.Event()
-    # Finish the send in hand and record it, then exit: nothing is left half done.
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    click.echo("push worker running", err=True)
-    worker.run_forever(stop, app.config["PUSH_POLL_SECONDS"])
+    run_worker(make_worker(app), once=once, poll_seconds=app.config["PUSH_POLL_SECONDS"],
+               name="push worker")
