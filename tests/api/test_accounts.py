@@ -461,7 +461,9 @@ def test_cli_creates_an_officer_who_can_sign_in(app, runner, client):
     assert me == {"id": me["id"], "username": "rina.dukcapil", "full_name": "Rina",
                   "role": "verifier", "mpp": "langsa", "agency": "dukcapil",
                   "agency_name": "Dinas Kependudukan dan Pencatatan Sipil Kota Langsa",
-                  "disabled": False}
+                  "disabled": False, "counter": None,
+                  # a password set at the CLI is the officer's own: no change is asked
+                  "must_change_password": False}
     with app.app_context():
         stored = db.session.scalar(select(Officer.password_hash))
         assert stored.startswith("$argon2id$") and PASSWORD not in stored
