@@ -19,10 +19,14 @@ from PIL import Image, ImageOps
 
 from sync.rules import nik_problem
 
+from ..uploads.checks import MAX_IMAGE_PIXELS
 from .models import READ, UNREADABLE
 
 OCR_EDGE = 2400  # long edge handed to tesseract: a KK page's print stays legible
-MAX_PIXELS = 120_000_000  # decoded larger than this (a 50 MB photo can be): refused
+# What the uploads accept is what this reader reads (one limit): a stored image is never
+# larger, and one that somehow is gets this clear refusal. Importing the uploads' checks also
+# sets Pillow's own bomb limit (twice this), so the reader behaves the same in every process.
+MAX_PIXELS = MAX_IMAGE_PIXELS
 OCR_TIMEOUT = 120  # seconds, per rotation
 ROTATIONS = (0, 90, 180, 270)
 SIXTEEN = re.compile(r"(?<![0-9])[0-9]{16}(?![0-9])")
@@ -104,8 +108,8 @@ def _ocr(image: Image.Image) -> str:
 
 def _open_image(data: bytes) -> Image.Image:
     with warnings.catch_warnings():
-        # Pillow warns above 89 MP (a 108 MP phone camera) and refuses above 179 MP; this
-        # reader's own limit, between the two, gives the clear message.
+        # Pillow warns above MAX_PIXELS and refuses above twice it (a DecompressionBombError,
+        # "could not be read" below); in between, this reader's own limit gives the message.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         image = Image.open(io.BytesIO(data))
         if image.width * image.height > MAX_PIXELS:

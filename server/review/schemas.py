@@ -207,10 +207,11 @@ class ReviewRequirementSchema(Answer):
         ma.fields.Nested(PreviousDocumentSchema), dump_default=list,
         metadata={"description": "Documents reviewed on this requirement before the applicant "
                                  "replaced them, newest first (still readable by officers)"})
-    nik_check = ma.fields.Dict(metadata={
+    nik_check = ma.fields.Dict(allow_none=True, dump_default=None, metadata={
         "description": "On an identity document (KTP, KK, akta): the NIK read off the scan "
                        "against the form (server/document_checks/results.py): result match, "
-                       "mismatch, unreadable, pending or unavailable; advice only"})
+                       "mismatch, unreadable, pending or unavailable; advice only. Null on "
+                       "any other requirement."})
 
 
 class DiscrepancyItemSchema(Answer):

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import update
 
 from server.applications.models import QUEUE_INDEX_STATES, Application
+from server.catalog.calendar import holidays_of
 from server.catalog.models import CatalogMeta, Service
 from server.extensions import db
 from server.review import operations as review_ops
@@ -23,7 +24,8 @@ from server.review.schemas import (
     DocumentRefSchema,
     ReviewRequirementSchema,
 )
-from sync import tickets
+from sync import tickets, workdays
+from sync.space import WIB
 from tests.api.devices import Device
 from tests.api.officer_world import BASE, PASPOR, PICKUP, World
 from tests.conftest import ROOT
@@ -62,7 +64,14 @@ def test_the_queue_is_my_agencys_by_sla_risk_then_age(app, world):
                               "approved": 0, "ready": 0}
     assert body["total"] == 3
     first, last = body["items"][0], body["items"][2]
-    assert first["working_days_left"] <= 0 < last["working_days_left"]
+    # An SLA of 0 is due today on a working day; handed in on a weekend or holiday (WIB),
+    # it is due on the next working day, one working day ahead.
+    with app.app_context():
+        holidays = holidays_of(db.session, "langsa")
+    today = dt.datetime.now(WIB).date()
+    assert first["working_days_left"] == (0 if workdays.is_working_day(today, holidays) else 1)
+    assert first["due_on"] == workdays.due_date(today, 0, holidays).isoformat()
+    assert last["working_days_left"] > first["working_days_left"]
     assert first["service"] == {"code": PASPOR, "name_id": "Penerbitan Paspor Biasa Baru",
                                 "name_en": first["service"]["name_en"]}
     assert first["applicant"] == {"name": "BUDI SANTOSO",
