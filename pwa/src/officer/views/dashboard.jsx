@@ -15,8 +15,12 @@ const SECTIONS = ['services', 'backlog', 'second_visits', 'rejections', 'workloa
 const AGES = ['0-2', '3-7', '8-14', '15+'];
 const COLOURS = ['#0f6e56', '#2f5fb3', '#b7791f', '#a23b3b'];
 
+// The MPP's days are WIB days on the server (sync/space.py), whatever the tablet's clock
+// zone: after 17:00 UTC it is already tomorrow in WIB, and a UTC date would leave today out.
+const WIB_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 function isoDay(date) {
-  return date.toISOString().slice(0, 10);
+  return WIB_DAY.format(date);
 }
 
 function defaultPeriod() {
