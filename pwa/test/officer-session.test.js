@@ -70,3 +70,26 @@ test('a wrong password is an error, not an ended session', async () => {
   await assert.rejects(client.signIn('rina', 'bad'), (e) => e.code === 'invalid_credentials');
   assert.equal(ended, 0);
 });
+
+test('sign-out forgets the token before the server is asked, and still sends it', async () => {
+  const calls = [];
+  const storage = memoryStorage();
+  const tokens = tokenStore(storage);
+  tokens.set('sd_tok');
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  const slow = async (path, init) => {
+    calls.push({ path, init });
+    await held; // the answer is still on its way
+    return { ok: true, status: 204, headers: { get: () => null }, text: async () => '' };
+  };
+  const client = officerClient({ tokens, getLang: () => 'id', onSessionEnded: () => {}, fetchImpl: slow });
+  const done = client.signOut();
+  // A reload now (the same tab's storage) starts signed out, not with the ending token.
+  assert.equal(tokenStore(storage).get(), null);
+  assert.equal(calls[0].path, '/api/auth/logout');
+  assert.equal(calls[0].init.headers.Authorization, 'Bearer sd_tok');
+  release();
+  await done;
+  assert.equal(tokens.get(), null);
+});

@@ -20,10 +20,12 @@ export function officerClient({ tokens, getLang, onSessionEnded, fetchImpl = glo
     },
     me: () => api.getJson('/api/officer/me'),
     async signOut() {
-      try {
-        await api.request('/api/auth/logout', { method: 'POST' });
-      } finally {
-        tokens.clear();
+      // Forget the token first: a reload while the sign-out is on its way must not start
+      // the next page with a token the server is ending (its check would be a 401).
+      const token = tokens.get();
+      tokens.clear();
+      if (token) {
+        await request('/api/auth/logout', { method: 'POST', token, lang: getLang(), fetchImpl });
       }
     },
     getJson: (path, options) => api.getJson(path, options),
