@@ -30,3 +30,15 @@ def load_command(paths):
         f"{summary.standards} service standards, {summary.mpps} MPPs, {summary.agencies} "
         f"agencies, {summary.services} services ({summary.deactivated} withdrawn); "
         f"catalog version {summary.version} ({state}).")
+
+
+@bp.cli.command("export")
+@click.argument("directory", type=click.Path(file_okay=False))
+def export_command(directory):
+    """Write the published catalog as data files (one per scope, as data/catalog holds them):
+    loading them changes nothing, exporting again gives the same bytes."""
+    from .export import export_dir
+
+    written = export_dir(db.session, directory)
+    click.echo(f"Wrote {len(written)} file(s) to {directory}: "
+               + ", ".join(p.name for p in written))

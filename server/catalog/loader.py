@@ -25,7 +25,7 @@ from ..db_types import utcnow
 from .models import (
     DELIVERY_KINDS, DOCUMENT_FORMATS, FIELD_TYPES, MPP_STATUSES, PROFILE_KEYS, VISIT_AFTER,
     Agency, CatalogMeta, Counter, CounterService, DocumentType, Holiday, Mpp, Requirement, Service,
-    ServiceField, VisitPolicy,
+    ServiceField, ServiceStandard, ServiceStandardVersion, VisitPolicy,
 )
 
 DATA_SUFFIXES = (".yaml", ".yml", ".json")
@@ -398,25 +398,38 @@ def _check_standard(std: dict, where: str, file: str, known_types: set[str]) -> 
     return errs
 
 
-def _validate(files: list[Path], session: Session) -> tuple[_Parsed, list[CatalogError]]:
-    parsed = _Parsed()
-    errors: list[CatalogError] = []
-    loaded: list[tuple[str, dict]] = []
-    schema = CatalogFileSchema()
+def read_documents(files: list[Path]) -> tuple[list[tuple[str, Any]], list[CatalogError]]:
+    """Each file's name and what it holds (not checked yet), and the files that failed."""
+    docs, errors = [], []
     for path in files:
         raw, errs = read_file(path)
         if errs:
             errors.extend(errs)
             continue
+        docs.append((str(path), raw))
+    return docs, errors
+
+
+def validate_documents(docs: list[tuple[str, Any]], session: Session, *,
+                       known_types_from_db: bool = True
+                       ) -> tuple[_Parsed, list[CatalogError]]:
+    """The one set of rules: each document's shape, then the cross-references between all of
+    them (and the database's document types, unless the documents hold them all, as a
+    publication's do: server/catalog/drafts.py)."""
+    parsed = _Parsed()
+    errors: list[CatalogError] = []
+    loaded: list[tuple[str, dict]] = []
+    schema = CatalogFileSchema()
+    for name, raw in docs:
         if not isinstance(raw, dict):
-            errors.append(CatalogError(str(path), "", "the top level must be a mapping"))
+            errors.append(CatalogError(name, "", "the top level must be a mapping"))
             continue
         try:
             data = schema.load(raw)
         except ma.ValidationError as exc:
-            errors.extend(CatalogError(str(path), p, m) for p, m in _flatten(exc.messages))
+            errors.extend(CatalogError(name, p, m) for p, m in _flatten(exc.messages))
             continue
-        loaded.append((str(path), data))
+        loaded.append((name, data))
 
     # Document types first: requirements may use those of this load or of the database.
     type_origin: dict[str, str] = {}
@@ -429,8 +442,8 @@ def _validate(files: list[Path], session: Session) -> tuple[_Parsed, list[Catalo
                 continue
             parsed.document_types[dt_["code"]] = dt_
             type_origin[dt_["code"]] = file
-    known_types = set(parsed.document_types) | set(
-        session.scalars(select(DocumentType.code)).all())
+    known_types = set(parsed.document_types) | (set(
+        session.scalars(select(DocumentType.code)).all()) if known_types_from_db else set())
 
     std_origin: dict[str, str] = {}
     for file, data in loaded:
@@ -644,6 +657,23 @@ def _upsert_document_types(session: Session, types: dict[str, dict]) -> None:
         session.add(row)
 
 
+def _upsert_standards(session: Session, standards: dict[str, dict]) -> None:
+    """The standards of this load as written (positions in load order); others stay."""
+    existing = {s.code: s for s in session.scalars(select(ServiceStandard))}
+    for position, (code, data) in enumerate(standards.items()):
+        row = existing.get(code) or ServiceStandard(code=code)
+        _set(row, {"position": position, "data": _json_ready(data)})
+        session.add(row)
+
+
+def _json_ready(value):
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    return _plain(value)
+
+
 def _service_values(std: dict, offer: dict, agency: Agency, position: int) -> dict:
     values = {
         "standard_code": std["code"],
@@ -662,6 +692,7 @@ def _service_values(std: dict, offer: dict, agency: Agency, position: int) -> di
         "legal_basis": std.get("legal_basis", ""),
         "visit_minutes": visit_minutes(std, offer),
         "visit_after": std.get("visit_after", DEFAULT_VISIT_AFTER),
+        "overrides": {k: v for k, v in offer.items() if k != "standard"},
     }
     words = [std["code"], std["name_id"], std["name_en"], std["description_id"],
              std["description_en"], std["product_id"], std["product_en"], agency.name,
@@ -787,7 +818,8 @@ def _upsert_mpp(session: Session, data: dict, standards: dict[str, dict],
     for a_pos, a_data in enumerate(data["agencies"]):
         agency = agencies.get(a_data["code"]) or Agency(code=a_data["code"], mpp=mpp)
         _set(agency, {"kind": a_data["kind"], "name": a_data["name"],
-                      "counter": a_data.get("counter", ""), "position": a_pos})
+                      "counter": a_data.get("counter", ""), "position": a_pos,
+                      "listed": True})
         kept_agencies.append(agency)
         summary.agencies += 1
         for s_pos, offer in enumerate(a_data["services"]):
@@ -806,6 +838,8 @@ def _upsert_mpp(session: Session, data: dict, standards: dict[str, dict],
             summary.deactivated += 1
     for agency in mpp.agencies:
         if agency not in kept_agencies:
+            if agency.listed:
+                agency.listed = False
             kept_agencies.append(agency)
     mpp.agencies = kept_agencies
     summary.mpps += 1
@@ -832,6 +866,8 @@ def catalog_digest(session: Session) -> str:
     feed(session.scalars(select(CounterService).order_by(CounterService.counter_id,
                                                          CounterService.service_id)),
          ("counter_id", "service_id"))
+    feed(session.scalars(select(ServiceStandard).order_by(ServiceStandard.code)),
+         ("code", "position", "data"))
     for model in (Agency, Service, ServiceField, Requirement, Counter):
         cols = [c.key for c in model.__table__.columns]
         feed(session.scalars(select(model).order_by(model.id)), cols)
@@ -859,15 +895,32 @@ def load_catalog(paths: Iterable[str | Path], session: Session) -> LoadSummary:
     if not files:
         raise CatalogLoadError([CatalogError(", ".join(map(str, paths)), "",
                                              "no .yaml, .yml or .json file found")])
-    parsed, errors = _validate(files, session)
+    docs, errors = read_documents(files)
+    if errors:
+        parsed, more = validate_documents(docs, session)
+        raise CatalogLoadError(errors + more)
+    return load_documents(docs, session)
+
+
+def load_documents(docs: list[tuple[str, Any]], session: Session, *,
+                   known_types_from_db: bool = True, now: dt.datetime | None = None
+                   ) -> LoadSummary:
+    """Validate documents (a file's name and its data), then upsert everything; raises
+    CatalogLoadError, writing nothing. `flask catalog load` and a draft's publication both
+    come here: one set of rules, one way of writing."""
+    parsed, errors = validate_documents(docs, session,
+                                        known_types_from_db=known_types_from_db)
     if errors:
         raise CatalogLoadError(errors)
-    summary = LoadSummary(files=[str(f) for f in files],
+    now = now or utcnow()
+    summary = LoadSummary(files=[name for name, _ in docs],
                           document_types=len(parsed.document_types),
                           standards=len(parsed.standards))
+    before = standards_in_force(session)
     # Autoflush off while rows are half-built; one flush at the end.
     with session.no_autoflush:
         _upsert_document_types(session, parsed.document_types)
+        _upsert_standards(session, parsed.standards)
         session.flush()
         if parsed.holidays is not None:
             summary.holidays += _upsert_holidays(session, None, parsed.holidays)
@@ -883,8 +936,64 @@ def load_catalog(paths: Iterable[str | Path], session: Session) -> LoadSummary:
     if digest != meta.content_hash:
         meta.version += 1
         meta.content_hash = digest
-        meta.updated_at = utcnow()
+        meta.updated_at = now
         summary.changed = True
     session.flush()
     summary.version = meta.version
+    _keep_versions(session, before, standards_in_force(session), meta.version, now)
+    session.flush()
     return summary
+
+
+# ---------------------------------------------------------------------------------------
+# The standard an application was made under (migration 0020)
+
+def service_standard(service: Service) -> dict:
+    """A service's whole standard as the citizen and the officer see it, as plain data."""
+    return {
+        "code": service.code, "name_id": service.name_id, "name_en": service.name_en,
+        "description_id": service.description_id, "description_en": service.description_en,
+        "procedure": [dict(s) for s in service.procedure], "sla_days": service.sla_days,
+        "fee": service.fee, "fee_note_id": service.fee_note_id,
+        "fee_note_en": service.fee_note_en, "product_id": service.product_id,
+        "product_en": service.product_en, "delivery": service.delivery,
+        "legal_basis": service.legal_basis, "visit_minutes": service.visit_minutes,
+        "visit_after": service.visit_after, "active": service.active,
+        "fields": [{"key": f.key, "type": f.type, "label_id": f.label_id,
+                    "label_en": f.label_en, "required": f.required,
+                    "profile_key": f.profile_key, "help_id": f.help_id, "help_en": f.help_en,
+                    "validation": dict(f.validation or {})} for f in service.fields],
+        "requirements": [{"code": r.code, "document_type": r.document_type,
+                          "title_id": r.title_id, "title_en": r.title_en,
+                          "required": r.required, "formats": list(r.formats),
+                          "notes_id": r.notes_id, "notes_en": r.notes_en}
+                         for r in service.requirements],
+    }
+
+
+def standards_in_force(session: Session) -> dict[str, dict]:
+    services = session.scalars(select(Service).options(
+        selectinload(Service.fields), selectinload(Service.requirements)))
+    return {s.code: service_standard(s) for s in services}
+
+
+def _keep_versions(session: Session, before: dict[str, dict], after: dict[str, dict],
+                   version: int, now: dt.datetime) -> None:
+    """For each service whose standard changed: close the version in force (writing the one
+    before, since ever, if none was kept yet) and open the new one."""
+    changed = [code for code, std in after.items() if code in before and before[code] != std]
+    if not changed:
+        return
+    open_rows = {row.service_code: row for row in session.scalars(
+        select(ServiceStandardVersion).where(ServiceStandardVersion.service_code.in_(changed),
+                                             ServiceStandardVersion.valid_to.is_(None)))}
+    for code in changed:
+        row = open_rows.get(code)
+        if row is None:
+            row = ServiceStandardVersion(service_code=code, catalog_version=version - 1,
+                                         valid_from=None, standard=before[code])
+            session.add(row)
+        row.valid_to = now
+        session.add(ServiceStandardVersion(service_code=code, catalog_version=version,
+                                           valid_from=now, valid_to=None,
+                                           standard=after[code]))

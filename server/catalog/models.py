@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 # Field types, profile keys and document formats are the sync engine's vocabulary: one
 # source (sync/model.py), which the catalog loader checks data files against.
@@ -70,6 +70,9 @@ class Agency(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     counter: Mapped[str] = mapped_column(String(100), default="")
     position: Mapped[int] = mapped_column(default=0)
+    # False once a load of its MPP no longer lists it (migration 0020): its rows stay for the
+    # applications that cite its services, and an export leaves it out.
+    listed: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     mpp: Mapped[Mpp] = relationship(back_populates="agencies")
     services: Mapped[list[Service]] = relationship(
@@ -108,6 +111,10 @@ class Service(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Lower-cased words of both languages, for search by words in either language.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # What the MPP's data file set over the standard (sla_days, fee, fee_note_id, fee_note_en,
+    # visit_minutes), as written, so an export gives the file back (migration 0020; None on
+    # rows loaded before it: the export then takes the values that differ from the standard).
+    overrides: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     agency: Mapped[Agency] = relationship(back_populates="services")
     fields: Mapped[list[ServiceField]] = relationship(
@@ -232,3 +239,60 @@ class CounterService(db.Model):
     counter_id: Mapped[int] = mapped_column(ForeignKey("mpp_counter.id"), primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"), primary_key=True,
                                             index=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Catalog administration (migration 0020, issue #18): the national standards as written,
+# drafts of one scope until published, and each service's standard as it was before a
+# publication changed it (applications keep the standard they were submitted under).
+
+class ServiceStandard(db.Model):
+    """A national service standard as its data file (or the national draft) wrote it,
+    offered or not: what `flask catalog export` writes back."""
+
+    __tablename__ = "service_standard"
+
+    code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    position: Mapped[int] = mapped_column(default=0)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+DRAFT_STATUSES = ("open", "published", "discarded")
+
+
+class CatalogDraft(db.Model):
+    """A change to one scope of the catalog ("national", or "mpp:<code>"), in the data
+    files' shape, until it is published (through the loader's rules) or discarded."""
+
+    __tablename__ = "catalog_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(60), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    note: Mapped[str] = mapped_column(String(200), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The catalog version and the digest of the scope's published data the draft started
+    # from: a publication refuses a draft whose scope changed since (no lost update).
+    base_version: Mapped[int]
+    base_digest: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    published_at: Mapped[dt.datetime | None]
+    published_version: Mapped[int | None]
+
+
+class ServiceStandardVersion(db.Model):
+    """One service's full standard (form, requirements, steps, SLA, fee, product...) while it
+    was in force: [valid_from, valid_to), None meaning since ever / still. Written when a load
+    or a publication changes a service, so an application submitted before reads the standard
+    it was made under (catalog.drafts.standard_for)."""
+
+    __tablename__ = "service_standard_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(120), index=True)
+    catalog_version: Mapped[int]
+    valid_from: Mapped[dt.datetime | None]
+    valid_to: Mapped[dt.datetime | None]
+    standard: Mapped[dict[str, Any]] = mapped_column(JSON)
