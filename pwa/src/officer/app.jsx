@@ -19,6 +19,7 @@ import { Dashboard } from './views/dashboard.jsx';
 import { AuditLog, SetPassword, Staff, opsRoute } from './views/staff.jsx';
 import { WalkIn, walkInRoute } from './views/walk-in.jsx';
 import { Skm, skmRoute } from './views/skm.jsx';
+import { Catalog, catalogRoute } from './views/catalog.jsx';
 
 export function OfficerApp() {
   const [lang, setLang] = useState(() => loadLang(getStorage()));
@@ -94,7 +95,7 @@ export function OfficerApp() {
         </a>
         {me && !me.must_change_password && (
           <nav class="bar-nav" aria-label={t('title')}>
-            <a href="#/" aria-current={(route.name === 'queue' && !complaintRoute(location.hash) && !skmRoute(location.hash)) || route.name === 'review' ? 'page' : undefined} data-nav="queue">
+            <a href="#/" aria-current={(route.name === 'queue' && !complaintRoute(location.hash) && !skmRoute(location.hash) && !catalogRoute(location.hash)) || route.name === 'review' ? 'page' : undefined} data-nav="queue">
               {t('nav.queue')}
             </a>
             <a href="#/kunjungan" aria-current={route.name === 'visit' ? 'page' : undefined} data-nav="visit">
@@ -115,6 +116,11 @@ export function OfficerApp() {
             {me.role !== 'verifier' && (
               <a href="#/petugas" aria-current={['staff', 'audit'].includes(opsRoute(location.hash)) ? 'page' : undefined} data-nav="staff">
                 {t('nav.staff')}
+              </a>
+            )}
+            {me.role === 'admin' && (
+              <a href="#/katalog" aria-current={catalogRoute(location.hash) ? 'page' : undefined} data-nav="catalog">
+                {t('nav.catalog')}
               </a>
             )}
             {['supervisor', 'admin'].includes(me.role) && (
@@ -150,6 +156,8 @@ export function OfficerApp() {
           <SetPassword t={t} client={client} me={me} onDone={setMe} />
         ) : walkInRoute(location.hash) ? (
           <WalkIn t={t} lang={lang} client={client} tokens={tokens} route={walkInRoute(location.hash)} />
+        ) : catalogRoute(location.hash) && me.role === 'admin' ? (
+          <Catalog t={t} lang={lang} client={client} me={me} />
         ) : skmRoute(location.hash) && ['supervisor', 'admin'].includes(me.role) ? (
           <Skm t={t} lang={lang} client={client} me={me} />
         ) : opsRoute(location.hash) === 'dashboard' ? (

@@ -6,6 +6,7 @@ import { translateIn, normaliseLang } from '../i18n.js';
 import { OPS_TEXT } from './views/ops-i18n.js';
 import { WALK_IN_TEXT } from './views/walk-in-i18n.js';
 import { SKM_TEXT } from './views/skm-i18n.js';
+import { CATALOG_TEXT } from './views/catalog-i18n.js';
 
 export const OFFICER_DICT = {
   id: {
@@ -532,6 +533,9 @@ Object.assign(OFFICER_DICT.en, WALK_IN_TEXT.en);
 // The supervisor's SKM screen's texts (issue #17).
 Object.assign(OFFICER_DICT.id, SKM_TEXT.id);
 Object.assign(OFFICER_DICT.en, SKM_TEXT.en);
+// The catalog editor's texts (issue #18).
+Object.assign(OFFICER_DICT.id, CATALOG_TEXT.id);
+Object.assign(OFFICER_DICT.en, CATALOG_TEXT.en);
 
 /** A `t(key, params)` over the console's strings. */
 export function makeOfficerT(lang) {
