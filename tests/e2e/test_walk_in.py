@@ -5,7 +5,13 @@ the birth date is refused next to the field and nothing is made; then the citize
 identified by the code sent to their phone, the form is filled with them, the KTP and the
 old KK are photographed with the tablet's camera (the PWA's quality check, compressor and
 tus upload), and the application is submitted, reviewed, made ready and completed at the
-visit screen like any other. axe-core on each new screen; a screenshot as a test artifact.
+visit screen like any other. Then the citizen signs in on a phone with that number: the
+completed application and its two verified documents are in their space (the documents offered
+as verified for a new application). axe-core on each new screen; screenshots of the walk-in
+flow at 1024x768 (and the citizen's phone) as test artifacts.
+
+The second test: what the officer types and photographs survives a reload, a crashed tab and
+a dropped connection (kept on the tablet as it happens, gone once the server has it).
 """
 from __future__ import annotations
 
@@ -18,10 +24,10 @@ from server.walk_in.models import WalkIn
 from tests.api.conftest import Callers
 from tests.api.queue_floor import FloorWorld
 from tests.e2e.a11y import assert_accessible
-from tests.e2e.conftest import record_console_errors, screenshot, take_rejections
+from tests.e2e.conftest import PHONE, record_console_errors, screenshot, take_rejections
 from tests.e2e.pages import (
-    NIK, PHONE_NUMBER, SERVICE, CounterScreen, OfficerConsole, WalkInScreen, application_state,
-    make_officer, photo_file,
+    NIK, PHONE_NUMBER, SERVICE, CitizenApp, CounterScreen, OfficerConsole, WalkInScreen,
+    application_state, make_officer, photo_file,
 )
 
 pytestmark = pytest.mark.e2e
@@ -59,6 +65,7 @@ def test_officer_makes_a_walk_in_application_with_two_photos_and_completes_it(
     walk_in.wait()
     assert page.locator("[data-walk-in-service]").input_value() == SERVICE
     assert_accessible(page, "walk-in start")
+    screenshot(page, "walk-in-start-1024x768")
 
     # A NIK that disagrees with the birth date: said next to the NIK, nothing made.
     before = rows(app)
@@ -74,6 +81,7 @@ def test_officer_makes_a_walk_in_application_with_two_photos_and_completes_it(
     take_rejections(page, 400)
     assert rows(app) == before
     assert_accessible(page, "walk-in refused NIK")
+    screenshot(page, "walk-in-refused-nik-1024x768")
 
     # The right birth date, the code the citizen reads out from their phone.
     page.locator("[data-walk-in-birth-date]").fill("1990-08-05")
@@ -126,5 +134,166 @@ def test_officer_makes_a_walk_in_application_with_two_photos_and_completes_it(
     page.locator('[data-action="complete"]').click()
     page.locator(f'[data-completed="{reference}"]').wait_for(timeout=10_000)
     assert application_state(app, application_id) == "completed"
+    screenshot(page, "walk-in-completed-1024x768")
     assert page.console_errors == [], page.console_errors
     context.close()
+
+    # Later the citizen signs in on a phone with that number (a new code, read from their
+    # own phone): the application, completed, and its documents, verified, are theirs.
+    phone_context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                        has_touch=True, locale="id-ID")
+    phone = record_console_errors(phone_context.new_page())
+    otp_log.codes.clear()
+    otp_log.arrived.clear()
+    citizen = CitizenApp(phone, url, otp_log)
+    citizen.open()
+    citizen.sign_in(PHONE_NUMBER)
+    phone.goto(f"{url}/#/permohonan")
+    card = phone.locator(f'[data-application="{application_id}"]')
+    card.locator('[data-state="completed"]').wait_for(timeout=20_000)
+    assert reference in card.inner_text()
+    card.click()
+    for code in ("ktp", "kk_lama"):
+        task = phone.locator(f'li.task:has([data-task="doc-{code}"])')
+        assert task.locator("[data-task-state]").get_attribute("data-task-state") == "accepted"
+    screenshot(phone, "walk-in-citizen-phone-360")
+    # Their verified KTP is offered for the next application instead of a new photo.
+    new_id = citizen.start_application()
+    assert new_id != application_id
+    phone.locator('[data-task="doc-ktp"]').click()
+    phone.locator('[data-wallet] [data-action="use-wallet"]').wait_for(timeout=10_000)
+    with app.app_context():
+        walk_in_docs = db.session.scalars(select(Document).where(
+            Document.citizen_id == db.session.get(WalkIn, application_id).citizen_id)).all()
+        assert len(walk_in_docs) == 2 and all(d.verified_at for d in walk_in_docs)
+    assert phone.console_errors == [], phone.console_errors
+    phone_context.close()
+
+
+STORED_WALK_IN = """async () => {
+  const drafts = Object.keys(localStorage).filter((k) => k.startsWith('sd.walkin.'));
+  const db = await new Promise((ok, fail) => {
+    const r = indexedDB.open('sekali-datang-walk-in');
+    r.onsuccess = () => ok(r.result);
+    r.onerror = () => fail(r.error);
+  });
+  const photos = db.objectStoreNames.contains('photos') ? await new Promise((ok, fail) => {
+    const r = db.transaction('photos').objectStore('photos').getAll();
+    r.onsuccess = () => ok(r.result.map((p) => [p.requirement, p.blob.size]));
+    r.onerror = () => fail(r.error);
+  }) : [];
+  db.close();
+  return {drafts, photos};
+}"""
+
+
+def test_what_the_officer_typed_survives_a_reload_a_crash_and_a_dropped_connection(
+        live_server, browser):
+    app, url = live_server.app, live_server.url
+    make_officer(app, "rina.loket", "Rina Marlina")
+    context = browser.new_context(viewport=TABLET, device_scale_factor=1, has_touch=True,
+                                  locale="id-ID")
+    page = record_console_errors(context.new_page())
+    OfficerConsole(page, url).sign_in("rina.loket")
+    walk_in = WalkInScreen(page, url)
+    walk_in.open()
+
+    # The start screen, typed like a fast thumb (press_sequentially), then reloaded.
+    page.locator("[data-walk-in-service]").select_option(SERVICE)
+    page.locator("[data-walk-in-nik]").click()
+    page.locator("[data-walk-in-nik]").press_sequentially(NIK, delay=10)
+    page.locator("[data-walk-in-birth-date]").fill("1990-08-05")
+    page.locator("[data-walk-in-sex]").select_option("P")
+    page.locator("[data-walk-in-name]").click()
+    page.locator("[data-walk-in-name]").press_sequentially("Siti Aminah", delay=10)
+    page.locator("[data-walk-in-no-phone]").check()
+    page.locator("[data-walk-in-note]").click()
+    page.locator("[data-walk-in-note]").press_sequentially("HP dipakai anaknya", delay=10)
+    start_values = {"[data-walk-in-service]": SERVICE, "[data-walk-in-nik]": NIK,
+                    "[data-walk-in-birth-date]": "1990-08-05", "[data-walk-in-sex]": "P",
+                    "[data-walk-in-name]": "Siti Aminah",
+                    "[data-walk-in-note]": "HP dipakai anaknya"}
+    page.reload()
+    walk_in.wait()
+    page.locator("[data-draft-restored]").wait_for(timeout=10_000)
+    assert {k: page.locator(k).input_value() for k in start_values} == start_values
+    assert page.locator("[data-walk-in-no-phone]").is_checked()
+
+    # The tab crashes (closed without a word); in a new one on the same tablet the officer
+    # signs in again (the console's token lives as long as its tab) and has it all.
+    page.close()
+    page = record_console_errors(context.new_page())
+    OfficerConsole(page, url).sign_in("rina.loket")
+    walk_in = WalkInScreen(page, url)
+    walk_in.open()
+    assert {k: page.locator(k).input_value() for k in start_values} == start_values
+    assert_accessible(page, "walk-in start restored")
+    before = rows(app)
+    assert before[2] == 0
+    page.locator('[data-action="start"]').click()
+    page.locator("[data-walk-in][data-state=draft]").wait_for(timeout=10_000)
+    application_id = page.locator("[data-walk-in]").get_attribute("data-walk-in")
+    assert page.evaluate(STORED_WALK_IN)["drafts"] == []  # the server has it now
+
+    # The form, typed and not saved; then the connection drops while a photo is taken.
+    form = {"address": "Jalan Teuku Umar Nomor 17, Gampong Jawa, Langsa Kota",
+            "old_kk_number": "1174010101240009", "member_count": "2",
+            "phone": "081270009999"}
+    for key, text in form.items():
+        page.locator(f'[data-form-field="{key}"]').click()
+        page.locator(f'[data-form-field="{key}"]').press_sequentially(text, delay=10)
+    page.locator('[data-form-field="reason"]').select_option("keluarga-baru")
+    form["reason"] = "keluarga-baru"
+    context.set_offline(True)
+    page.locator('[data-photo-input="ktp"]').set_input_files(photo_file("ktp.jpg", 41))
+    row = page.locator('[data-requirement="ktp"]')
+    keep = row.locator('[data-action="keep-photo"]')
+    kept = page.locator('[data-photo-kept="ktp"]')
+    keep.or_(kept).first.wait_for(timeout=30_000)
+    if keep.count():
+        keep.click()
+    kept.wait_for(timeout=30_000)
+    stored = page.evaluate(STORED_WALK_IN)
+    assert stored["drafts"] == [f"sd.walkin.{officer_id(app, 'rina.loket')}.{application_id}"]
+    assert [requirement for requirement, _ in stored["photos"]] == ["ktp"]
+    assert 0 < stored["photos"][0][1] < 300 * 1024  # compressed before it was kept
+    screenshot(page, "walk-in-offline-photo-kept-1024x768")
+    with app.app_context():  # nothing reached the server
+        assert db.session.scalars(select(Document)).all() == []
+        fields = db.session.get(Application, application_id).fields or {}
+        assert "address" not in fields or not fields["address"]
+
+    # The connection comes back, but the tab is gone: a new one sends the kept photo and
+    # shows the form as it was typed.
+    context.set_offline(False)
+    page.close()
+    page = record_console_errors(context.new_page())
+    OfficerConsole(page, url).sign_in("rina.loket")
+    page.goto(f"{url}/officer.html#/loket-baru/{application_id}")
+    page.locator(f'[data-walk-in="{application_id}"]').wait_for(timeout=10_000)
+    page.locator("[data-draft-restored]").wait_for(timeout=10_000)
+    assert {k: page.locator(f'[data-form-field="{k}"]').input_value() for k in form} == form
+    page.locator('[data-requirement="ktp"][data-document-status="ready"]').wait_for(
+        timeout=30_000)
+    assert page.evaluate(STORED_WALK_IN)["photos"] == []  # attached: forgotten
+    screenshot(page, "walk-in-restored-1024x768")
+    walk_in = WalkInScreen(page, url)
+    walk_in.photograph("kk_lama", photo_file("kk.jpg", 42))
+    reference = walk_in.submit()
+    assert reference.startswith("LGS-")
+    assert application_state(app, application_id) == "submitted"
+    with app.app_context():
+        fields = db.session.get(Application, application_id).fields
+        assert {k: str(fields[k]) for k in form if k != "phone"} == {
+            k: v for k, v in form.items() if k != "phone"}
+        assert fields["phone"].endswith("81270009999")  # normalised by the form's rule
+    assert page.evaluate(STORED_WALK_IN) == {"drafts": [], "photos": []}
+    assert page.console_errors == [], page.console_errors
+    context.close()
+
+
+def officer_id(app, username: str) -> int:
+    from server.accounts.models import Officer
+
+    with app.app_context():
+        return db.session.scalar(select(Officer.id).where(Officer.username == username))

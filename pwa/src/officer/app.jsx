@@ -155,7 +155,7 @@ export function OfficerApp() {
         ) : me.must_change_password ? (
           <SetPassword t={t} client={client} me={me} onDone={setMe} />
         ) : walkInRoute(location.hash) ? (
-          <WalkIn t={t} lang={lang} client={client} tokens={tokens} route={walkInRoute(location.hash)} />
+          <WalkIn t={t} lang={lang} client={client} tokens={tokens} route={walkInRoute(location.hash)} me={me} />
         ) : catalogRoute(location.hash) && me.role === 'admin' ? (
           <Catalog t={t} lang={lang} client={client} me={me} />
         ) : skmRoute(location.hash) && ['supervisor', 'admin'].includes(me.role) ? (

@@ -5,15 +5,21 @@
 // (pwa/src/capture: the quality check, then the compressor) and its tus uploader, into
 // the citizen's space (server/walk_in); the rules are the server's, its refusals are shown
 // next to the field they name. Routes: #/loket-baru (start; ?layanan=<code> from a
-// walk-in queue ticket) and #/loket-baru/<id> (continue).
+// walk-in queue ticket) and #/loket-baru/<id> (continue). What is typed and photographed
+// and not yet on the server is kept on the tablet as it happens (walk-in-drafts.js), so a
+// reload, a crashed tab or a dropped connection loses nothing.
 
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { formatDateTime, pick } from '../../format.js';
+import { getStorage } from '../../storage.js';
 import { CaptureError, compressPhoto } from '../../capture/compress.js';
 import { checkBitmap, decodePhoto, limitsFor } from '../../capture/quality.js';
 import { tusUploader } from '../../sync/adapters/tus-uploader.js';
 import { errorText } from '../i18n.js';
 import { StateTag } from './common.jsx';
+import {
+  clearWalkInDraft, forgetPhoto, forgetWalkInPhotos, idbPhotoStore, keepPhoto, pruneWalkInDrafts, readWalkInDraft, restoreStart, startDraft, unsavedValues, waitingPhotos, writeWalkInDraft,
+} from './walk-in-drafts.js';
 import './walk-in.css';
 
 const BASE = '/api/officer/walk-in';
@@ -45,18 +51,39 @@ function fieldErrors(error, lang) {
   return out;
 }
 
-export function WalkIn({ t, lang, client, tokens, route }) {
+const EMPTY_START = { service_id: '', phone: '', code: '', no_phone: false, note: '', nik: '', birth_date: '', sex: '', full_name: '' };
+let photoStore = null; // one IndexedDB connection for the console's lifetime
+
+export function WalkIn({ t, lang, client, tokens, route, me }) {
+  const officerId = me?.id ?? 'officer';
+  useEffect(() => pruneWalkInDrafts(getStorage()), []);
+  photoStore ??= idbPhotoStore();
   return route.id ? (
-    <WalkInApplication key={route.id} t={t} lang={lang} client={client} tokens={tokens} id={route.id} />
+    <WalkInApplication key={route.id} t={t} lang={lang} client={client} tokens={tokens} id={route.id} officerId={officerId} photos={photoStore} />
   ) : (
-    <WalkInStart t={t} lang={lang} client={client} service={route.service} />
+    <WalkInStart t={t} lang={lang} client={client} service={route.service} officerId={officerId} />
   );
 }
 
-function WalkInStart({ t, lang, client, service: preset }) {
+/** A note that what was typed before a reload is back (and that it is not on the server yet). */
+function Restored({ t }) {
+  return (
+    <p class="alert alert-ok" role="status" data-draft-restored>
+      {t('walkIn.restored')}
+    </p>
+  );
+}
+
+function WalkInStart({ t, lang, client, service: preset, officerId }) {
+  const storage = getStorage();
   const [services, setServices] = useState(null);
   const [open, setOpen] = useState([]);
-  const [form, setForm] = useState({ service_id: preset || '', phone: '', code: '', no_phone: false, note: '', nik: '', birth_date: '', sex: '', full_name: '' });
+  const [form, setForm] = useState(() => restoreStart(EMPTY_START, readWalkInDraft(storage, officerId, null), preset));
+  const [restored] = useState(() => Object.keys(startDraft(form)).length > 0);
+  const startedRef = useRef(false);
+  useEffect(() => {
+    if (!startedRef.current) writeWalkInDraft(storage, officerId, null, startDraft(form));
+  }, [form]);
   const [sent, setSent] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -107,6 +134,8 @@ function WalkInStart({ t, lang, client, service: preset }) {
     };
     try {
       const made = await client.request(BASE, { method: 'POST', body });
+      startedRef.current = true;
+      clearWalkInDraft(storage, officerId, null); // the server holds it now
       location.hash = walkInHref({ id: made.id });
     } catch (err) {
       setError(err);
@@ -118,6 +147,7 @@ function WalkInStart({ t, lang, client, service: preset }) {
     <section class="walk-in" aria-labelledby="walk-in-title">
       <h1 id="walk-in-title">{t('walkIn.title')}</h1>
       <p class="muted">{t('walkIn.intro')}</p>
+      {restored && <Restored t={t} />}
       {error && (
         <p class="alert alert-bad" role="alert" data-walk-in-error={error.code || 'network'}>
           {errorText(t, error)}
@@ -231,24 +261,41 @@ function WalkInStart({ t, lang, client, service: preset }) {
   );
 }
 
-function WalkInApplication({ t, lang, client, tokens, id }) {
+const serverValues = (detail) => Object.fromEntries(detail.fields.map((f) => [f.key, f.value ?? '']));
+
+function WalkInApplication({ t, lang, client, tokens, id, officerId, photos }) {
+  const storage = getStorage();
   const [detail, setDetail] = useState(null);
   const [service, setService] = useState(null);
   const [values, setValues] = useState({});
   const [error, setError] = useState(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
+  const [restored, setRestored] = useState(false);
+  const [waiting, setWaiting] = useState(null); // photos kept on the tablet, by requirement
 
   useEffect(() => {
     client
       .getJson(`${BASE}/${encodeURIComponent(id)}`)
       .then(async (body) => {
+        const draft = body.state === 'draft' ? readWalkInDraft(storage, officerId, id) : {};
+        setRestored(Object.keys(draft).length > 0);
         setDetail(body);
-        setValues(Object.fromEntries(body.fields.map((f) => [f.key, f.value ?? ''])));
+        setValues({ ...serverValues(body), ...draft });
+        setWaiting(body.state === 'draft' ? await waitingPhotos(photos, officerId, id) : {});
         setService(await client.getJson(`/api/services/${encodeURIComponent(body.service.code)}`));
       })
       .catch(setError);
   }, [client, id]);
+
+  // Every change the server does not hold yet is kept as it is typed; once submitted, none.
+  useEffect(() => {
+    if (!detail) return;
+    if (detail.state !== 'draft') {
+      clearWalkInDraft(storage, officerId, id);
+      forgetWalkInPhotos(photos, officerId, id);
+    } else writeWalkInDraft(storage, officerId, id, unsavedValues(values, serverValues(detail)));
+  }, [values, detail]);
 
   const uploader = useMemo(
     () =>
@@ -315,6 +362,7 @@ function WalkInApplication({ t, lang, client, tokens, id }) {
           {detail.walk_in.note ? ` · ${detail.walk_in.note}` : ''}
         </span>
       </p>
+      {restored && draft && <Restored t={t} />}
       {error && (
         <p class="alert alert-bad" role="alert" data-walk-in-error={error.code || 'network'}>
           {errorText(t, error)}
@@ -357,7 +405,19 @@ function WalkInApplication({ t, lang, client, tokens, id }) {
           </h2>
           <ul class="walk-in-docs">
             {detail.requirements.map((req) => (
-              <DocumentRow key={req.code} t={t} lang={lang} req={req} draft={draft} missing={missing.has(req.code)} uploader={uploader} onAttach={(documentId) => post('attach', { requirement_code: req.code, document_id: documentId })} />
+              <DocumentRow
+                key={req.code}
+                t={t}
+                lang={lang}
+                req={req}
+                draft={draft}
+                missing={missing.has(req.code)}
+                uploader={uploader}
+                waiting={waiting?.[req.code] || null}
+                keep={(photo) => keepPhoto(photos, { officerId, walkInId: id, requirement: req.code, ...photo })}
+                forget={() => forgetPhoto(photos, officerId, id, req.code)}
+                onAttach={(documentId) => post('attach', { requirement_code: req.code, document_id: documentId })}
+              />
             ))}
           </ul>
           {draft && (
@@ -425,33 +485,19 @@ function FormField({ lang, t, spec, value, disabled, error, onChange }) {
   );
 }
 
-function DocumentRow({ t, lang, req, draft, missing, uploader, onAttach }) {
+function DocumentRow({ t, lang, req, draft, missing, uploader, waiting, keep, forget, onAttach }) {
   const [state, setState] = useState(null); // {step, warning, problem, preview, progress}
   const [pending, setPending] = useState(null); // a photo kept back by the quality check
+  const [kept, setKept] = useState(null); // a compressed photo on the tablet, not yet attached
 
-  const send = async (file, { keep = false } = {}) => {
-    let bitmap = null;
+  // The compressed photo goes to the tablet's IndexedDB before its upload starts; once it is
+  // attached it is forgotten. One kept from before a reload or a dropped connection is sent
+  // again now (the same document id: the server returns the same upload and resumes it).
+  const deliver = async (photo) => {
+    const { documentId, blob, sha256 } = photo;
+    setKept(photo);
+    setState((s) => ({ ...s, step: 'uploading', preview: s?.preview || URL.createObjectURL(blob), progress: 0, size: blob.size }));
     try {
-      // The PWA's capture: a photo the officer cannot read later is said now (the quality
-      // check), then the same compressor and the same tus upload as the citizen's phone.
-      setState({ step: 'checking' });
-      bitmap = await decodePhoto(file);
-      if (bitmap && !keep) {
-        const { codes } = checkBitmap(bitmap, limitsFor(req.document_type));
-        if (codes.length) {
-          setPending(file);
-          setState({ step: 'warning', codes });
-          return;
-        }
-      }
-      setPending(null);
-      setState({ step: 'compressing' });
-      const { blob } = await compressPhoto(file, { decoded: bitmap });
-      const documentId = crypto.randomUUID();
-      const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-      const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-      const preview = URL.createObjectURL(blob);
-      setState({ step: 'uploading', preview, progress: 0, size: blob.size });
       await uploader.upload({
         documentId,
         file: blob,
@@ -463,12 +509,58 @@ function DocumentRow({ t, lang, req, draft, missing, uploader, onAttach }) {
         onProgress: (sent, total) => setState((s) => ({ ...s, progress: total ? Math.round((sent / total) * 100) : 0 })),
       });
       const fresh = await onAttach(documentId);
-      setState((s) => ({ ...s, step: fresh ? 'done' : 'failed' }));
+      if (fresh) {
+        await forget();
+        setKept(null);
+      }
+      setState((s) => ({ ...s, step: fresh ? 'done' : 'kept' }));
+    } catch (err) {
+      if (err?.permanent) {
+        // The server refuses this photo for good (too large, invalid): keeping it cannot help.
+        await forget();
+        setKept(null);
+        setState((s) => ({ ...s, step: 'failed', problem: t('walkIn.step.failed') }));
+      } else setState((s) => ({ ...s, step: 'kept' }));
+    }
+  };
+
+  useEffect(() => {
+    if (!waiting || !draft) return;
+    if (req.document?.id === waiting.documentId) forget(); // attached before the reload
+    else deliver(waiting);
+  }, []);
+
+  const send = async (file, { keep: keepAnyway = false } = {}) => {
+    let bitmap = null;
+    let photo;
+    try {
+      // The PWA's capture: a photo the officer cannot read later is said now (the quality
+      // check), then the same compressor and the same tus upload as the citizen's phone.
+      setState({ step: 'checking' });
+      bitmap = await decodePhoto(file);
+      if (bitmap && !keepAnyway) {
+        const { codes } = checkBitmap(bitmap, limitsFor(req.document_type));
+        if (codes.length) {
+          setPending(file);
+          setState({ step: 'warning', codes });
+          return;
+        }
+      }
+      setPending(null);
+      setState({ step: 'compressing' });
+      const { blob } = await compressPhoto(file, { decoded: bitmap });
+      const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+      const sha256 = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+      photo = { documentId: crypto.randomUUID(), blob, sha256 };
+      setState({ step: 'uploading', preview: URL.createObjectURL(blob), progress: 0, size: blob.size });
     } catch (err) {
       setState({ step: 'failed', problem: err instanceof CaptureError ? t(`walkIn.capture.${err.code}`) : err.message });
+      return;
     } finally {
       bitmap?.close?.();
     }
+    await keep(photo);
+    await deliver(photo);
   };
 
   const doc = req.document;
@@ -483,6 +575,14 @@ function DocumentRow({ t, lang, req, draft, missing, uploader, onAttach }) {
       <p class="small muted" role="status">
         {doc ? t('walkIn.attached', { kb: Math.round(doc.size / 1024) }) : state?.step === 'uploading' ? t('walkIn.uploading', { n: state.progress }) : state?.step ? t(`walkIn.step.${state.step}`) : t('walkIn.noPhoto')}
       </p>
+      {state?.step === 'kept' && kept && draft && (
+        <div class="alert alert-warn" role="alert" data-photo-kept={req.code}>
+          <p>{t('walkIn.photoKept')}</p>
+          <button type="button" class="btn btn-small btn-secondary" onClick={() => deliver(kept)} data-action="send-kept-photo">
+            {t('walkIn.sendAgain')}
+          </button>
+        </div>
+      )}
       {state?.step === 'warning' && (
         <div class="alert alert-warn" role="alert">
           <p>{state.codes.map((code) => t(`walkIn.quality.${code}`)).join(' ')}</p>
