@@ -283,3 +283,59 @@ def test_the_audit_log_browser(app, client, staff):
         (e["action"], e["target_id"]) for e in everything["items"]]
     assert_error(client.get("/api/staff/audit", headers=sup,
                             query_string={"outcome": "maybe"}), 400, "validation_failed")
+
+
+def test_the_audit_log_filters_by_actor_target_and_day_in_wib(app, client, staff):
+    """Each filter narrows to what it names and nothing else; days are WIB days (an event at
+    17:30 UTC belongs to the next day)."""
+    import datetime as dt
+
+    sup = staff["supervisor"]
+    verifier = staff["verifier"]
+    with app.app_context():  # two events of the supervisor's, on days long past
+        for at, target in ((dt.datetime(2026, 3, 1, 17, 30, tzinfo=dt.UTC), verifier["id"]),
+                           (dt.datetime(2026, 3, 1, 16, 30, tzinfo=dt.UTC), sup["id"])):
+            db.session.add(AuditEvent(at=at, actor_kind="officer", actor_id=str(sup["id"]),
+                                      action="officer.changed", target_kind="officer",
+                                      target_id=str(target), outcome="ok", details={}))
+        db.session.commit()
+    assert client.patch(f"{STAFF}/{verifier['id']}", headers=sup["headers"],
+                        json={"full_name": "Baru"}).status_code == 200
+    # the verifier knocks on the staff screen (audited, their own act)
+    assert client.get(STAFF, headers=verifier["headers"]).status_code == 403
+    # the far supervisor acts on their own officer: never in Langsa's log, whatever the filter
+    client.patch(f"{STAFF}/{staff['far_verifier']['id']}",
+                 headers=staff["other_supervisor"]["headers"], json={"full_name": "Lain"})
+
+    def page(**query):
+        response = client.get("/api/staff/audit", headers=sup["headers"], query_string=query)
+        assert response.status_code == 200, response.get_data(True)
+        return [(e["action"], e["actor_id"], e["target_kind"], e["target_id"], e["at"][:10])
+                for e in response.get_json()["items"]]
+
+    everything = page()
+    assert len(everything) >= 4
+    mine = page(actor_id=str(sup["id"]))
+    assert mine and all(actor == str(sup["id"]) for _, actor, _, _, _ in mine)
+    assert len(mine) < len(everything)  # the verifier's and others' own events are left out
+    about = page(target_kind="officer", target_id=str(verifier["id"]))
+    assert about and all((kind, target) == ("officer", str(verifier["id"]))
+                         for _, _, kind, target, _ in about)
+    assert [a for a, *_ in about].count("officer.changed") == 2
+    assert str(staff["far_verifier"]["id"]) not in {t for _, _, _, t, _ in everything}
+    # 2026-03-01 17:30 UTC is 2 March in WIB; 16:30 UTC is still 1 March
+    assert [t for _, _, _, t, _ in page(first="2026-03-02", last="2026-03-02")] == [
+        str(verifier["id"])]
+    assert [t for _, _, _, t, _ in page(first="2026-03-01", last="2026-03-01")] == [
+        str(sup["id"])]
+    assert len(page(first="2026-03-01", last="2026-03-02")) == 2
+    assert page(last="2026-02-28") == []
+    assert [a for a, *_ in page(actor_id=str(verifier["id"]))] == ["access.denied"]
+    recent = page(first="2026-03-03")
+    assert recent and len(recent) == len(everything) - 2
+    # filters combine
+    assert page(action="officer.changed", target_id=str(verifier["id"]),
+                first="2026-03-03") == [("officer.changed", str(sup["id"]), "officer",
+                                         str(verifier["id"]), recent[0][4])]
+    assert_error(client.get("/api/staff/audit", headers=sup["headers"],
+                            query_string={"first": "2026-13-01"}), 400, "validation_failed")
