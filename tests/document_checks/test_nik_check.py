@@ -7,7 +7,8 @@ rejected. Runs on SQLite and PostgreSQL (the `app` fixture), with the real tesse
 Bad input: a page with no text, a PDF, a file of 50 MB, an image that decodes to more pixels
 than the reader takes, another person's KTP, a worker that dies mid-read (the lease runs
 out and another worker finishes it), one that dies on it every time (given up: unreadable).
-The four rotations are read without a database (test_reading.py).
+The turned and upside-down scans (90, 180, 270 degrees) go through the job here too; every
+rotation and the KK's numbers are also read without a database (test_reading.py).
 """
 from __future__ import annotations
 
@@ -118,6 +119,21 @@ def test_a_page_with_no_text_could_not_be_read(app, client, callers, officer):  
     [notice] = notices(made)
     assert notice["data"]["result"] == "unreadable"
     assert unchanged(app, made["id"]) == state
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_turned_or_upside_down_scan_is_read_by_the_job(app, client, callers, officer,  # noqa: F811
+                                                         rotation):
+    """A KTP photographed sideways or upside down (and sent without an EXIF turn) is read by
+    the worker all the same: turned back, the NIK matches; once, nothing left pending."""
+    made = submitted(app, client, callers, ktp_photo(rotation))
+    assert drain(app) == {"enqueued": 1, "read": 1, "unreadable": 0}
+    row = check_row(app, made["document"])
+    assert (row.status, row.outcome, row.niks) == (DONE, "read", [NIK])
+    assert (row.rotation + rotation) % 360 == 0  # read at the turn that set it upright
+    check = ktp_check(client, officer, made["id"])["nik_check"]
+    assert (check["result"], check["scan_nik"]) == ("match", NIK)
+    assert notices(made) == []
 
 
 def test_a_pdf_scan_is_read_from_its_first_page(app, client, callers, officer):  # noqa: F811
