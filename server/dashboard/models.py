@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import BigInteger, Index, String, Uuid
+from sqlalchemy import BigInteger, Index, String, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -42,6 +42,8 @@ class OpsApplication(db.Model):
     closed_state: Mapped[str | None] = mapped_column(String(30))
     revisions: Mapped[int] = mapped_column(default=0)
     rejections: Mapped[int] = mapped_column(default=0)
+    # Started at the counter for a citizen without the app (server/walk_in), 0021.
+    walk_in: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class OpsRejection(db.Model):
@@ -99,6 +101,14 @@ class OpsServiceDay(db.Model):
     completed: Mapped[int] = mapped_column(default=0)
     rejected: Mapped[int] = mapped_column(default=0)
     withdrawn: Mapped[int] = mapped_column(default=0)
+    # The walk-ins' part of the counts above (0021): the app's part is the difference.
+    walk_in_submitted: Mapped[int] = mapped_column(default=0, server_default="0")
+    walk_in_decided: Mapped[int] = mapped_column(default=0, server_default="0")
+    walk_in_first_time_right: Mapped[int] = mapped_column(default=0, server_default="0")
+    walk_in_revisions: Mapped[int] = mapped_column(default=0, server_default="0")
+    walk_in_ready: Mapped[int] = mapped_column(default=0, server_default="0")
+    walk_in_ready_within_sla: Mapped[int] = mapped_column(default=0, server_default="0")
+    walk_in_completed: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class OpsReadyHours(db.Model):

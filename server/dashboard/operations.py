@@ -43,8 +43,10 @@ from sync.space import WIB, local_date
 
 from ..accounts.models import Officer
 from ..applications.models import Application
-from ..catalog.models import Agency, Mpp, Service
+from ..catalog.models import Agency, DocumentType, Mpp, Requirement, Service
 from ..errors import ApiError
+from ..i18n import MESSAGES, words
+from ..walk_in.models import WalkIn
 from .models import (
     OpsApplication, OpsOfficerDay, OpsReadyHours, OpsRejection, OpsServiceDay, RollupState,
 )
@@ -122,10 +124,13 @@ def _apply(session: Session, rows: list) -> None:
                 .where(Application.id.in_(chunk))):
             where[app_id] = (citizen_id, due_on, service_code, agency_id, mpp_id)
     facts: dict[str, OpsApplication] = {}
+    walk_ins: set[str] = set()
     for chunk in _chunks(sorted(where), 900):
         for fact in session.scalars(select(OpsApplication)
                                     .where(OpsApplication.application_id.in_(chunk))):
             facts[fact.application_id] = fact
+        walk_ins.update(session.scalars(select(WalkIn.application_id)
+                                        .where(WalkIn.application_id.in_(chunk))))
     before = {app_id: _contribution(fact) for app_id, fact in facts.items()}
     officer_days: dict[tuple, list] = defaultdict(lambda: [0, 0, 0])
     for r in rows:
@@ -142,7 +147,8 @@ def _apply(session: Session, rows: list) -> None:
                 fact = OpsApplication(application_id=r.target_id, mpp_id=mpp_id,
                                       agency_id=agency_id, service_code=service_code,
                                       citizen_id=citizen_id, submitted_at=at, due_on=due_on,
-                                      revisions=0, rejections=0)
+                                      revisions=0, rejections=0,
+                                      walk_in=r.target_id in walk_ins)
                 session.add(fact)
                 facts[r.target_id] = fact
         elif fact is not None:
@@ -186,6 +192,12 @@ def _apply(session: Session, rows: list) -> None:
 
 SUM_COLUMNS = ("submitted", "decided", "first_time_right", "revisions", "ready",
                "ready_within_sla", "completed", "rejected", "withdrawn")
+# The counts split by channel (app / walk-in): the walk-ins' part is kept, the app's is the
+# difference. came_once is counted from the facts (_came_once), not summed per day.
+SPLIT = ("submitted", "decided", "first_time_right", "revisions", "ready",
+         "ready_within_sla", "completed")
+WALK_IN_COLUMNS = tuple(f"walk_in_{c}" for c in SPLIT)
+DAY_COLUMNS = SUM_COLUMNS + WALK_IN_COLUMNS
 
 
 def _contribution(fact: OpsApplication) -> tuple:
@@ -203,6 +215,7 @@ def _contribution(fact: OpsApplication) -> tuple:
         "completed": int(fact.completed_at is not None),
         "rejected": int(fact.closed_state == states.REJECTED),
         "withdrawn": int(fact.closed_state == states.WITHDRAWN)}
+    values.update({f"walk_in_{c}": values[c] if fact.walk_in else 0 for c in SPLIT})
     hours = None if ready is None else int((ready - submitted).total_seconds() // 3600)
     return ((day, fact.service_code, fact.mpp_id, fact.agency_id), values,
             (day.replace(day=1), fact.service_code, hours) if hours is not None else None)
@@ -211,7 +224,7 @@ def _contribution(fact: OpsApplication) -> tuple:
 def _apply_sums(session: Session, before: dict, facts: dict) -> None:
     """Add what the batch changed (each fact's contribution after, less before) to the day
     sums and the histogram, with one atomic upsert per changed row."""
-    days: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SUM_COLUMNS, 0))
+    days: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DAY_COLUMNS, 0))
     places: dict[tuple, tuple] = {}
     hist: dict[tuple, int] = defaultdict(int)
     for app_id, fact in facts.items():
@@ -361,6 +374,7 @@ def report(session: Session, officer: Officer, scope: Scope, first: dt.date, las
         "ikm": _ikm(session, scope, first, last),
         "complaints": _complaints(session, officer, scope, first, last, now),
     }
+    out["names"] = _names(session, services, out)
     return out
 
 
@@ -373,7 +387,7 @@ def _empty_row(s) -> dict[str, Any]:
             "ready_hours_median": None, "ready_hours_p90": None,
             "backlog": {s: 0 for s in states.OFFICER_QUEUE},
             "backlog_age": {label: 0 for _, _, label in AGE_BUCKETS},
-            "overdue_now": 0}
+            "overdue_now": 0, "walk_in": dict.fromkeys(SPLIT + ("came_once",), 0)}
 
 
 def _cohort_figures(session: Session, scope: Scope, first: dt.date, last: dt.date,
@@ -384,17 +398,20 @@ def _cohort_figures(session: Session, scope: Scope, first: dt.date, last: dt.dat
     where = [d.day >= first, d.day <= last,
              d.agency_id == scope.agency.id if scope.agency else d.mpp_id == scope.mpp.id]
     for code, *sums in session.execute(
-            select(d.service_code, *[func.sum(getattr(d, c)) for c in SUM_COLUMNS])
+            select(d.service_code, *[func.sum(getattr(d, c)) for c in DAY_COLUMNS])
             .where(*where).group_by(d.service_code)):
         row = rows.get(code)
         if row is not None:
-            row.update({c: int(v or 0) for c, v in zip(SUM_COLUMNS, sums)})
+            found = {c: int(v or 0) for c, v in zip(DAY_COLUMNS, sums)}
+            row.update({c: found[c] for c in SUM_COLUMNS})
+            row["walk_in"].update({c: found[f"walk_in_{c}"] for c in SPLIT})
 
 
 def _came_once(session: Session, cohort: list, rows: dict) -> None:
     """Completed applications with more than one day of coming: the days of the tickets
-    they were served with, and the completion day. Only applications that have tickets
-    can have two days; every other completed one came once (to collect)."""
+    they were served with, the day a walk-in was started at the counter, and the completion
+    day. Only applications with tickets or started at the counter can have two days; every
+    other completed one came once (to collect)."""
     try:
         from ..visit_queue.models import QueueTicket, QueueTicketApplication
     except ImportError:  # no visit floor: each completed application came to collect
@@ -402,16 +419,27 @@ def _came_once(session: Session, cohort: list, rows: dict) -> None:
     o = OpsApplication
     days: dict[str, set] = defaultdict(set)
     service_of: dict[str, str] = {}
+    walk_ins: set[str] = set()
+    came: list[tuple] = [  # (application, service, completed at, walk-in, a day it came)
+        (app_id, service, completed_at, True, local_date(_aware(started)))
+        for app_id, service, completed_at, started in session.execute(
+            select(o.application_id, o.service_code, o.completed_at, WalkIn.created_at)
+            .join(WalkIn, WalkIn.application_id == o.application_id)
+            .where(*cohort, o.completed_at.is_not(None), o.walk_in))]
     if QueueTicket is not None:
-        for app_id, service_code, completed_at, day in session.execute(
-                select(o.application_id, o.service_code, o.completed_at, QueueTicket.day)
-                .join(QueueTicketApplication,
-                      QueueTicketApplication.application_id == o.application_id)
-                .join(QueueTicket, QueueTicket.id == QueueTicketApplication.ticket_id)
-                .where(*cohort, o.completed_at.is_not(None))):
-            days[app_id].add(day)
-            days[app_id].add(local_date(_aware(completed_at)))
-            service_of[app_id] = service_code
+        came.extend(session.execute(
+            select(o.application_id, o.service_code, o.completed_at, o.walk_in,
+                   QueueTicket.day)
+            .join(QueueTicketApplication,
+                  QueueTicketApplication.application_id == o.application_id)
+            .join(QueueTicket, QueueTicket.id == QueueTicketApplication.ticket_id)
+            .where(*cohort, o.completed_at.is_not(None))))
+    for app_id, service_code, completed_at, walk_in, day in came:
+        days[app_id].add(day)
+        days[app_id].add(local_date(_aware(completed_at)))
+        service_of[app_id] = service_code
+        if walk_in:
+            walk_ins.add(app_id)
     twice = [app_id for app_id, d in days.items() if len(d) > 1]
     reasons: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_app: dict[str, set] = defaultdict(set)
@@ -420,14 +448,17 @@ def _came_once(session: Session, cohort: list, rows: dict) -> None:
                 select(OpsRejection.application_id, OpsRejection.requirement_code)
                 .where(OpsRejection.application_id.in_(chunk))):
             by_app[app_id].add(code)
-    more = defaultdict(int)
+    more, more_walk_in = defaultdict(int), defaultdict(int)
     for app_id in twice:
         service = service_of[app_id]
         more[service] += 1
+        if app_id in walk_ins:
+            more_walk_in[service] += 1
         for code in by_app.get(app_id) or {"(none)"}:
             reasons[service][code] += 1
     for code, row in rows.items():
         row["came_once"] = row["completed"] - more.get(code, 0)
+        row["walk_in"]["came_once"] = row["walk_in"]["completed"] - more_walk_in.get(code, 0)
         row["second_visit_reasons"] = dict(sorted(reasons.get(code, {}).items(),
                                                   key=lambda kv: (-kv[1], kv[0])))
 
@@ -543,12 +574,22 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _rates(row: dict) -> None:
+def _shares(row: dict) -> None:
     row["came_once_rate"] = _share(row["came_once"], row["completed"])
     row["first_time_right_share"] = _share(row["first_time_right"], row["decided"])
     row["revisions_per_application"] = (round(row["revisions"] / row["submitted"], 3)
                                         if row["submitted"] else None)
     row["sla_share"] = _share(row["ready_within_sla"], row["ready"])
+
+
+def _rates(row: dict) -> None:
+    """The shares of the row, and of its two channels: `walk_in` (started at the counter)
+    and `app` (the rest: the row less its walk-ins), with the walk-ins' share."""
+    walk_in = row["walk_in"]
+    row["app"] = {c: row[c] - walk_in[c] for c in SPLIT + ("came_once",)}
+    for part in (row, walk_in, row["app"]):
+        _shares(part)
+    row["walk_in_share"] = _share(walk_in["submitted"], row["submitted"])
 
 
 def _totals(rows: list[dict]) -> dict[str, Any]:
@@ -564,6 +605,7 @@ def _totals(rows: list[dict]) -> dict[str, Any]:
         for code, n in r["second_visit_reasons"].items():
             reasons[code] += n
     out["second_visit_reasons"] = dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
+    out["walk_in"] = {c: sum(r["walk_in"][c] for r in rows) for c in SPLIT + ("came_once",)}
     _rates(out)
     return out
 
@@ -581,11 +623,54 @@ def _rejections(session: Session, scope: Scope, start, end) -> list[dict[str, An
     if scope.agency is not None:
         where.append(r.agency_id == scope.agency.id)
     n = func.count().label("n")
+    found = session.execute(
+        select(r.service_code, r.requirement_code, r.reason, n).where(*where)
+        .group_by(r.service_code, r.requirement_code, r.reason)
+        .order_by(n.desc(), r.service_code, r.requirement_code, r.reason).limit(50)).all()
     return [{"service": code, "requirement": req, "reason": reason or None, "count": count}
-            for code, req, reason, count in session.execute(
-                select(r.service_code, r.requirement_code, r.reason, n).where(*where)
-                .group_by(r.service_code, r.requirement_code, r.reason)
-                .order_by(n.desc(), r.service_code, r.requirement_code, r.reason).limit(50))]
+            for code, req, reason, count in found]
+
+
+def reason_names(reason: str | None) -> dict[str, str]:
+    """A rejection's template reason (a code of server/review/reasons.py) in words, by
+    language (server/i18n.py `reason.*`); {} for none or a code the catalog lacks."""
+    if not reason:
+        return {}
+    key = reason if reason in MESSAGES else f"reason.{reason}"
+    if key not in MESSAGES:
+        return {}
+    return {lang: words(key, lang) for lang in ("id", "en")}
+
+
+def _document_titles(session: Session, codes: list[str]) -> dict[tuple, dict[str, str]]:
+    """(service, requirement code) -> the title of its document type, by language."""
+    if not codes:
+        return {}
+    return {(service, req): {"name_id": name_id, "name_en": name_en}
+            for service, req, name_id, name_en in session.execute(
+                select(Service.code, Requirement.code, DocumentType.name_id,
+                       DocumentType.name_en)
+                .join(Service, Service.id == Requirement.service_id)
+                .join(DocumentType, DocumentType.code == Requirement.document_type)
+                .where(Service.code.in_(codes)))}
+
+
+def _names(session: Session, services, report: dict) -> dict[str, dict]:
+    """The words for the codes in the report, by language, so the console and the CSV show
+    titles, not codes: each service's title, each requirement's document type title (by
+    requirement code over the scope's services: the second visits' reasons are summed
+    across services), each rejection reason's words (server/i18n.py `reason.*`)."""
+    requirements: dict[str, dict[str, str]] = {}
+    for (_service, req), title in sorted(
+            _document_titles(session, [s.code for s in services]).items()):
+        requirements.setdefault(req, title)
+    reasons = {r["reason"]: said for r in report["rejections"]
+               if (said := reason_names(r["reason"]))}
+    return {"services": {s.code: {"name_id": s.name_id, "name_en": s.name_en}
+                         for s in services},
+            "requirements": requirements,
+            "reasons": {code: {"name_id": said["id"], "name_en": said["en"]}
+                        for code, said in reasons.items()}}
 
 
 def _workload(session: Session, scope: Scope, first: dt.date, last: dt.date,
@@ -722,38 +807,58 @@ def _complaints(session: Session, officer: Officer, scope: Scope, first: dt.date
 SECTIONS = ("services", "rejections", "workload", "second_visits", "floor", "backlog")
 
 
-def to_csv(data: dict[str, Any], section: str) -> str:
-    """One figure of the report as CSV (a header line, then one line a row)."""
+def to_csv(data: dict[str, Any], section: str, lang: str = "id") -> str:
+    """One figure of the report as CSV (a header line, then one line a row): each code with
+    its title in `lang` beside it (service_title, requirement_title, reason_title), and the
+    walk-ins' part of the service figures (walk_in_*, app_*: the rest)."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
+    names = data.get("names") or {}
+
+    def title(kind: str, code: str | None) -> str:
+        found = (names.get(kind) or {}).get(code) if code else None
+        return (found or {}).get(f"name_{lang}", "") if found else ""
+
     if section == "services":
-        cols = ("agency", "service", "name_id", "sla_days", "submitted", "decided",
-                "first_time_right", "first_time_right_share", "revisions",
+        cols = ("agency", "service", "service_title", "name_id", "sla_days", "submitted",
+                "decided", "first_time_right", "first_time_right_share", "revisions",
                 "revisions_per_application", "ready", "ready_within_sla", "sla_share",
                 "ready_hours_median", "ready_hours_p90", "completed", "came_once",
-                "came_once_rate", "rejected", "withdrawn", "overdue_now")
-        w.writerow(cols)
+                "came_once_rate", "rejected", "withdrawn", "overdue_now", "walk_in_share")
+        parts = [(channel, c) for channel in ("app", "walk_in") for c in (
+            "submitted", "completed", "came_once", "came_once_rate", "decided",
+            "first_time_right", "first_time_right_share", "ready", "ready_within_sla",
+            "sla_share")]
+        w.writerow([*cols, *[f"{channel}_{c}" for channel, c in parts]])
         for r in data["services"]:
-            w.writerow([_cell(r[c]) for c in cols])
+            w.writerow([_cell(title("services", r["service"]) if c == "service_title"
+                              else r[c]) for c in cols]
+                       + [_cell(r[channel][c]) for channel, c in parts])
         t = data["totals"]
-        w.writerow(["*", "*", "total", ""] + [_cell(t.get(c)) for c in cols[4:]])
+        w.writerow(["*", "*", "", "total", ""] + [_cell(t.get(c)) for c in cols[5:]]
+                   + [_cell(t[channel][c]) for channel, c in parts])
     elif section == "backlog":
         ages = [label for _, _, label in AGE_BUCKETS]
-        w.writerow(["agency", "service", *states.OFFICER_QUEUE,
+        w.writerow(["agency", "service", "service_title", *states.OFFICER_QUEUE,
                     *[f"age_days_{a}" for a in ages], "overdue_now"])
         for r in data["services"]:
-            w.writerow([r["agency"], r["service"], *[r["backlog"][s] for s in
-                                                     states.OFFICER_QUEUE],
+            w.writerow([r["agency"], r["service"], title("services", r["service"]),
+                        *[r["backlog"][s] for s in states.OFFICER_QUEUE],
                         *[r["backlog_age"][a] for a in ages], r["overdue_now"]])
     elif section == "second_visits":
-        w.writerow(["agency", "service", "requirement", "applications"])
+        w.writerow(["agency", "service", "service_title", "requirement", "requirement_title",
+                    "applications"])
         for r in data["services"]:
             for code, n in r["second_visit_reasons"].items():
-                w.writerow([r["agency"], r["service"], code, n])
+                w.writerow([r["agency"], r["service"], title("services", r["service"]), code,
+                            title("requirements", code), n])
     elif section == "rejections":
-        w.writerow(["service", "requirement", "reason", "count"])
+        w.writerow(["service", "service_title", "requirement", "requirement_title", "reason",
+                    "reason_title", "count"])
         for r in data["rejections"]:
-            w.writerow([r["service"], r["requirement"], r["reason"] or "", r["count"]])
+            w.writerow([r["service"], title("services", r["service"]), r["requirement"],
+                        title("requirements", r["requirement"]), r["reason"] or "",
+                        title("reasons", r["reason"]), r["count"]])
     elif section == "workload":
         w.writerow(["officer_id", "username", "name", *OFFICER_ACTIONS, "total",
                     "in_review_now"])
@@ -762,12 +867,12 @@ def to_csv(data: dict[str, Any], section: str) -> str:
                         *[p["actions"][a] for a in OFFICER_ACTIONS], p["total"],
                         p["in_review_now"]])
     elif section == "floor":
-        w.writerow(["service", "tickets", "served", "no_shows", "no_show_share",
-                    "waiting_avg_s", "service_avg_s"])
+        w.writerow(["service", "service_title", "tickets", "served", "no_shows",
+                    "no_show_share", "waiting_avg_s", "service_avg_s"])
         for s in (data["floor"] or {}).get("services", []):
-            w.writerow([s["service"], s["tickets"], s["served"], s["no_shows"],
-                        _cell(s["no_show_share"]), _cell(s["waiting_avg_s"]),
-                        _cell(s["service_avg_s"])])
+            w.writerow([s["service"], title("services", s["service"]), s["tickets"],
+                        s["served"], s["no_shows"], _cell(s["no_show_share"]),
+                        _cell(s["waiting_avg_s"]), _cell(s["service_avg_s"])])
     else:
         raise ApiError(400, "dashboard_section_unknown", {"sections": list(SECTIONS)})
     return out.getvalue()

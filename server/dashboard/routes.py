@@ -8,6 +8,7 @@ from ..access import allow, current_principal
 from ..audit.operations import record
 from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
+from ..i18n import current_language
 from ..extensions import Blueprint, db
 from ..transactions import request_work
 from . import operations as ops
@@ -68,5 +69,5 @@ def dashboard_csv(section, **query):
     scope = data["scope"]["mpp"] + (f"-{data['scope']['agency']}" if data["scope"]["agency"]
                                     else "")
     name = f"dasbor-{section}-{scope}-{data['period']['first']}_{data['period']['last']}.csv"
-    return Response(ops.to_csv(data, section), mimetype="text/csv",
+    return Response(ops.to_csv(data, section, current_language()), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -23,10 +23,19 @@ class DashboardSchema(ma.Schema):
         "description": "per service: submitted, first_time_right_share, "
                        "revisions_per_application, sla_share, ready_hours_median/p90, "
                        "completed, came_once_rate, second_visit_reasons, backlog, "
-                       "backlog_age, overdue_now"})
+                       "backlog_age, overdue_now; walk_in (the walk-ins' part: submitted, "
+                       "decided, first_time_right, revisions, ready, ready_within_sla, "
+                       "completed, came_once and their shares), app (the rest), "
+                       "walk_in_share"})
     totals = ma.fields.Dict()
     rejections = ma.fields.List(ma.fields.Dict())
     workload = ma.fields.List(ma.fields.Dict())
     floor = ma.fields.Dict(allow_none=True)
     ikm = ma.fields.Dict(allow_none=True)
     complaints = ma.fields.Dict(allow_none=True)
+    names = ma.fields.Dict(metadata={
+        "description": "titles of the codes by language: services {code: {name_id, "
+                       "name_en}}, requirements (their document type), reasons"})
+    freshness = ma.fields.Dict(metadata={
+        "description": "as_of: the moment the figures were computed (a cached answer is "
+                       "up to max_age_s old), cached: whether this answer came from the cache"})

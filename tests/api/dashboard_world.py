@@ -8,10 +8,12 @@ import secrets
 
 from sqlalchemy import select
 
+from server.applications.models import Application
 from server.catalog.models import Agency, Service
 from server.dashboard import operations as dash
 from server.extensions import db
 from server.visit_queue.models import QueueTicket, QueueTicketApplication
+from server.walk_in.models import WalkIn
 from sync.space import local_date
 from tests.api.officer_world import PASPOR, PICKUP, now
 
@@ -89,3 +91,46 @@ def five_applications(world) -> dict:
     world.act(world.imigrasi, d["id"], "start-review")
     world.act(world.imigrasi, d["id"], "reject", note="Bukan WNI")
     return {"a": a, "b": b, "c": c, "d": d, "e": e}
+
+
+def walk_in(world, serial: int, started_days_ago: int = 0) -> str:
+    """A walk-in passport application taken through the console's walk-in API (no phone, as
+    tests/api/test_walk_in.py does it: identity, form, two photographed documents, submit),
+    then made ready and completed at the counter today. `started_days_ago`: the day the
+    officer started it at the counter (the citizen came then too), as server/walk_in writes
+    its mark. Returns its id."""
+    from tests.api.test_walk_in import BASE, FORM, photo, start, upload
+
+    officer = world.imigrasi
+    nik = f"117401570590{serial:04d}"  # Kota Langsa, a woman born 17 May 1990
+    started = start(world, officer, nik=nik, no_phone=True, note="Tidak punya HP")
+    assert started.status_code == 201, started.get_data(True)
+    app_id = started.get_json()["id"]
+    # no phone of their own: the form's contact number is a relative's
+    filled = world.post(officer, f"{BASE}/{app_id}/fields",
+                        {"fields": {**FORM, "phone": f"0813 5555 {serial:04d}"}})
+    assert filled.status_code == 200, filled.get_data(True)
+    for code, text in (("ktp", "KTP"), ("kk", "KARTU KELUARGA")):
+        document_id = upload(world, officer, app_id, photo(text))
+        attached = world.post(officer, f"{BASE}/{app_id}/attach",
+                              {"requirement_code": code, "document_id": document_id})
+        assert attached.status_code == 200, attached.get_data(True)
+    submitted = world.post(officer, f"{BASE}/{app_id}/submit", {})
+    assert submitted.status_code == 200, submitted.get_data(True)
+    if started_days_ago:
+        with world.app.app_context():
+            mark = db.session.get(WalkIn, app_id)
+            mark.created_at = mark.created_at - dt.timedelta(days=started_days_ago)
+            db.session.commit()
+    world.to_ready(app_id)
+    with world.app.app_context():
+        ticket = db.session.get(Application, app_id).ticket_code
+    world.act(officer, app_id, "complete", code=ticket)
+    return app_id
+
+
+def two_walk_ins(world) -> dict:
+    """F started, submitted, made ready and completed today at the counter (came once); G
+    started at the counter two days ago, submitted and completed today (came twice, with no
+    requirement rejected). Neither was revised; both were ready within the SLA."""
+    return {"f": walk_in(world, 43), "g": walk_in(world, 44, started_days_ago=2)}

@@ -20,7 +20,7 @@ from server.dashboard import operations as dash
 from server.dashboard.models import OpsApplication
 from server.extensions import db
 from sync.space import local_date
-from tests.api.dashboard_world import caught_up, five_applications
+from tests.api.dashboard_world import caught_up, five_applications, two_walk_ins
 from tests.api.officer_world import PASPOR, World, now
 from tests.helpers import assert_error
 
@@ -108,8 +108,101 @@ def test_figures_of_a_world_made_by_hand(world):
         assert response.get_data(True).count("\r\n") >= 1
     visits = list(csv.DictReader(io.StringIO(world.client.get(
         "/api/dashboard/second_visits.csv", headers=world.supervisor["headers"]).get_data(True))))
-    assert visits == [{"agency": "imigrasi", "service": PASPOR, "requirement": "kk",
+    assert visits == [{"agency": "imigrasi", "service": PASPOR, "service_title": row["name_id"],
+                       "requirement": "kk", "requirement_title": "Kartu Keluarga",
                        "applications": "1"}]
+
+
+def test_walk_ins_count_in_every_figure_and_are_marked(world):
+    """The five applications of the first test and two walk-ins started at the counter
+    (tests/api/dashboard_world.two_walk_ins): F started, ready and completed today; G started
+    two days ago, completed today. By hand, for the passport service:
+    submitted 5 + 2 = 7, walk-ins 2 -> share 2/7;
+    completed A, B, C, F, G = 5; came once A, C, F = 3 -> 3/5 (walk-ins: F of F, G -> 1/2;
+      app: A, C of A, B, C -> 2/3, as before); second visits: kk 1 (B), none rejected 1 (G);
+    decided A, B, C, D, F, G = 6; first time right A, C, F, G = 4 -> 4/6 (walk-ins 2/2 = 1.0;
+      app 2/4 = 0.5, as before); revisions 1 (B's), none of them a walk-in's;
+    ready A, B, C, F, G = 5, all within the SLA (walk-ins 2/2, app 3/3)."""
+    five_applications(world)
+    two_walk_ins(world)
+    caught_up(world)
+
+    body = _dashboard(world, world.supervisor)
+    row = next(s for s in body["services"] if s["service"] == PASPOR)
+    assert (row["submitted"], row["completed"], row["came_once"]) == (7, 5, 3)
+    assert row["came_once_rate"] == 0.6
+    assert row["walk_in_share"] == round(2 / 7, 4)
+    walk_in, app = row["walk_in"], row["app"]
+    assert (walk_in["submitted"], walk_in["completed"], walk_in["came_once"]) == (2, 2, 1)
+    assert walk_in["came_once_rate"] == 0.5
+    assert (app["submitted"], app["completed"], app["came_once"]) == (5, 3, 2)
+    assert app["came_once_rate"] == round(2 / 3, 4)
+    assert (row["decided"], row["first_time_right"]) == (6, 4)
+    assert row["first_time_right_share"] == round(4 / 6, 4)
+    assert (walk_in["decided"], walk_in["first_time_right"],
+            walk_in["first_time_right_share"]) == (2, 2, 1.0)
+    assert (app["decided"], app["first_time_right"], app["first_time_right_share"]) == (4, 2, 0.5)
+    assert (walk_in["revisions"], app["revisions"]) == (0, 1)
+    assert (row["ready"], row["ready_within_sla"], row["sla_share"]) == (5, 5, 1.0)
+    assert (walk_in["ready"], walk_in["sla_share"], app["ready"], app["sla_share"]) == (
+        2, 1.0, 3, 1.0)
+    assert row["second_visit_reasons"] == {"(none)": 1, "kk": 1}
+    totals = body["totals"]
+    assert (totals["walk_in"]["submitted"], totals["walk_in"]["came_once"]) == (2, 1)
+    assert totals["walk_in_share"] == round(2 / 7, 4)
+    assert totals["app"]["came_once_rate"] == round(2 / 3, 4)
+    # a verifier of the agency sees the same split
+    own = next(s for s in _dashboard(world, world.imigrasi)["services"]
+               if s["service"] == PASPOR)
+    assert (own["walk_in"], own["app"]) == (walk_in, app)
+
+    # the CSV carries both channels beside the totals
+    rows = list(csv.DictReader(io.StringIO(world.client.get(
+        "/api/dashboard/services.csv", headers=world.supervisor["headers"]).get_data(True))))
+    paspor = next(r for r in rows if r["service"] == PASPOR)
+    assert (paspor["submitted"], paspor["walk_in_submitted"], paspor["app_submitted"]) == (
+        "7", "2", "5")
+    assert (paspor["walk_in_came_once_rate"], paspor["app_came_once_rate"]) == (
+        "0.5", str(round(2 / 3, 4)))
+    assert (paspor["walk_in_first_time_right_share"], paspor["app_sla_share"]) == ("1.0", "1.0")
+    total = next(r for r in rows if r["service"] == "*")
+    assert (total["walk_in_submitted"], total["walk_in_share"]) == ("2", str(round(2 / 7, 4)))
+
+
+def test_codes_come_with_their_titles(world):
+    """The dashboard names what its codes mean: the service's title, the requirement's
+    document type and the rejection reason's words, in both languages, and each CSV puts the
+    title in the caller's language beside the code."""
+    five_applications(world)
+    caught_up(world)
+    body = _dashboard(world, world.supervisor)
+    names = body["names"]
+    assert names["requirements"]["kk"] == {"name_id": "Kartu Keluarga",
+                                           "name_en": "Family card (Kartu Keluarga)"}
+    assert names["reasons"] == {"blurry": {"name_id": "Foto buram", "name_en": "Blurry photo"}}
+    row = next(s for s in body["services"] if s["service"] == PASPOR)
+    assert names["services"][PASPOR] == {"name_id": row["name_id"], "name_en": row["name_en"]}
+    assert set(names["services"]) == {s["service"] for s in body["services"]}
+
+    def csv_rows(section, lang):
+        response = world.client.get(f"/api/dashboard/{section}.csv", headers={
+            **world.supervisor["headers"], "Accept-Language": lang})
+        assert response.status_code == 200, response.get_data(True)
+        return list(csv.DictReader(io.StringIO(response.get_data(True))))
+
+    (rejection,) = csv_rows("rejections", "id")
+    assert rejection == {"service": PASPOR, "service_title": row["name_id"],
+                         "requirement": "kk", "requirement_title": "Kartu Keluarga",
+                         "reason": "blurry", "reason_title": "Foto buram", "count": "1"}
+    (rejection,) = csv_rows("rejections", "en")
+    assert (rejection["service_title"], rejection["requirement_title"],
+            rejection["reason_title"]) == (row["name_en"], "Family card (Kartu Keluarga)",
+                                           "Blurry photo")
+    (visit,) = csv_rows("second_visits", "en")
+    assert (visit["requirement"], visit["requirement_title"]) == ("kk",
+                                                                  "Family card (Kartu Keluarga)")
+    paspor = next(r for r in csv_rows("services", "id") if r["service"] == PASPOR)
+    assert paspor["service_title"] == row["name_id"]
 
 
 def test_submit_to_ready_percentiles_and_sla_from_the_journal(world):

@@ -9,6 +9,7 @@ import uPlot from 'uplot';
 import { pick } from '../../format.js';
 import { errorText } from '../i18n.js';
 import './ops.css';
+import './dashboard.css';
 
 export const DASHBOARD_HASH = '#/dasbor';
 const SECTIONS = ['services', 'backlog', 'second_visits', 'rejections', 'workload', 'floor'];
@@ -88,9 +89,23 @@ function BarChart({ title, labels, series, max, unit, id }) {
   );
 }
 
-function short(code) {
-  const parts = String(code).split('.');
-  return parts.slice(1).join('.') || code;
+/** A code's title in the console's language (the report's `names`), else the code. */
+function named(lang, names, kind, code) {
+  return pick(lang, names?.[kind]?.[code], 'name') || code;
+}
+
+/** A chart's axis label: a title cut to fit under its bar (the table has it whole). */
+function clip(text, max = 16) {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+// Which applications a figure counts: all, those made in the app, or walk-ins (started at
+// the counter). The server splits the came-once, first-time-right and SLA counts; the
+// percentiles, backlog and workload are for all of them.
+const CHANNELS = ['all', 'app', 'walk_in'];
+
+function part(row, channel) {
+  return channel === 'all' ? row : row[channel];
 }
 
 export function Dashboard({ t, lang, client, me }) {
@@ -100,6 +115,7 @@ export function Dashboard({ t, lang, client, me }) {
   const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
+  const [channel, setChannel] = useState('all');
 
   const query = () => {
     const q = new URLSearchParams({ first: period.first, last: period.last });
@@ -142,6 +158,8 @@ export function Dashboard({ t, lang, client, me }) {
 
   const active = data ? data.services.filter((s) => s.submitted || s.overdue_now || Object.values(s.backlog).some(Boolean)) : [];
   const totals = data?.totals;
+  const shown = totals && part(totals, channel);
+  const names = data?.names;
 
   return (
     <section class="ops" aria-labelledby="dash-title">
@@ -175,6 +193,16 @@ export function Dashboard({ t, lang, client, me }) {
               </select>
             </label>
           )}
+          <label class="field">
+            <span>{t('dash.channel')}</span>
+            <select id="dash-channel" value={channel} onChange={(e) => setChannel(e.currentTarget.value)}>
+              {CHANNELS.map((c) => (
+                <option value={c} key={c}>
+                  {t(`dash.channel.${c}`)}
+                </option>
+              ))}
+            </select>
+          </label>
           <button type="submit" class="btn btn-primary" disabled={busy}>
             {t('dash.show')}
           </button>
@@ -191,22 +219,29 @@ export function Dashboard({ t, lang, client, me }) {
         <>
           <p class="muted small" data-scope={data.scope.agency || data.scope.mpp}>
             {data.scope.agency_name || data.scope.mpp_name} · {data.period.first} – {data.period.last}
+            {channel !== 'all' && <> · {t(`dash.channel.${channel}`)}</>}
+            {data.freshness?.cached && <> · {t('dash.asOf', { time: new Date(data.freshness.as_of).toLocaleTimeString(lang === 'en' ? 'en-GB' : 'id-ID', { timeZone: 'Asia/Jakarta', hour: '2-digit', minute: '2-digit', second: '2-digit' }) })}</>}
           </p>
-          <ul class="kpis" aria-label={t('dash.summary')}>
+          <ul class="kpis kpis-5" aria-label={t('dash.summary')}>
             <li class="kpi card" data-kpi="came_once">
-              <span class="kpi-value">{percent(lang, totals.came_once_rate)}</span>
+              <span class="kpi-value">{percent(lang, shown.came_once_rate)}</span>
               <span class="kpi-label">{t('dash.cameOnce')}</span>
-              <span class="muted small">{t('dash.ofCompleted', { n: totals.came_once, total: totals.completed })}</span>
+              <span class="muted small">{t('dash.ofCompleted', { n: shown.came_once, total: shown.completed })}</span>
             </li>
             <li class="kpi card" data-kpi="first_time_right">
-              <span class="kpi-value">{percent(lang, totals.first_time_right_share)}</span>
+              <span class="kpi-value">{percent(lang, shown.first_time_right_share)}</span>
               <span class="kpi-label">{t('dash.firstTimeRight')}</span>
-              <span class="muted small">{t('dash.revisionsPer', { n: num(totals.revisions_per_application, lang) })}</span>
+              <span class="muted small">{t('dash.revisionsPer', { n: num(shown.revisions_per_application, lang) })}</span>
             </li>
             <li class="kpi card" data-kpi="sla">
-              <span class="kpi-value">{percent(lang, totals.sla_share)}</span>
+              <span class="kpi-value">{percent(lang, shown.sla_share)}</span>
               <span class="kpi-label">{t('dash.sla')}</span>
-              <span class="muted small">{t('dash.readyOf', { n: totals.ready_within_sla, total: totals.ready })}</span>
+              <span class="muted small">{t('dash.readyOf', { n: shown.ready_within_sla, total: shown.ready })}</span>
+            </li>
+            <li class="kpi card" data-kpi="walk_in">
+              <span class="kpi-value">{percent(lang, totals.walk_in_share)}</span>
+              <span class="kpi-label">{t('dash.walkIns')}</span>
+              <span class="muted small">{t('dash.walkInOf', { n: totals.walk_in.submitted, total: totals.submitted })}</span>
             </li>
             <li class={`kpi card ${totals.overdue_now ? 'kpi-bad' : ''}`} data-kpi="overdue">
               <span class="kpi-value">{totals.overdue_now}</span>
@@ -218,10 +253,10 @@ export function Dashboard({ t, lang, client, me }) {
             <BarChart
               id="came_once"
               title={t('dash.chart.cameOnce')}
-              labels={active.map((s) => short(s.service))}
+              labels={active.map((s) => clip(named(lang, names, 'services', s.service)))}
               max={100}
               unit="%"
-              series={[{ label: t('dash.cameOnce'), values: active.map((s) => (s.came_once_rate === null ? null : Math.round(s.came_once_rate * 1000) / 10)) }]}
+              series={[{ label: t('dash.cameOnce'), values: active.map((s) => (part(s, channel).came_once_rate === null ? null : Math.round(part(s, channel).came_once_rate * 1000) / 10)) }]}
             />
             <BarChart id="backlog" title={t('dash.chart.backlog')} labels={AGES.map((a) => t('dash.days', { n: a }))} series={[{ label: t('dash.waiting'), values: AGES.map((a) => totals.backlog_age[a]) }]} />
             {data.workload.length > 0 && (
@@ -234,6 +269,7 @@ export function Dashboard({ t, lang, client, me }) {
               <tr>
                 <th scope="col">{t('dash.service')}</th>
                 <th scope="col">{t('dash.col.submitted')}</th>
+                <th scope="col">{t('dash.col.walkIns')}</th>
                 <th scope="col">{t('dash.cameOnce')}</th>
                 <th scope="col">{t('dash.firstTimeRight')}</th>
                 <th scope="col">{t('dash.col.revisions')}</th>
@@ -246,29 +282,35 @@ export function Dashboard({ t, lang, client, me }) {
             <tbody>
               {active.length === 0 && (
                 <tr>
-                  <td colSpan={9} class="muted">
+                  <td colSpan={10} class="muted">
                     {t('dash.nothing')}
                   </td>
                 </tr>
               )}
-              {active.map((s) => (
+              {active.map((s) => {
+                const p = part(s, channel);
+                return (
                 <tr key={s.service} data-service={s.service}>
                   <th scope="row">
                     {pick(lang, s, 'name')}
                     <span class="muted small block">{s.agency_name}</span>
                   </th>
-                  <td>{s.submitted}</td>
-                  <td data-cell="came_once_rate">
-                    {percent(lang, s.came_once_rate)} <span class="muted small">({s.came_once}/{s.completed})</span>
+                  <td>{p.submitted}</td>
+                  <td data-cell="walk_in">
+                    {s.walk_in.submitted} <span class="muted small">({percent(lang, s.walk_in_share)})</span>
                   </td>
-                  <td>{percent(lang, s.first_time_right_share)}</td>
-                  <td>{num(s.revisions_per_application, lang)}</td>
-                  <td>{percent(lang, s.sla_share)}</td>
+                  <td data-cell="came_once_rate">
+                    {percent(lang, p.came_once_rate)} <span class="muted small">({p.came_once}/{p.completed})</span>
+                  </td>
+                  <td data-cell="first_time_right_share">{percent(lang, p.first_time_right_share)}</td>
+                  <td>{num(p.revisions_per_application, lang)}</td>
+                  <td data-cell="sla_share">{percent(lang, p.sla_share)}</td>
                   <td>{num(s.ready_hours_median)}</td>
                   <td>{num(s.ready_hours_p90)}</td>
                   <td class={s.overdue_now ? 'bad' : ''}>{s.overdue_now}</td>
                 </tr>
-              ))}
+                );
+              })}
             </tbody>
           </Table>
 
@@ -290,7 +332,7 @@ export function Dashboard({ t, lang, client, me }) {
                 )}
                 {Object.entries(totals.second_visit_reasons).map(([code, n]) => (
                   <tr key={code}>
-                    <td>{code === '(none)' ? t('dash.noRequirement') : code}</td>
+                    <td data-requirement={code}>{code === '(none)' ? t('dash.noRequirement') : named(lang, names, 'requirements', code)}</td>
                     <td>{n}</td>
                   </tr>
                 ))}
@@ -315,9 +357,9 @@ export function Dashboard({ t, lang, client, me }) {
                 )}
                 {data.rejections.slice(0, 10).map((r) => (
                   <tr key={`${r.service}/${r.requirement}/${r.reason}`}>
-                    <td>{short(r.service)}</td>
-                    <td>{r.requirement}</td>
-                    <td>{r.reason || '–'}</td>
+                    <td>{named(lang, names, 'services', r.service)}</td>
+                    <td>{named(lang, names, 'requirements', r.requirement)}</td>
+                    <td>{r.reason ? named(lang, names, 'reasons', r.reason) : '–'}</td>
                     <td>{r.count}</td>
                   </tr>
                 ))}
