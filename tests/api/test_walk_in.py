@@ -246,3 +246,38 @@ def test_erasure_removes_the_officers_note(app, client, world, otp_log):  # noqa
         mark = db.session.get(WalkIn, started.get_json()["id"])
         assert mark.note == "" and mark.identified_by == "code"  # still counted
 
+
+
+def test_the_form_keeps_the_nik_and_birth_date_in_agreement_after_the_start(app, world):
+    """The identity checked at the start cannot be undone through the form (the engine's one
+    rule, sync/fields.py): the console saves the whole form, so a birth date changed to
+    disagree with the NIK is refused and nothing changes; a birth date sent alone is kept
+    (a form may be fixed in any order) but the walk-in cannot be submitted so."""
+    started = start(world, world.imigrasi, no_phone=True).get_json()
+    app_id = started["id"]
+    whole = {f["key"]: f["value"] for f in started["fields"]}
+    with app.app_context():
+        fields_before = dict(db.session.get(Application, app_id).fields)
+    for lang, words in (("id", "Tanggal lahir pada NIK"), ("en", "birth date encoded")):
+        refused = world.post(world.imigrasi, f"{BASE}/{app_id}/fields",
+                             {"fields": {**whole, **FORM, "birth_date": "1990-05-18"}},
+                             lang=lang)
+        error = assert_error(refused, 400, "invalid_field_values")
+        assert words in str(error["details"]), error
+    with app.app_context():
+        assert db.session.get(Application, app_id).fields == fields_before
+
+    kept = world.post(world.imigrasi, f"{BASE}/{app_id}/fields",
+                      {"fields": {**FORM, "birth_date": "1990-05-18"}})
+    assert kept.status_code == 200, kept.get_data(True)
+    refused = assert_error(world.post(world.imigrasi, f"{BASE}/{app_id}/submit", {}), 400,
+                           "incomplete")
+    nik = refused["details"]["invalid_fields"]["nik"]
+    assert nik["code"] == "nik_birth_date_mismatch"
+    assert "Tanggal lahir pada NIK" in nik["message"] and "birth date" in nik["message_en"]
+    assert application_state_of(app, app_id) == "draft"
+
+
+def application_state_of(app, app_id: str) -> str:
+    with app.app_context():
+        return db.session.get(Application, app_id).state
