@@ -182,7 +182,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
   const [selected, setSelected] = useState(null);
   const [confirm, setConfirm] = useState(null);
   const [busy, setBusy] = useState(false);
-  const [known, setKnown] = useState([]);
+  const [known, setKnown] = useState({ item: null, paths: [] }); // the inputs on screen, for which entry
   const [filter, setFilter] = useState('');
   const [standards, setStandards] = useState([]);
   const live = useRef({ doc: null, draft: null, dirty: false, inflight: null, again: false });
@@ -307,23 +307,25 @@ function ScopeEditor({ t, lang, client, scope, national }) {
   useLayoutEffect(() => {
     const nodes = editorRef.current ? [...editorRef.current.querySelectorAll('[data-path]')] : [];
     const paths = nodes.map((n) => n.dataset.path);
-    if (paths.join('|') !== known.join('|')) setKnown(paths);
+    const item = active?.path ?? null;
+    if (item !== known.item || paths.join('|') !== known.paths.join('|')) setKnown({ item, paths });
   });
 
   const own = useMemo(() => errors.filter((e) => active && navOf(items, e.path) === active), [errors, items, active]);
   const loose = useMemo(() => errors.filter((e) => !navOf(items, e.path)), [errors, items]);
-  const placed = useMemo(() => placeErrors(own, known), [own, known]);
+  const placed = useMemo(() => placeErrors(own, known.paths), [own, known]);
 
+  // After a check or a publish with errors: the first one's input takes the focus, once the
+  // entry it is in is on screen (else the summary at the top does).
   useEffect(() => {
-    if (!focusFirst.current) return;
+    if (!focusFirst.current || known.item !== (active?.path ?? null)) return;
     if (placed.first) {
       document.getElementById(fieldId(placed.first))?.focus();
-      focusFirst.current = false;
-    } else if (known.length && (loose.length || placed.general.length)) {
+    } else {
       summaryRef.current?.focus();
-      focusFirst.current = false;
     }
-  }, [placed, known, loose]);
+    focusFirst.current = false;
+  }, [placed, known, active]);
 
   useEffect(() => {
     if (confirm) confirmRef.current?.focus();

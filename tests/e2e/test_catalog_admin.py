@@ -1,0 +1,235 @@
+"""Issue #18's catalog administration in Debian's Chromium on a 1024x768 tablet.
+
+A national admin (role admin, no MPP) opens the catalog screen, edits the title of the "KK
+asal" requirement of the national KK standard: the change is a draft ("Draf / belum terbit"),
+saved as they type, and survives a reload and a dropped connection. They publish it with a
+confirmation: the catalog version goes up and the public API serves the new standard. A
+citizen's PWA that had read the standard before (the service worker's catalog cache) shows
+the new title at its next catalog check (second test).
+Then a publish the loader's rules refuse (two requirements with the same code): the error is
+shown next to the requirement's code input, which gets the focus, in Bahasa Indonesia (in
+English once the console is); the published catalog does not change. axe-core on the editor;
+a screenshot of the editor at 1024x768 is a test artifact.
+"""
+from __future__ import annotations
+
+import pytest
+
+from server.accounts import operations as accounts
+from server.catalog import operations as catalog_ops
+from server.db_types import utcnow
+from server.extensions import db
+from tests.e2e.a11y import assert_accessible
+from tests.e2e.conftest import PHONE, record_console_errors, screenshot, take_rejections
+from tests.e2e.pages import (
+    PASSWORD, SERVICE, CitizenApp, OfficerConsole, officer_token, wait_for,
+)
+
+pytestmark = pytest.mark.e2e
+
+TABLET = {"width": 1024, "height": 768}
+STANDARD = "dukcapil.kk-baru"  # the first national standard; SERVICE is Langsa's offering of it
+OLD_TITLE = "KK asal"
+NEW_TITLE = "Kartu Keluarga asal (lembar asli, difoto utuh)"
+# The inputs are named by their path in the scope's data (catalog-logic.fieldId).
+TITLE_INPUT = "#cat-service_standards-0-requirements-1-title_id"
+CODE_INPUT = "#cat-service_standards-0-requirements-1-code"
+NOTES_INPUT = "#cat-service_standards-0-requirements-1-notes_id"
+
+
+def national_admin(app, username: str = "nadia.admin") -> None:
+    with app.app_context():
+        accounts.create_officer(db.session, username=username, password=PASSWORD,
+                                full_name="Nadia Putri", role="admin", mpp_code=None, now=utcnow())
+        db.session.commit()
+
+
+def catalog_version(app) -> int:
+    with app.app_context():
+        return catalog_ops.catalog_version(db.session).version
+
+
+def requirement_titles(app, service: str = SERVICE) -> dict[str, str]:
+    """What the public API publishes now (the source of truth for every PWA)."""
+    body = app.test_client().get(f"/api/services/{service}").get_json()
+    return {r["code"]: r["title_id"] for r in body["requirements"]}
+
+
+class CatalogEditor:
+    """The catalog screen of the officer console."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def open(self) -> None:
+        self.page.locator('[data-nav="catalog"]').click()
+        self.page.locator('[data-scope="national"]').wait_for(timeout=15_000)
+
+    def open_standard(self, code: str) -> None:
+        self.page.locator(f'[data-nav-code="{code}"]').click()
+        self.page.locator(TITLE_INPUT).wait_for(timeout=10_000)
+
+    def status(self):
+        return self.page.locator("[data-draft-state]")
+
+    def wait_saved(self) -> None:
+        self.page.locator('[data-draft-state="draft"][data-save="saved"]').wait_for(timeout=15_000)
+
+    def publish(self) -> None:
+        self.page.locator('[data-action="publish"]').click()
+        dialog = self.page.get_by_role("alertdialog")
+        dialog.wait_for()
+        assert "Terbitkan" in dialog.inner_text()
+        self.page.locator('[data-action="confirm-publish"]').click()
+
+
+def test_admin_edits_a_requirement_and_publishes_it_a_refused_publish_changes_nothing(
+        live_server, browser):
+    app, url = live_server.app, live_server.url
+    national_admin(app)
+
+    tablet = browser.new_context(viewport=TABLET, device_scale_factor=1, has_touch=True,
+                                 locale="id-ID", accept_downloads=True)
+    page = record_console_errors(tablet.new_page())
+    OfficerConsole(page, url).sign_in("nadia.admin", agency_name="")
+    editor = CatalogEditor(page)
+    editor.open()
+    assert editor.status().get_attribute("data-draft-state") == "published"
+    editor.open_standard(STANDARD)
+    title = page.locator(TITLE_INPUT)
+    assert title.input_value() == OLD_TITLE
+    # Found by its label, as a screen reader user would.
+    group = page.get_by_role("group", name=OLD_TITLE)
+    assert group.get_by_label("Judul (Indonesia)").input_value() == OLD_TITLE
+
+    version_before = catalog_version(app)
+    title.click()
+    title.press("Control+a")
+    title.press_sequentially(NEW_TITLE, delay=10)
+    editor.wait_saved()
+    assert "Draf / belum terbit" in editor.status().inner_text()
+    assert requirement_titles(app)["kk_lama"] == OLD_TITLE, "a draft is not published"
+
+    # A reload loses nothing: the draft comes back from the server.
+    page.reload()
+    editor.status().wait_for(timeout=15_000)
+    editor.open_standard(STANDARD)
+    assert page.locator(TITLE_INPUT).input_value() == NEW_TITLE
+    assert editor.status().get_attribute("data-draft-state") == "draft"
+
+    # A dropped connection loses nothing either: kept on the tablet, sent when it is back.
+    notes = page.locator(NOTES_INPUT)
+    tablet.set_offline(True)
+    notes.fill("Yang terbaru.")
+    page.locator('[data-save="local"]').wait_for(timeout=10_000)
+    assert "Tersimpan di perangkat ini" in editor.status().inner_text()
+    tablet.set_offline(False)
+    editor.wait_saved()
+    page.reload()
+    editor.status().wait_for(timeout=15_000)
+    editor.open_standard(STANDARD)
+    assert page.locator(NOTES_INPUT).input_value() == "Yang terbaru."
+
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "catalog-editor-1024x768")
+    assert_accessible(page, "catalog editor")
+
+    editor.publish()
+    done = page.locator('[data-notice="ok"][data-published]')
+    done.wait_for(timeout=20_000)
+    assert int(done.get_attribute("data-published")) > version_before
+    assert catalog_version(app) > version_before
+    assert requirement_titles(app)["kk_lama"] == NEW_TITLE
+    assert editor.status().get_attribute("data-draft-state") == "published"
+
+    # A publish the loader refuses: two requirements coded "ktp".
+    version_published = catalog_version(app)
+    editor.open_standard(STANDARD)
+    code = page.locator(CODE_INPUT)
+    code.fill("ktp")
+    editor.wait_saved()
+    editor.publish()
+    take_rejections(page, 422)
+    error = page.locator(f"{CODE_INPUT}-error")
+    error.wait_for(timeout=10_000)
+    assert code.get_attribute("aria-invalid") == "true"
+    assert page.evaluate("document.activeElement && document.activeElement.id") == CODE_INPUT[1:]
+    assert "ktp" in error.inner_text()
+    assert error.inner_text() != ""
+    assert "Draf / belum terbit" in editor.status().inner_text()
+    assert catalog_version(app) == version_published, "nothing published"
+    assert set(requirement_titles(app)) == {"ktp", "kk_lama", "buku_nikah"}
+    indonesian = error.inner_text()
+    assert_accessible(page, "catalog editor with an error")
+    screenshot(page, "catalog-editor-error-1024x768")
+
+    # In English once the console is: the check answers in the console's language.
+    page.locator("button", has_text="English").click()
+    page.locator('[data-action="check"]').click()
+    page.locator(f"{CODE_INPUT}-error").wait_for(timeout=10_000)
+    wait_for(lambda: page.locator(f"{CODE_INPUT}-error").inner_text() != indonesian,
+             timeout=10, what="the error in English")
+    assert page.locator('[data-nav-code="dukcapil.kk-baru"] [data-errors]').count() == 1
+    assert page.console_errors == []
+    tablet.close()
+
+
+def publish_title(app, title: str) -> int:
+    """A national admin publishes a new title of the kk_lama requirement through the API (the
+    console's calls, in order); returns the new catalog version."""
+    with app.app_context():
+        officer = accounts.create_officer(db.session, username="api.admin", password=PASSWORD,
+                                          full_name="Admin API", role="admin", mpp_code=None,
+                                          now=utcnow())
+        db.session.commit()
+        officer_id = officer.id
+    headers = {"Authorization": f"Bearer {officer_token(app, officer_id)}"}
+    client = app.test_client()
+    current = client.get("/api/admin/catalog/current?scope=national", headers=headers)
+    data = current.get_json()["data"]
+    assert data["service_standards"][0]["code"] == STANDARD
+    data["service_standards"][0]["requirements"][1]["title_id"] = title
+    draft = client.post("/api/admin/catalog/drafts", json={"scope": "national", "data": data},
+                        headers=headers)
+    assert draft.status_code == 201, draft.get_json()
+    published = client.post(f"/api/admin/catalog/drafts/{draft.get_json()['id']}/publish",
+                            headers=headers)
+    assert published.status_code == 200, published.get_json()
+    return published.get_json()["version"]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the PWA does not see a publication for up to 5 minutes: nothing in it watches "
+    "/api/catalog/version, and the worker's stale-while-revalidate refetch of a catalog answer "
+    "goes through the HTTP cache, where it is fresh for CATALOG_CACHE_MAX_AGE (300 s) and then "
+    "stale-while-revalidate again (measured: 5 opens after a publish, all old). With "
+    "fetchOptions {cache: 'no-cache'} on the worker's catalog strategy "
+    "(pwa/service-worker/strategies.js, not this test's owner) the second open shows it: "
+    "remove this mark with that change"))
+def test_a_citizen_pwa_sees_a_published_standard_at_its_next_catalog_check(live_server, browser):
+    app, url = live_server.app, live_server.url
+    phone = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                has_touch=True, locale="id-ID")
+    page = record_console_errors(phone.new_page())
+    citizen = CitizenApp(page, url)
+    citizen.open()
+    citizen.wait_for_service_worker()
+    citizen.open_service()  # read once online: the worker's catalog cache holds it
+    kk = page.locator('[data-requirement="kk_lama"] .requirement-title')
+    assert kk.inner_text() == OLD_TITLE
+    page.reload()
+    page.locator("#service-title").wait_for(timeout=10_000)
+    assert kk.inner_text() == OLD_TITLE
+
+    version = publish_title(app, NEW_TITLE)
+    served = page.evaluate("fetch('/api/catalog/version').then((r) => r.json())")
+    assert served["version"] == version
+    seen = []
+    # The next check is the next open; what it brings shows at the latest on the open after.
+    for _ in range(2):
+        page.reload()
+        page.locator("#service-title").wait_for(timeout=10_000)
+        seen.append(kk.inner_text())
+    assert NEW_TITLE in seen, seen
+    assert page.console_errors == []
+    phone.close()
