@@ -20,7 +20,9 @@ from server.catalog import operations as catalog_ops
 from server.db_types import utcnow
 from server.extensions import db
 from tests.e2e.a11y import assert_accessible
-from tests.e2e.conftest import PHONE, record_console_errors, screenshot, take_rejections
+from tests.e2e.conftest import (
+    ARTIFACTS, PHONE, record_console_errors, screenshot, take_rejections,
+)
 from tests.e2e.pages import (
     PASSWORD, SERVICE, CitizenApp, OfficerConsole, officer_token, wait_for,
 )
@@ -130,8 +132,11 @@ def test_admin_edits_a_requirement_and_publishes_it_a_refused_publish_changes_no
     editor.open_standard(STANDARD)
     assert page.locator(NOTES_INPUT).input_value() == "Yang terbaru."
 
-    page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, "catalog-editor-1024x768")
+    # What the tablet shows (not the whole page): the requirement being edited.
+    page.get_by_role("group", name=NEW_TITLE).scroll_into_view_if_needed()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "catalog-editor-1024x768.png"))
+    screenshot(page, "catalog-editor-full-page")
     assert_accessible(page, "catalog editor")
 
     editor.publish()
@@ -161,7 +166,7 @@ def test_admin_edits_a_requirement_and_publishes_it_a_refused_publish_changes_no
     assert set(requirement_titles(app)) == {"ktp", "kk_lama", "buku_nikah"}
     indonesian = error.inner_text()
     assert_accessible(page, "catalog editor with an error")
-    screenshot(page, "catalog-editor-error-1024x768")
+    page.screenshot(path=str(ARTIFACTS / "catalog-editor-error-1024x768.png"))
 
     # In English once the console is: the check answers in the console's language.
     page.locator("button", has_text="English").click()

@@ -349,6 +349,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
     edit: (path, value) => apply(setIn(live.current.doc, path, value), { path: pathString(path) }),
     change: (fn) => apply(fn(live.current.doc), { structural: true }),
     errs: (path) => placed.byPath[pathString(path)],
+    errorsUnder: (path) => own.some((e) => isPrefix(path, e.path)),
   };
 
   const showErrors = (list) => {
@@ -874,6 +875,21 @@ function ItemList({ ed, path, what, title, make, addLabel, children, removeLabel
   );
 }
 
+/** A part of a long editor that folds away; open while an error is in it. */
+function Section({ ed, path, title, count, open = false, children }) {
+  const bad = ed.errorsUnder(path);
+  return (
+    <details class="cat-section" open={open || bad}>
+      <summary>
+        <h3 class="cat-sub">
+          {title} <span class="muted small">({count})</span>
+        </h3>
+      </summary>
+      {children}
+    </details>
+  );
+}
+
 // ---------------------------------------------------------------------------------------
 // What each nav entry edits
 
@@ -1152,7 +1168,7 @@ function Standard({ ed, path }) {
       </div>
       <p class="muted small cat-bring">{t('cat.bringHint')}</p>
 
-      <h3 class="cat-sub">{t('cat.requirements')}</h3>
+      <Section ed={ed} path={`${path}.requirements`} title={t('cat.requirements')} count={(std.requirements || []).length} open>
       <ItemList
         ed={ed}
         path={`${path}.requirements`}
@@ -1174,8 +1190,9 @@ function Standard({ ed, path }) {
           </>
         )}
       </ItemList>
+      </Section>
 
-      <h3 class="cat-sub">{t('cat.fields')}</h3>
+      <Section ed={ed} path={`${path}.fields`} title={t('cat.fields')} count={(std.fields || []).length}>
       <ItemList ed={ed} path={`${path}.fields`} what={t('cat.field')} title={(x) => x.label_id || x.key} make={() => ({ key: '', type: 'text', label_id: '', label_en: '', required: false })} addLabel={t('cat.addField')}>
         {(ip, field) => (
           <>
@@ -1208,8 +1225,9 @@ function Standard({ ed, path }) {
           </>
         )}
       </ItemList>
+      </Section>
 
-      <h3 class="cat-sub">{t('cat.procedure')}</h3>
+      <Section ed={ed} path={`${path}.procedure`} title={t('cat.procedure')} count={(std.procedure || []).length}>
       <ItemList ed={ed} path={`${path}.procedure`} what={t('cat.step')} title={(s, i) => `${t('cat.step')} ${i + 1}`} make={() => ({ id: '', en: '' })} addLabel={t('cat.addStep')}>
         {(ip) => (
           <>
@@ -1218,6 +1236,7 @@ function Standard({ ed, path }) {
           </>
         )}
       </ItemList>
+      </Section>
     </div>
   );
 }
