@@ -337,7 +337,8 @@ def test_two_workers_drain_one_outbox_without_sending_twice(world):
         for _ in range(8):
             ready(world, citizen)
             expected += 2
-    workers = [world.worker(), world.worker()]
+    # Small batches (48 deliveries, 6 passes each): both workers take part.
+    workers = [world.worker(batch=8), world.worker(batch=8)]
     with world.app.app_context():
         from server.push import keys as vapid_keys
         keys = vapid_keys.current(world.app)
