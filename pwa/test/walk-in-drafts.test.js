@@ -135,3 +135,17 @@ describe('a photo kept until attached', () => {
     assert.deepEqual(await waitingPhotos(store, 7, 'w1', T0), {});
   });
 });
+
+describe('the photo database', () => {
+  it('gets its store even when an empty database of that name was made first', async () => {
+    const name = 'walk-in-photos-empty-first';
+    await new Promise((ok, fail) => {
+      const r = indexedDB.open(name); // version 1, no store
+      r.onsuccess = () => ok(r.result.close());
+      r.onerror = () => fail(r.error);
+    });
+    const store = idbPhotoStore({ name });
+    assert.equal(await keepPhoto(store, { officerId: 7, walkInId: 'w1', requirement: 'ktp', documentId: 'd1', blob: new Blob([new Uint8Array([1])]), sha256: 'aa' }, T0), true);
+    assert.deepEqual(Object.keys(await waitingPhotos(store, 7, 'w1', T0 + 1)), ['ktp']);
+  });
+});

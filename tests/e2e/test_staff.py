@@ -110,6 +110,13 @@ def test_supervisor_manages_staff_and_filters_the_audit_log(live_server, browser
     assert denied == [["staff.change_refused", "denied"]]
 
     page.locator("#audit-outcome").select_option("")
+    page.locator("#audit-actor_id").select_option(label="Dewi Lestari (dewi.supervisor)")
+    filter_button.click()
+    by_dewi = shown_rows(page, server_rows(app, actor_id=str(dewi)))
+    assert by_dewi == [["officer.changed", "ok"]] * 2 + [
+        ["officer.password_reset", "ok"], ["staff.change_refused", "denied"]]
+    assert len(everything) > len(by_dewi)  # sign-ins are the officers' own, not hers
+    page.locator("#audit-actor_id").select_option("")
     page.locator("#audit-action").fill("officer.password")
     filter_button.click()
     assert shown_rows(page, server_rows(app, action="officer.password")) == [

@@ -269,6 +269,14 @@ export function AuditLog({ t, lang, client }) {
   const [filters, setFilters] = useState({ action: '', actor_id: '', target_kind: '', target_id: '', outcome: '', first: '', last: '' });
   const [page, setPage] = useState(null);
   const [error, setError] = useState(null);
+  const [officers, setOfficers] = useState([]); // the actor filter: by name, not by id
+
+  useEffect(() => {
+    client
+      .getJson('/api/staff/officers')
+      .then((body) => setOfficers(body.items))
+      .catch(() => {}); // the id can still be typed in the target field
+  }, [client]);
 
   const load = async (before) => {
     setError(null);
@@ -309,7 +317,17 @@ export function AuditLog({ t, lang, client }) {
         }}
       >
         {field('action', t('audit.action'))}
-        {field('actor_id', t('audit.actor'))}
+        <label class="field">
+          <span>{t('audit.actor')}</span>
+          <select id="audit-actor_id" value={filters.actor_id} onChange={(e) => setFilters({ ...filters, actor_id: e.currentTarget.value })}>
+            <option value="">{t('audit.any')}</option>
+            {officers.map((o) => (
+              <option value={String(o.id)} key={o.id}>
+                {o.full_name} ({o.username})
+              </option>
+            ))}
+          </select>
+        </label>
         {field('target_kind', t('audit.targetKind'))}
         {field('target_id', t('audit.target'))}
         <label class="field">

@@ -125,9 +125,11 @@ export function idbPhotoStore({ name = PHOTO_DB, indexedDB = globalThis.indexedD
   let db = null;
   const open = () => {
     if (!indexedDB) return Promise.resolve(null);
-    db ??= openDB(name, 1, {
+    // Version 2, creating the store only if missing: a version 1 without it (opened by
+    // something else first, e.g. a devtools look) would otherwise never get one.
+    db ??= openDB(name, 2, {
       upgrade(d) {
-        d.createObjectStore(PHOTO_STORE, { keyPath: 'key' });
+        if (!d.objectStoreNames.contains(PHOTO_STORE)) d.createObjectStore(PHOTO_STORE, { keyPath: 'key' });
       },
     }).catch(() => null);
     return db;

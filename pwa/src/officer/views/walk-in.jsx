@@ -233,6 +233,12 @@ function WalkInStart({ t, lang, client, service: preset, officerId }) {
           <button type="submit" class="btn btn-primary btn-big btn-wide" disabled={busy || !services} data-action="start">
             {t('walkIn.start')}
           </button>
+          {Object.keys(startDraft(form)).length > 0 && (
+            // The citizen left before the start: their details go from the tablet now.
+            <button type="button" class="btn btn-quiet btn-small" disabled={busy} onClick={() => { setForm({ ...EMPTY_START, service_id: form.service_id }); setSent(null); setError(null); }} data-action="clear-start">
+              {t('walkIn.clearStart')}
+            </button>
+          )}
         </fieldset>
       </form>
       {open.length > 0 && (
