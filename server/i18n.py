@@ -1094,6 +1094,170 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Pengaduan Anda melewati batas waktu dan diteruskan ke pengawas MPP.",
         "en": "Your complaint is past its deadline and went to the MPP's supervisor.",
     },
+    # ---- catalog administration (server/catalog/drafts.py, admin.py, #18): API errors
+    "catalog_invalid": {
+        "id": "Katalog tidak diterbitkan; tidak ada yang berubah: {count} kesalahan. "
+              "Perbaiki isian yang ditandai.",
+        "en": "Catalog not published; nothing changed: {count} error(s). Fix the marked "
+              "fields.",
+    },
+    "catalog_draft_stale": {
+        "id": "Draf ini dibuat dari katalog versi {base_version}; sejak itu bagian yang sama "
+              "sudah diterbitkan orang lain (versi {current_version}). Tidak ada yang berubah: "
+              "buat draf baru dan ulangi perubahan Anda.",
+        "en": "This draft was made from catalog version {base_version}; the same part was "
+              "published since (version {current_version}). Nothing changed: make a new "
+              "draft and apply your changes again.",
+    },
+    "catalog_draft_closed": {
+        "id": "Draf ini sudah {status}; tidak dapat diubah lagi.",
+        "en": "This draft is already {status}; it cannot change any more.",
+    },
+    "catalog_draft_not_found": {"id": "Draf katalog tidak ditemukan.",
+                                "en": "No such catalog draft."},
+    "catalog_scope_forbidden": {
+        "id": "Anda tidak berwenang mengubah bagian katalog '{scope}'.",
+        "en": "You may not change the '{scope}' part of the catalog.",
+    },
+    "catalog_scope_invalid": {
+        "id": "Bagian katalog harus 'national' atau 'mpp:<kode>', bukan '{scope}'.",
+        "en": "A catalog scope is 'national' or 'mpp:<code>', not '{scope}'.",
+    },
+    "catalog_service_in_use": {
+        "id": "Layanan '{code}' dipakai oleh {count} permohonan dan tidak dapat dihapus. "
+              "Hentikan saja: hapus dari layanan MPP di draf lalu terbitkan.",
+        "en": "Service '{code}' is used by {count} application(s) and cannot be deleted. "
+              "Retire it instead: remove it from the MPP's offerings in a draft and publish.",
+    },
+    "catalog_service_active": {
+        "id": "Layanan '{code}' masih ditawarkan. Hentikan dulu (hapus dari layanan MPP di "
+              "draf lalu terbitkan), baru dapat dihapus.",
+        "en": "Service '{code}' is still offered. Retire it first (remove it from the MPP's "
+              "offerings in a draft and publish); then it can be deleted.",
+    },
+    # ---- a catalog data error, by code (server/catalog/messages.py): next to the field
+    "catalog.invalid": {"id": "Nilai tidak sah ({detail}).", "en": "Not valid: {detail}."},
+    "catalog.required": {"id": "Wajib diisi.", "en": "Required."},
+    "catalog.unknown_field": {"id": "Isian ini tidak dikenal.", "en": "Unknown field."},
+    "catalog.not_null": {"id": "Tidak boleh kosong (null).", "en": "May not be null."},
+    "catalog.not_a_number": {"id": "Harus berupa bilangan bulat.",
+                             "en": "Must be a whole number."},
+    "catalog.not_text": {"id": "Harus berupa teks.", "en": "Must be text."},
+    "catalog.not_boolean": {"id": "Harus ya atau tidak (true/false).",
+                            "en": "Must be yes or no (true/false)."},
+    "catalog.not_a_list": {"id": "Harus berupa daftar.", "en": "Must be a list."},
+    "catalog.not_a_mapping": {"id": "Harus berupa kumpulan isian (objek).",
+                              "en": "Must be a set of fields (an object)."},
+    "catalog.not_a_date": {"id": "Harus berupa tanggal yang ada (TTTT-BB-HH).",
+                           "en": "Must be a real date (YYYY-MM-DD)."},
+    "catalog.too_short": {"id": "Minimal {min} karakter.", "en": "At least {min} characters."},
+    "catalog.too_long": {"id": "Maksimal {max} karakter.", "en": "At most {max} characters."},
+    "catalog.length_between": {"id": "Panjangnya harus {min} sampai {max}.",
+                               "en": "Length must be {min} to {max}."},
+    "catalog.between": {"id": "Harus antara {min} dan {max}.",
+                        "en": "Must be between {min} and {max}."},
+    "catalog.at_least": {"id": "Minimal {min}.", "en": "At least {min}."},
+    "catalog.one_of": {"id": "Harus salah satu dari: {choices}.",
+                       "en": "Must be one of: {choices}."},
+    "catalog.slug": {"id": "Hanya huruf kecil, angka dan _.",
+                     "en": "Lower-case letters, digits and _ only."},
+    "catalog.code_chars": {"id": "Hanya huruf kecil, angka dan -.",
+                           "en": "Lower-case letters, digits and - only."},
+    "catalog.standard_code": {
+        "id": "Harus berbentuk jenis-instansi.nama-layanan (huruf kecil, angka, - dan .).",
+        "en": "Must look like agency-kind.service-name (lower case, digits, - and .)."},
+    "catalog.ref_prefix_chars": {"id": "Harus 2 sampai 5 huruf kapital.",
+                                 "en": "Must be 2 to 5 capital letters."},
+    "catalog.time_as_text": {"id": "Tulis jam sebagai teks dalam tanda kutip, mis. '08:00'.",
+                             "en": "Write the time as text in quotes, e.g. '08:00'."},
+    "catalog.time": {"id": "Harus jam JJ:MM antara 00:00 dan 23:59.",
+                     "en": "Must be a time HH:MM between 00:00 and 23:59."},
+    "catalog.file_empty": {
+        "id": "Berkas katalog harus berisi document_types, service_standards, holidays "
+              "atau mpp.",
+        "en": "A catalog file needs document_types, service_standards, holidays or mpp."},
+    "catalog.file_not_found": {"id": "Berkas tidak ditemukan.", "en": "File not found."},
+    "catalog.cannot_read": {"id": "Berkas tidak dapat dibaca: {detail}",
+                            "en": "Cannot read the file: {detail}"},
+    "catalog.invalid_json": {"id": "JSON tidak sah {detail}", "en": "Invalid JSON {detail}"},
+    "catalog.invalid_yaml": {"id": "YAML tidak sah{detail}", "en": "Invalid YAML{detail}"},
+    "catalog.no_files": {"id": "Tidak ada berkas .yaml, .yml atau .json.",
+                         "en": "No .yaml, .yml or .json file found."},
+    "catalog.top_level": {"id": "Tingkat teratas harus berupa kumpulan isian.",
+                          "en": "The top level must be a mapping."},
+    "catalog.duplicate_field_key": {"id": "Kunci isian '{value}' sudah dipakai.",
+                                    "en": "Duplicate field key '{value}'."},
+    "catalog.choices_needed": {"id": "Isian pilihan memerlukan daftar pilihan.",
+                               "en": "A choice field needs choices."},
+    "catalog.choices_not_allowed": {"id": "Hanya isian pilihan yang punya daftar pilihan.",
+                                    "en": "Only a choice field has choices."},
+    "catalog.duplicate_choice": {"id": "Ada nilai pilihan yang ganda.",
+                                 "en": "Duplicate choice value."},
+    "catalog.invalid_pattern": {"id": "Pola (regex) tidak sah: {detail}",
+                                "en": "Invalid pattern: {detail}"},
+    "catalog.duplicate_requirement": {"id": "Kode persyaratan '{value}' sudah dipakai.",
+                                      "en": "Duplicate requirement code '{value}'."},
+    "catalog.unknown_document_type": {"id": "Jenis dokumen '{value}' tidak dikenal.",
+                                      "en": "Unknown document type '{value}'."},
+    "catalog.duplicate_format": {"id": "Ada format yang ganda.", "en": "Duplicate format."},
+    "catalog.duplicate_code_in": {"id": "Kode '{value}' sudah dipakai (juga di {other}).",
+                                  "en": "Duplicate code '{value}' (also in {other})."},
+    "catalog.duplicate_code": {"id": "Kode '{value}' sudah dipakai.",
+                               "en": "Duplicate code '{value}'."},
+    "catalog.standard_prefix": {"id": "Harus diawali jenis instansinya '{value}'.",
+                                "en": "Must begin with its agency_kind '{value}'."},
+    "catalog.duplicate_ref_prefix": {
+        "id": "Awalan nomor '{value}' sudah dipakai (juga di {other}).",
+        "en": "Duplicate ref_prefix '{value}' (also in {other})."},
+    "catalog.ref_prefix_taken": {"id": "Awalan nomor '{value}' milik MPP '{other}'.",
+                                 "en": "ref_prefix '{value}' belongs to MPP '{other}'."},
+    "catalog.unknown_standard": {"id": "Standar layanan '{value}' tidak ada.",
+                                 "en": "No service standard '{value}'."},
+    "catalog.offered_twice": {"id": "Layanan '{value}' ditawarkan dua kali di MPP ini.",
+                              "en": "'{value}' is offered twice in this MPP."},
+    "catalog.wrong_agency_kind": {
+        "id": "Standar untuk jenis instansi '{value}' tidak dapat ditawarkan oleh instansi "
+              "jenis '{other}'.",
+        "en": "A standard of agency kind '{value}' cannot be offered by agency kind "
+              "'{other}'."},
+    "catalog.duplicate_date_in": {"id": "Tanggal {value} ganda (juga di {other}).",
+                                  "en": "Duplicate date {value} (also in {other})."},
+    "catalog.duplicate_date": {"id": "Tanggal {value} ganda.", "en": "Duplicate date {value}."},
+    "catalog.window_order": {"id": "Hari minimal tidak boleh melebihi hari maksimal.",
+                             "en": "min_days must not be after max_days."},
+    "catalog.day_twice": {"id": "Hari '{value}' sudah punya jam buka.",
+                          "en": "'{value}' already has opening hours."},
+    "catalog.close_after_open": {"id": "Jam tutup harus setelah jam buka.",
+                                 "en": "Must be after the opening time."},
+    "catalog.break_inside": {
+        "id": "Istirahat harus mulai setelah buka, selesai setelah mulai, dan sebelum tutup.",
+        "en": "A break must start after opening, end after it starts and before closing."},
+    "catalog.breaks_overlap": {"id": "Waktu istirahat tidak boleh tumpang tindih.",
+                               "en": "Breaks must not overlap."},
+    "catalog.share_sum": {"id": "Daring + langsung + dibantu harus 100 (persen).",
+                          "en": "online + walk_in + assisted must be 100 (percent)."},
+    "catalog.unknown_agency": {"id": "Tidak ada instansi '{value}' di MPP ini.",
+                               "en": "No agency '{value}' in this MPP."},
+    "catalog.counter_service_not_offered": {
+        "id": "Instansi '{value}' tidak menawarkan '{other}' di MPP ini.",
+        "en": "Agency '{value}' does not offer '{other}' in this MPP."},
+    "catalog.not_served": {"id": "Layanan '{value}' tidak dilayani di loket mana pun.",
+                           "en": "'{value}' is served at no counter."},
+    "catalog.visit_too_long": {
+        "id": "Kunjungan {value} menit tidak muat di waktu daring satu slot loket mana pun "
+              "(paling banyak {other} menit).",
+        "en": "A visit of {value} minutes fits in no counter's online time of one slot "
+              "({other} minutes at most)."},
+    "catalog.document_type_in_use": {
+        "id": "Jenis dokumen '{value}' dipakai oleh {count} dokumen atau persyaratan dan tidak "
+              "dapat dihapus; biarkan saja tanpa persyaratan yang memintanya.",
+        "en": "Document type '{value}' is used by {count} document(s) or requirement(s) and "
+              "cannot be deleted; keep it, with no requirement asking for it."},
+    "catalog.scope_keys": {
+        "id": "Data bagian ini harus berisi tepat: {keys}.",
+        "en": "This scope's data must hold exactly: {keys}."},
+    "catalog.mpp_code_fixed": {"id": "Kode MPP tidak dapat diubah (harus '{value}').",
+                               "en": "The MPP's code cannot change (must be '{value}')."},
 }
 
 

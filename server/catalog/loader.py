@@ -39,7 +39,11 @@ DOTTED = v.Regexp(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$",
 class CatalogError:
     file: str
     path: str
-    message: str
+    message: str  # English, as `flask catalog load` prints it
+    # A code of the message catalog (server/i18n.py `catalog.<code>`) with its parameters;
+    # empty: catalog.messages reads the code from the English message.
+    code: str = field(default="", compare=False)
+    params: dict = field(default_factory=dict, compare=False, hash=False)
 
     def __str__(self) -> str:
         return f"{self.file}: {self.path}: {self.message}" if self.path else \

@@ -138,6 +138,20 @@ POLICY = {
     ("POST", "/api/staff/officers/<int(max=2147483647):officer_id>/reset-password"):
         {"supervisor_other", "admin"},
     ("GET", "/api/staff/audit"): {"supervisor_other", "admin"},
+    # Catalog administration (#18): admins only; an MPP admin's reach (their MPP's scope) is
+    # a 403 catalog_scope_forbidden (tests/api/test_catalog_admin.py).
+    ("GET", "/api/admin/catalog"): {"admin"},
+    ("GET", "/api/admin/catalog/current"): {"admin"},
+    ("GET", "/api/admin/catalog/drafts"): {"admin"},
+    ("POST", "/api/admin/catalog/drafts"): {"admin"},
+    ("GET", "/api/admin/catalog/drafts/<int(max=2147483647):draft_id>"): {"admin"},
+    ("PUT", "/api/admin/catalog/drafts/<int(max=2147483647):draft_id>"): {"admin"},
+    ("DELETE", "/api/admin/catalog/drafts/<int(max=2147483647):draft_id>"): {"admin"},
+    ("POST", "/api/admin/catalog/drafts/<int(max=2147483647):draft_id>/check"): {"admin"},
+    ("POST", "/api/admin/catalog/drafts/<int(max=2147483647):draft_id>/publish"): {"admin"},
+    ("GET", "/api/admin/catalog/export"): {"admin"},
+    ("POST", "/api/admin/catalog/import"): {"admin"},
+    ("DELETE", "/api/admin/catalog/services/<code:code>"): {"admin"},
     ("POST", "/api/officer/password"): OFFICERS,
 }
 
@@ -148,7 +162,7 @@ SAMPLE_ARGS = {"code": "langsa", "filename": "index.html", "session_id": str(uui
                "document_id": str(uuid.uuid4()), "booking_id": str(uuid.uuid4()),
                "complaint_id": str(uuid.uuid4()), "number": "1",
                "mpp": "langsa", "token": "SDQ1-no-such-number", "ticket_id": "999999",
-               "section": "services"}
+               "section": "services", "draft_id": "999999"}
 
 
 def routes(app):

@@ -205,6 +205,32 @@ def _rows_of_a_walk_in(app) -> None:
 
 
 ROWS.append(_rows_of_a_walk_in)
+
+
+def _rows_of_catalog_admin(app) -> None:
+    """Catalog administration (0020): an admin publishes a draft that changes a standard (a
+    draft, the service's standard before and after), and leaves a second draft open."""
+    from server.accounts.models import Officer
+
+    db.session.commit()
+    client, callers = app.test_client(), Callers(app)
+    officer_id = db.session.scalar(sa.select(Officer.id).where(Officer.role == "admin"))
+    headers = callers.officer_session(officer_id)["headers"]
+    made = client.post("/api/admin/catalog/drafts", headers=headers,
+                       json={"scope": "national"}).get_json()
+    for standard in made["data"]["service_standards"]:
+        if standard["code"] == "imigrasi.paspor-baru":
+            standard["sla_days"] += 1
+    assert client.put(f"/api/admin/catalog/drafts/{made['id']}", headers=headers,
+                      json={"data": made["data"]}).status_code == 200
+    published = client.post(f"/api/admin/catalog/drafts/{made['id']}/publish",
+                            headers=headers)
+    assert published.status_code == 200, published.get_data(as_text=True)
+    assert client.post("/api/admin/catalog/drafts", headers=headers,
+                       json={"scope": "mpp:langsa", "note": "open"}).status_code == 201
+
+
+ROWS.append(_rows_of_catalog_admin)
 # Tables allowed to stay empty in this test, with the reason.
 WITHOUT_ROWS: dict[str, str] = {
     "application_discrepancy": "needs a verified record that differs from the form",
