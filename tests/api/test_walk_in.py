@@ -281,3 +281,31 @@ def test_the_form_keeps_the_nik_and_birth_date_in_agreement_after_the_start(app,
 def application_state_of(app, app_id: str) -> str:
     with app.app_context():
         return db.session.get(Application, app_id).state
+
+
+def test_a_citizen_who_already_has_the_app_finds_the_walk_in_at_their_next_pull(
+        app, client, world, otp_log):  # noqa: F811
+    """The number belongs to an account already (the phone was forgotten at home): the walk-in
+    goes into that account's space, and the phone's next pull (from its own cookie) brings
+    it; the phone's session is not touched by the officer's code."""
+    assert client.post("/api/auth/otp", json={"phone": PHONE}).status_code == 202
+    signed = client.post("/api/auth/otp/verify", json={
+        "phone": PHONE, "code": otp_log.codes[-1], "device_name": "HP Siti"}).get_json()
+    assert signed["new_account"] is True
+    phone = Device(client, {"Authorization": f"Bearer {signed['token']}"})
+    assert phone.pull(cookie=None).status_code == 200
+    citizens = counts(app)["Citizen"]
+
+    code = send_code(world, world.imigrasi, otp_log)
+    started = start(world, world.imigrasi, phone=PHONE, code=code)
+    assert started.status_code == 201, started.get_data(True)
+    app_id = started.get_json()["id"]
+    assert counts(app)["Citizen"] == citizens  # the same account, no second one
+    with app.app_context():
+        assert str(db.session.get(WalkIn, app_id).citizen_id) == signed["citizen"]["id"]
+    response = phone.pull()  # the phone's own cookie: only what changed since
+    assert response.status_code == 200, response.get_data(True)
+    ops = {op["key"]: op.get("value") for op in response.get_json()["patch"]}
+    assert ops[f"application/{app_id}"]["state"] == "draft"
+    assert client.get("/api/me", headers=phone.headers).status_code == 200  # still signed in
+    assert ops[f"application/{app_id}"]["fields"]["nik"] == NIK
