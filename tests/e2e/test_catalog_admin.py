@@ -14,9 +14,11 @@ a screenshot of the editor at 1024x768 is a test artifact.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from server.accounts import operations as accounts
 from server.catalog import operations as catalog_ops
+from server.catalog.models import Mpp
 from server.db_types import utcnow
 from server.extensions import db
 from tests.e2e.a11y import assert_accessible
@@ -39,10 +41,15 @@ CODE_INPUT = "#cat-service_standards-0-requirements-1-code"
 NOTES_INPUT = "#cat-service_standards-0-requirements-1-notes_id"
 
 
-def national_admin(app, username: str = "nadia.admin") -> None:
+def national_admin(app, username: str = "nadia.admin", mpp: str | None = None) -> None:
+    """A national admin (role admin, no MPP), or with `mpp` that MPP's admin (role admin with
+    an MPP: the accounts' create_officer makes no such officer, so it is set here)."""
     with app.app_context():
-        accounts.create_officer(db.session, username=username, password=PASSWORD,
-                                full_name="Nadia Putri", role="admin", mpp_code=None, now=utcnow())
+        officer = accounts.create_officer(db.session, username=username, password=PASSWORD,
+                                          full_name="Nadia Putri", role="admin", mpp_code=None,
+                                          now=utcnow())
+        if mpp:
+            officer.mpp_id = db.session.scalar(select(Mpp.id).where(Mpp.code == mpp))
         db.session.commit()
 
 
@@ -238,3 +245,72 @@ def test_a_citizen_pwa_sees_a_published_standard_at_its_next_catalog_check(live_
     assert NEW_TITLE in seen, seen
     assert page.console_errors == []
     phone.close()
+
+
+def test_an_mpp_admin_retires_a_service_adds_a_holiday_and_round_trips_yaml(live_server, browser):
+    """An MPP's admin edits only their MPP: the YAML download, a counter's share the loader
+    refuses (the message at the share's group, focused; the draft discarded), a service retired
+    (not deleted: it stays for the applications that cite it) and a local holiday added and
+    published, then the downloaded file uploaded back as a new draft."""
+    app, url = live_server.app, live_server.url
+    national_admin(app, "maya.admin", mpp="langsa")
+    tablet = browser.new_context(viewport=TABLET, device_scale_factor=1, has_touch=True,
+                                 locale="id-ID", accept_downloads=True)
+    page = record_console_errors(tablet.new_page())
+    OfficerConsole(page, url).sign_in("maya.admin", agency_name="")
+    page.locator('[data-nav="catalog"]').click()
+    page.locator('[data-scope="mpp:langsa"]').wait_for(timeout=15_000)
+    assert page.locator("#cat-scope").count() == 0, "one scope: their MPP's, nothing to choose"
+    assert page.locator('[data-nav-item="document_types"]').count() == 0
+
+    with page.expect_download() as download:
+        page.locator('[data-action="export"]').click()
+    assert download.value.suggested_filename == "mpp-langsa.yaml"
+    exported = open(download.value.path(), encoding="utf-8").read()
+    assert exported.startswith("mpp:") and "code: langsa" in exported
+
+    # A counter's time shares that do not add up to 100: refused at the share's group.
+    page.locator('[data-nav-item="mpp.visits.counters"]').click()
+    online = page.locator("#cat-mpp-visits-counters-0-share-online")
+    assert online.input_value() == "50"
+    online.fill("90")
+    page.locator('[data-draft-state="draft"][data-save="saved"]').wait_for(timeout=15_000)
+    page.locator('[data-action="check"]').click()
+    share = page.locator("#cat-mpp-visits-counters-0-share")
+    share.locator(".cat-error").wait_for(timeout=10_000)
+    assert "100" in share.locator(".cat-error").inner_text()
+    assert page.evaluate("document.activeElement.id") == "cat-mpp-visits-counters-0-share"
+    assert_accessible(page, "catalog editor, MPP counters")
+    page.locator('[data-action="discard"]').click()
+    page.locator('[data-action="confirm-discard"]').click()
+    page.locator('[data-draft-state="published"]').wait_for(timeout=10_000)
+    assert page.locator("#cat-mpp-visits-counters-0-share-online").input_value() == "50"
+
+    # Retire a service (its offering removed) and add a local holiday; publish.
+    version_before = catalog_version(app)
+    page.locator('[data-nav-code="pdam"]').click()
+    page.get_by_role("button", name="Hentikan layanan: pdam.balik-nama").click()
+    assert page.get_by_role("group", name="pdam.balik-nama").count() == 0
+    page.locator('[data-nav-item="mpp.holidays"]').click()
+    page.locator('[data-action="add-holidays"]').click()
+    page.locator("#cat-mpp-holidays-2-date").fill("2026-12-17")
+    page.locator("#cat-mpp-holidays-2-name_id").fill("Hari jadi Kota Langsa")
+    page.locator("#cat-mpp-holidays-2-name_en").fill("Langsa city anniversary")
+    page.locator('[data-draft-state="draft"][data-save="saved"]').wait_for(timeout=15_000)
+    page.locator('[data-action="publish"]').click()
+    page.locator('[data-action="confirm-publish"]').click()
+    page.locator('[data-notice="ok"][data-published]').wait_for(timeout=20_000)
+    assert catalog_version(app) > version_before
+    client = app.test_client()
+    retired = client.get("/api/services/langsa.pdam.balik-nama")
+    assert retired.status_code == 200 and retired.get_json()["active"] is False
+    assert client.get("/api/services/langsa.pdam.sambungan-baru").get_json()["active"] is True
+
+    # The file downloaded before goes back in as a new draft (the service offered again).
+    page.locator('[data-action="import"]').set_input_files(download.value.path())
+    page.locator('[data-notice="ok"]', has_text="draf baru").wait_for(timeout=15_000)
+    assert page.locator("[data-draft-state]").get_attribute("data-draft-state") == "draft"
+    page.locator('[data-nav-code="pdam"]').click()
+    assert page.get_by_role("group", name="pdam.balik-nama").count() == 1
+    assert page.console_errors == []
+    tablet.close()

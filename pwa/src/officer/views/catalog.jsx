@@ -463,7 +463,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
       const old = live.current.draft;
       let fresh;
       try {
-        fresh = await client.request(`/api/admin/catalog/import?${scopeQuery(scope)}`, { method: 'POST', body: { yaml: text } });
+        fresh = await client.request(`/api/admin/catalog/import?${scopeQuery(scope)}`, { method: 'POST', body: { scope, yaml: text } });
       } catch (err) {
         if (err.code === 'catalog_invalid') showErrors(errorsFromDetails(err.details, lang));
         throw err;
