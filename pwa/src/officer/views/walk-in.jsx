@@ -79,7 +79,7 @@ function WalkInStart({ t, lang, client, service: preset, officerId }) {
   const [services, setServices] = useState(null);
   const [open, setOpen] = useState([]);
   const [form, setForm] = useState(() => restoreStart(EMPTY_START, readWalkInDraft(storage, officerId, null), preset));
-  const [restored] = useState(() => Object.keys(startDraft(form)).length > 0);
+  const [restored, setRestored] = useState(() => Object.keys(startDraft(form)).length > 0);
   const startedRef = useRef(false);
   useEffect(() => {
     if (!startedRef.current) writeWalkInDraft(storage, officerId, null, startDraft(form));
@@ -235,7 +235,7 @@ function WalkInStart({ t, lang, client, service: preset, officerId }) {
           </button>
           {Object.keys(startDraft(form)).length > 0 && (
             // The citizen left before the start: their details go from the tablet now.
-            <button type="button" class="btn btn-quiet btn-small" disabled={busy} onClick={() => { setForm({ ...EMPTY_START, service_id: form.service_id }); setSent(null); setError(null); }} data-action="clear-start">
+            <button type="button" class="btn btn-quiet btn-small" disabled={busy} onClick={() => { setForm({ ...EMPTY_START, service_id: form.service_id }); setSent(null); setError(null); setRestored(false); }} data-action="clear-start">
               {t('walkIn.clearStart')}
             </button>
           )}
