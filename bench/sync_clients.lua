@@ -3,7 +3,7 @@
 -- Environment (set by sync_push.py):
 --   BENCH_CLIENTS  file with one line per client: token client_group_id client_id application_id
 --   BENCH_PATH     /api/sync/push, or /api/bench/noop for the baseline
---   BENCH_BATCH    mutations per request (1 or 10)
+--   BENCH_BATCH    mutations per request (1, 10 or 100)
 --   BENCH_FIRST_ID first mutation id to send (the draft was created with id 1 beforehand)
 --   BENCH_AUTH     "1": send the client's bearer token (the push); "0": not (the no-op)
 -- Every request carries the client's next mutation ids in order, application.set_fields on
