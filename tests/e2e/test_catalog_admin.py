@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from server.accounts import operations as accounts
 from server.catalog import operations as catalog_ops
-from server.catalog.models import Mpp
+from server.catalog.models import CatalogDraft, Mpp
 from server.db_types import utcnow
 from server.extensions import db
 from tests.e2e.a11y import assert_accessible
@@ -56,6 +56,14 @@ def national_admin(app, username: str = "nadia.admin", mpp: str | None = None) -
 def catalog_version(app) -> int:
     with app.app_context():
         return catalog_ops.catalog_version(db.session).version
+
+
+def open_draft_notes(app) -> str | None:
+    """The notes of the kk_lama requirement in the server's open national draft."""
+    with app.app_context():
+        draft = db.session.scalars(select(CatalogDraft).where(
+            CatalogDraft.scope == "national", CatalogDraft.status == "open")).one()
+        return draft.data["service_standards"][0]["requirements"][1].get("notes_id")
 
 
 def requirement_titles(app, service: str = SERVICE) -> dict[str, str]:
@@ -134,10 +142,19 @@ def test_admin_edits_a_requirement_and_publishes_it_a_refused_publish_changes_no
     assert "Tersimpan di perangkat ini" in editor.status().inner_text()
     tablet.set_offline(False)
     editor.wait_saved()
+    assert open_draft_notes(app) == "Yang terbaru."
+    # ... nor a reload while the connection is down: the tablet's copy is sent at the next open.
+    tablet.set_offline(True)
+    notes.fill("Yang terbaru, asli.")
+    page.locator('[data-save="local"]').wait_for(timeout=10_000)
+    tablet.set_offline(False)
     page.reload()
     editor.status().wait_for(timeout=15_000)
     editor.open_standard(STANDARD)
-    assert page.locator(NOTES_INPUT).input_value() == "Yang terbaru."
+    assert page.locator(NOTES_INPUT).input_value() == "Yang terbaru, asli."
+    editor.wait_saved()
+    wait_for(lambda: open_draft_notes(app) == "Yang terbaru, asli.", timeout=10,
+             what="the tablet's copy on the server")
 
     # What the tablet shows (not the whole page): the requirement being edited.
     page.get_by_role("group", name=NEW_TITLE).scroll_into_view_if_needed()
