@@ -48,6 +48,7 @@ class Receiver:
         self.script: dict[str, deque] = defaultdict(deque)
         self.received: list[Received] = []
         self.attempts: Counter = Counter()
+        self.replied: Counter = Counter()  # answers sent back, per endpoint name
         self.errors: list[str] = []
         self.delay = 0.0  # seconds each answer takes (a slow push service)
         self.lock = threading.Lock()
@@ -126,7 +127,9 @@ class Receiver:
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                 except (BrokenPipeError, ConnectionResetError):
-                    pass  # the sender gave up (timeout): as a real service would see it
+                    return  # the sender gave up (timeout): as a real service would see it
+                with receiver.lock:
+                    receiver.replied[self.path.rsplit("/", 1)[-1]] += 1
 
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
