@@ -319,10 +319,11 @@ function ScopeEditor({ t, lang, client, scope, national }) {
   // entry it is in is on screen (else the summary at the top does).
   useEffect(() => {
     if (!focusFirst.current || known.item !== (active?.path ?? null)) return;
-    if (placed.first) {
-      document.getElementById(fieldId(placed.first))?.focus();
-    } else {
-      summaryRef.current?.focus();
+    const target = placed.first ? document.getElementById(fieldId(placed.first)) : summaryRef.current;
+    if (target) {
+      // In the middle of the screen: its message under it, clear of the sticky buttons.
+      target.focus({ preventScroll: true });
+      target.scrollIntoView({ block: 'center' });
     }
     focusFirst.current = false;
   }, [placed, known, active]);
@@ -568,7 +569,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
             )}
           </div>
         )}
-        {failure && (
+        {failure && !(failure.code === 'catalog_invalid' && errors.length > 0) && (
           <p class="alert alert-bad" role="alert" data-error={failure.code || ''}>
             {errorText(t, failure)}
           </p>
@@ -580,7 +581,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
         )}
         {errors.length > 0 && (
           <div class="alert alert-bad" role="alert" tabIndex={-1} ref={summaryRef} data-check="bad">
-            <p>{t('cat.checkBad', { n: errors.length })}</p>
+            <p>{failure?.code === 'catalog_invalid' ? errorText(t, failure) : t('cat.checkBad', { n: errors.length })}</p>
             {loose.length > 0 && (
               <ul class="small">
                 {loose.map((e, i) => (
