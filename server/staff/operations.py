@@ -8,6 +8,7 @@ module adds only who may do it to whom:
 - an admin reaches every officer; a supervisor the verifiers and supervisors of their own
   MPP (the agencies of accounts.within_reach), and gives no one the admin role;
 - nobody disables themselves, and the last enabled admin is neither disabled nor demoted;
+  disabling ends the officer's sessions (enabling them again brings none back);
 - a counter given to an officer is one of their agency's (a supervisor: of their MPP).
 Each refusal raises ApiError; the routes audit it.
 """
@@ -149,8 +150,13 @@ def change(session: Session, actor: Officer, officer: Officer, data: dict[str, A
             counter = None  # moved away from the counter they had: none until one is given
     else:
         counter = None
+    disabling = bool(data.get("disabled")) and not officer.disabled
     accounts.update_officer(session, officer, changes, now=now)
     officer.counter = counter
+    if disabling:
+        # Refused while disabled (authenticate) is not enough here: enabled again, a session
+        # on a tablet lost or left signed in would work again. Each device signs in anew.
+        accounts.end_officer_sessions(session, officer, now)
     session.flush()
 
 

@@ -339,3 +339,20 @@ def test_the_audit_log_filters_by_actor_target_and_day_in_wib(app, client, staff
                                          str(verifier["id"]), recent[0][4])]
     assert_error(client.get("/api/staff/audit", headers=sup["headers"],
                             query_string={"first": "2026-13-01"}), 400, "validation_failed")
+
+
+def test_disabling_an_officer_ends_their_sessions_at_once(app, client, staff):
+    """A disabled officer's open console stops working now, not at their token's end; enabling
+    them again does not bring that session back."""
+    target = staff["verifier"]
+    assert client.get("/api/officer/me", headers=target["headers"]).status_code == 200
+    off = client.patch(f"{STAFF}/{target['id']}", headers=staff["supervisor"]["headers"],
+                       json={"disabled": True})
+    assert off.status_code == 200, off.get_data(True)
+    refused = client.get("/api/officer/applications", headers=target["headers"])
+    assert refused.status_code == 401, refused.get_data(True)
+    on = client.patch(f"{STAFF}/{target['id']}", headers=staff["supervisor"]["headers"],
+                      json={"disabled": False})
+    assert on.status_code == 200 and on.get_json()["disabled"] is False
+    assert client.get("/api/officer/me", headers=target["headers"]).status_code == 401
+    assert _login(client, target["username"], PASSWORD).status_code == 200
