@@ -273,6 +273,7 @@ def test_what_the_officer_typed_survives_a_reload_a_crash_and_a_dropped_connecti
     assert [requirement for requirement, _ in stored["photos"]] == ["ktp"]
     assert 0 < stored["photos"][0][1] < 300 * 1024  # compressed before it was kept
     screenshot(page, "walk-in-offline-photo-kept-1024x768")
+    assert_accessible(page, "walk-in photo kept offline")
     with app.app_context():  # nothing reached the server
         assert db.session.scalars(select(Document)).all() == []
         fields = db.session.get(Application, application_id).fields or {}
@@ -292,6 +293,7 @@ def test_what_the_officer_typed_survives_a_reload_a_crash_and_a_dropped_connecti
         timeout=30_000)
     assert page.evaluate(STORED_WALK_IN)["photos"] == []  # attached: forgotten
     screenshot(page, "walk-in-restored-1024x768")
+    assert_accessible(page, "walk-in application restored")
     walk_in = WalkInScreen(page, url)
     walk_in.photograph("kk_lama", photo_file("kk.jpg", 42))
     reference = walk_in.submit()
