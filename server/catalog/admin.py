@@ -199,8 +199,8 @@ def publish_draft(draft_id):
 @blp.route("/export")
 @allow("admin")
 @blp.arguments(ScopeQuerySchema, location="query", as_kwargs=True)
-@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/yaml",
-              description="the scope as one YAML data file")
+@blp.response(200, {"type": "object"}, content_type="application/yaml",
+              description="the scope as one YAML data file (docs/catalog-format.md)")
 @blp.alt_response(400, schema=ErrorSchema, description="catalog_scope_invalid")
 @blp.alt_response(403, schema=ErrorSchema, description="catalog_scope_forbidden (audited)")
 @blp.alt_response(404, schema=ErrorSchema, description="mpp_not_found")
