@@ -18,6 +18,7 @@ import {
   parsePath,
   pathString,
   placeErrors,
+  rebaseDraft,
   reconcileDraft,
   removeAt,
   setIn,
@@ -255,4 +256,45 @@ test('the debouncer saves once after the last edit, or at once on flush', () => 
   d.cancel();
   timers.filter(Boolean).forEach((fn) => fn());
   assert.deepEqual(calls, [2, 3]);
+});
+
+test('a draft made again on what someone published meanwhile keeps both sets of changes', () => {
+  const base = structuredClone(STANDARD);
+  const mine = structuredClone(STANDARD);
+  mine.requirements[1].title_id = 'Kartu Keluarga asal'; // mine
+  mine.requirements.push({ code: 'surat', document_type: 'surat', title_id: 'Surat', title_en: 'Letter', required: false, formats: ['pdf'] });
+  mine.fields = []; // the nik field removed
+  const fresh = structuredClone(STANDARD);
+  fresh.sla_days = 7; // theirs
+  fresh.requirements.unshift({ code: 'foto', document_type: 'foto', title_id: 'Pas foto', title_en: 'Photo', required: true, formats: ['jpeg'] });
+  const { doc, applied, skipped } = rebaseDraft(base, mine, fresh);
+  assert.equal(doc.sla_days, 7, 'their change stays');
+  assert.deepEqual(doc.requirements.map((r) => r.code), ['foto', 'ktp', 'kk_lama', 'surat']);
+  assert.equal(doc.requirements[2].title_id, 'Kartu Keluarga asal', 'mine lands on the same requirement, found by its code');
+  assert.deepEqual(doc.fields, []);
+  assert.equal(applied.length, 3);
+  assert.deepEqual(skipped, []);
+  assert.equal(fresh.requirements.length, 3, 'nothing changed in place');
+});
+
+test('a change that meets someone else\'s is left out and reported, never undoing theirs', () => {
+  const base = structuredClone(STANDARD);
+  const mine = structuredClone(STANDARD);
+  mine.sla_days = 5;
+  mine.requirements[0].title_id = 'KTP pemohon';
+  mine.requirements.reverse();
+  const fresh = structuredClone(STANDARD);
+  fresh.sla_days = 7; // the same value changed there
+  fresh.requirements.splice(0, 1); // the ktp requirement gone there
+  const { doc, skipped } = rebaseDraft(base, mine, fresh);
+  assert.equal(doc.sla_days, 7);
+  assert.deepEqual(doc.requirements.map((r) => r.code), ['kk_lama']);
+  assert.deepEqual(skipped.map((c) => [c.kind, c.path]).sort(), [
+    ['changed', 'requirements[1].title_id'],
+    ['changed', 'sla_days'],
+    ['moved', 'requirements'],
+  ]);
+  const same = rebaseDraft(base, structuredClone(base), fresh);
+  assert.deepEqual(same.doc, fresh);
+  assert.equal(same.applied.length + same.skipped.length, 0);
 });

@@ -203,22 +203,21 @@ def test_admin_edits_a_requirement_and_publishes_it_a_refused_publish_changes_no
     tablet.close()
 
 
-def publish_title(app, title: str) -> int:
-    """A national admin publishes a new title of the kk_lama requirement through the API (the
+def publish_through_api(app, scope: str, change) -> int:
+    """Another national admin publishes `change(data)` of `scope` through the API (the
     console's calls, in order); returns the new catalog version."""
     with app.app_context():
-        officer = accounts.create_officer(db.session, username="api.admin", password=PASSWORD,
-                                          full_name="Admin API", role="admin", mpp_code=None,
-                                          now=utcnow())
+        officer = accounts.create_officer(db.session, username=f"api.admin.{utcnow():%H%M%S%f}",
+                                          password=PASSWORD, full_name="Admin API", role="admin",
+                                          mpp_code=None, now=utcnow())
         db.session.commit()
         officer_id = officer.id
     headers = {"Authorization": f"Bearer {officer_token(app, officer_id)}"}
     client = app.test_client()
-    current = client.get("/api/admin/catalog/current?scope=national", headers=headers)
+    current = client.get(f"/api/admin/catalog/current?scope={scope}", headers=headers)
     data = current.get_json()["data"]
-    assert data["service_standards"][0]["code"] == STANDARD
-    data["service_standards"][0]["requirements"][1]["title_id"] = title
-    draft = client.post("/api/admin/catalog/drafts", json={"scope": "national", "data": data},
+    change(data)
+    draft = client.post("/api/admin/catalog/drafts", json={"scope": scope, "data": data},
                         headers=headers)
     assert draft.status_code == 201, draft.get_json()
     published = client.post(f"/api/admin/catalog/drafts/{draft.get_json()['id']}/publish",
@@ -250,7 +249,11 @@ def test_a_citizen_pwa_sees_a_published_standard_at_its_next_catalog_check(live_
     page.locator("#service-title").wait_for(timeout=10_000)
     assert kk.inner_text() == OLD_TITLE
 
-    version = publish_title(app, NEW_TITLE)
+    def new_title(data):
+        assert data["service_standards"][0]["code"] == STANDARD
+        data["service_standards"][0]["requirements"][1]["title_id"] = NEW_TITLE
+
+    version = publish_through_api(app, "national", new_title)
     served = page.evaluate("fetch('/api/catalog/version').then((r) => r.json())")
     assert served["version"] == version
     seen = []
@@ -329,5 +332,23 @@ def test_an_mpp_admin_retires_a_service_adds_a_holiday_and_round_trips_yaml(live
     assert page.locator("[data-draft-state]").get_attribute("data-draft-state") == "draft"
     page.locator('[data-nav-code="pdam"]').click()
     assert page.get_by_role("group", name="pdam.balik-nama").count() == 1
+
+    # Meanwhile another admin publishes this MPP: publishing the draft as it is would undo
+    # their change, so it is refused; the changes are made again on what is published now.
+    def new_hours(data):
+        data["mpp"]["hours_id"] = "Senin-Jumat 08.00-15.30"
+
+    publish_through_api(app, "mpp:langsa", new_hours)
+    page.locator('[data-action="publish"]').click()
+    page.locator('[data-action="confirm-publish"]').click()
+    take_rejections(page, 409)
+    page.locator('[data-notice="warn"] [data-action="reapply"]').click()
+    page.locator('[data-notice="ok"]', has_text="katalog terbaru").wait_for(timeout=15_000)
+    page.locator('[data-action="publish"]').click()
+    page.locator('[data-action="confirm-publish"]').click()
+    page.locator('[data-notice="ok"][data-published]').wait_for(timeout=20_000)
+    mpp = client.get("/api/mpps/langsa").get_json()
+    assert mpp["hours_id"] == "Senin-Jumat 08.00-15.30", "their change is kept"
+    assert client.get("/api/services/langsa.pdam.balik-nama").get_json()["active"] is True
     assert page.console_errors == []
     tablet.close()

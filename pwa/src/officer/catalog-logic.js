@@ -386,3 +386,93 @@ export function debouncer(wait, run, timers = globalThis) {
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------
+// Someone published the scope while this draft was open
+
+/** `parts` (a path in `source`) as the path of the same place in `target`: list items are
+ * found by their code / key / date (by place in lists without one); null when it is gone. */
+function mapPath(source, target, parts) {
+  const out = [];
+  let s = source;
+  let t = target;
+  for (const part of parts) {
+    if (typeof part === 'number') {
+      if (!Array.isArray(s) || !Array.isArray(t)) return null;
+      const key = itemKey(s[part]);
+      const j = key ? t.findIndex((item) => itemKey(item) === key) : part < t.length ? part : -1;
+      if (j === -1) return null;
+      out.push(j);
+      s = s[part];
+      t = t[j];
+    } else {
+      if (!s || !t || typeof t !== 'object') return null;
+      out.push(part);
+      s = s[part];
+      t = t[part];
+    }
+  }
+  return out;
+}
+
+/**
+ * This device's changes (`mine` against `base`, what it was drafted on) made again on
+ * `fresh` (what is published now): each changed value, item added or removed, found in
+ * `fresh` by its codes. A change that meets someone else's (the same value changed there
+ * too, or its item gone) is not made and is returned in `skipped`, so nothing of theirs is
+ * undone without the admin seeing it. Returns {doc, applied, skipped}.
+ */
+export function rebaseDraft(base, mine, fresh) {
+  let doc = fresh;
+  const applied = [];
+  const skipped = [];
+  for (const change of diffDocs(base, mine)) {
+    const parts = parsePath(change.path);
+    if (change.kind === 'moved') {
+      skipped.push(change);
+      continue;
+    }
+    if (change.kind === 'removed') {
+      const at = mapPath(base, doc, parts);
+      if (at === null) continue; // gone there too
+      if (!sameValue(getIn(doc, at), change.before)) {
+        skipped.push(change);
+        continue;
+      }
+      const last = at[at.length - 1];
+      doc = typeof last === 'number' ? removeAt(doc, at.slice(0, -1), last) : setIn(doc, at, undefined);
+      applied.push(change);
+      continue;
+    }
+    const last = parts[parts.length - 1];
+    if (change.kind === 'added' && typeof last === 'number') {
+      const list = mapPath(mine, doc, parts.slice(0, -1));
+      const key = itemKey(change.after);
+      const there = list && getIn(doc, list);
+      if (!list || !Array.isArray(there) || (key && there.some((item) => itemKey(item) === key))) {
+        skipped.push(change);
+        continue;
+      }
+      // after the item it follows in the draft (found by its code), else at the end
+      const before = last > 0 ? itemKey(getIn(mine, [...parts.slice(0, -1), last - 1])) : null;
+      const after = before ? there.findIndex((item) => itemKey(item) === before) : -1;
+      doc = insertAt(doc, list, change.after, last === 0 ? 0 : after === -1 ? there.length : after + 1);
+      applied.push(change);
+      continue;
+    }
+    // a value changed, or a key added to an object
+    const parent = mapPath(mine, doc, parts.slice(0, -1));
+    if (parent === null) {
+      skipped.push(change);
+      continue;
+    }
+    const at = [...parent, last];
+    if (!sameValue(getIn(doc, at), change.before)) {
+      skipped.push(change);
+      continue;
+    }
+    doc = setIn(doc, at, change.after);
+    applied.push(change);
+  }
+  return { doc, applied, skipped };
+}

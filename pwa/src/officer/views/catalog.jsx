@@ -35,6 +35,7 @@ import {
   parsePath,
   pathString,
   placeErrors,
+  rebaseDraft,
   reconcileDraft,
   removeAt,
   setIn,
@@ -185,7 +186,9 @@ function ScopeEditor({ t, lang, client, scope, national }) {
   const [known, setKnown] = useState({ item: null, paths: [] }); // the inputs on screen, for which entry
   const [filter, setFilter] = useState('');
   const [standards, setStandards] = useState([]);
-  const live = useRef({ doc: null, draft: null, dirty: false, inflight: null, again: false });
+  // `base`: the published data the draft was made on (null when not known: the draft is
+  // older than what was published when this screen opened); `version`: its catalog version.
+  const live = useRef({ doc: null, draft: null, dirty: false, inflight: null, again: false, base: null, version: null });
   const focusFirst = useRef(false);
   const editorRef = useRef(null);
   const summaryRef = useRef(null);
@@ -214,6 +217,12 @@ function ScopeEditor({ t, lang, client, scope, national }) {
         const meta = answer && answer.id ? { ...answer, data: undefined } : current;
         live.current.draft = meta;
         setDraft(meta);
+        if (!current && meta && live.current.version !== null && meta.base_version !== live.current.version) {
+          // Someone published since this screen opened: the new draft holds this screen's
+          // copy of the older catalog, and publishing it would undo their change.
+          live.current.mustRebase = true;
+          setNotice({ kind: 'warn', text: t('cat.stale', { base: live.current.version, current: meta.base_version }), reapply: true });
+        }
         const clean = live.current.doc === sent;
         remember(live.current.doc, !clean);
         setSave(clean ? 'saved' : 'local');
@@ -263,8 +272,12 @@ function ScopeEditor({ t, lang, client, scope, national }) {
     const plan = reconcileDraft(full ? { doc: full.data, revision: revisionOf(full) } : null, store.load());
     const meta = full ? { ...full, data: undefined } : null;
     const start = plan.doc ?? current.data;
-    live.current = { ...live.current, doc: start, draft: meta, dirty: plan.push };
+    const baseKnown = !meta || meta.base_version === current.version;
+    live.current = { ...live.current, doc: start, draft: meta, dirty: plan.push, base: baseKnown ? current.data : null, version: current.version, mustRebase: false };
     setPublished(current);
+    if (!baseKnown) {
+      setNotice({ kind: 'warn', text: t('cat.stale', { base: meta.base_version, current: current.version }), restart: true });
+    }
     setDraft(meta);
     setDoc(start);
     setErrors([]);
@@ -392,6 +405,10 @@ function ScopeEditor({ t, lang, client, scope, national }) {
     act(async () => {
       setConfirm(null);
       if (!(await flush()) || !live.current.draft) throw Object.assign(new Error('offline'), { name: 'NetworkError' });
+      if (live.current.mustRebase) {
+        setNotice({ kind: 'warn', text: t('cat.stale', { base: live.current.version, current: live.current.draft.base_version }), reapply: true });
+        return;
+      }
       try {
         const answer = await client.request(`/api/admin/catalog/drafts/${live.current.draft.id}/publish`, { method: 'POST' });
         store.clear();
@@ -416,16 +433,30 @@ function ScopeEditor({ t, lang, client, scope, national }) {
       }
     });
 
+  /** This device's changes made again on what is published now, as a new draft (the old one
+   * discarded); what meets someone else's change is left out and listed. */
   const reapply = () =>
     act(async () => {
+      saver.cancel();
+      if (live.current.inflight) await live.current.inflight;
       const old = live.current.draft;
-      const fresh = await client.request('/api/admin/catalog/drafts', { method: 'POST', body: { scope, data: live.current.doc } });
+      const current = await client.getJson(`/api/admin/catalog/current?${scopeQuery(scope)}`);
+      if (!live.current.base) throw Object.assign(new Error('base unknown'), { serverMessage: t('cat.rebaseUnknown') });
+      const { doc: next, skipped } = rebaseDraft(live.current.base, live.current.doc, current.data);
+      const fresh = await client.request('/api/admin/catalog/drafts', { method: 'POST', body: { scope, data: next } });
       if (old) client.request(`/api/admin/catalog/drafts/${old.id}`, { method: 'DELETE' }).catch(() => {});
-      live.current.draft = { ...fresh, data: undefined };
+      live.current = { ...live.current, doc: next, draft: { ...fresh, data: undefined }, base: current.data, version: current.version, mustRebase: false };
+      setPublished(current);
       setDraft(live.current.draft);
-      remember(live.current.doc, false);
+      setDoc(next);
+      remember(next, false);
       setSave('saved');
-      setPublished(await client.getJson(`/api/admin/catalog/current?${scopeQuery(scope)}`));
+      setErrors([]);
+      setNotice(
+        skipped.length
+          ? { kind: 'warn', text: t('cat.rebasedSkipped', { n: skipped.length }), skipped: skipped.map((c) => c.path) }
+          : { kind: 'ok', text: t('cat.rebased') },
+      );
     });
 
   const discard = () =>
@@ -562,9 +593,21 @@ function ScopeEditor({ t, lang, client, scope, national }) {
         {notice && (
           <div class={`alert alert-${notice.kind}`} role="status" data-notice={notice.kind} data-published={notice.published ?? ''}>
             <p>{notice.text}</p>
+            {notice.skipped && (
+              <ul class="small" data-skipped>
+                {notice.skipped.map((path) => (
+                  <li key={path}>{labelOf(items, path, t)}</li>
+                ))}
+              </ul>
+            )}
             {notice.reapply && (
               <button type="button" class="btn btn-secondary btn-small" onClick={reapply} data-action="reapply">
                 {t('cat.reapply')}
+              </button>
+            )}
+            {notice.restart && (
+              <button type="button" class="btn btn-bad-outline btn-small" onClick={() => setConfirm('discard')} data-action="restart">
+                {t('cat.discard')}
               </button>
             )}
           </div>
