@@ -1124,10 +1124,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A catalog scope is 'national' or 'mpp:<code>', not '{scope}'.",
     },
     "catalog_service_in_use": {
-        "id": "Layanan '{code}' dipakai oleh {count} permohonan dan tidak dapat dihapus. "
-              "Hentikan saja: hapus dari layanan MPP di draf lalu terbitkan.",
-        "en": "Service '{code}' is used by {count} application(s) and cannot be deleted. "
-              "Retire it instead: remove it from the MPP's offerings in a draft and publish.",
+        "id": "Layanan '{code}' dipakai ({count} permohonan, tiket antrian atau pengaduan) "
+              "dan tidak dapat dihapus. Hentikan saja: hapus dari layanan MPP di draf lalu "
+              "terbitkan.",
+        "en": "Service '{code}' is in use ({count} application(s), queue ticket(s) or "
+              "complaint(s)) and cannot be deleted. Retire it instead: remove it from the "
+              "MPP's offerings in a draft and publish.",
     },
     "catalog_service_active": {
         "id": "Layanan '{code}' masih ditawarkan. Hentikan dulu (hapus dari layanan MPP di "

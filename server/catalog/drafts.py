@@ -339,11 +339,11 @@ def delete_service(session: Session, officer: Officer, code: str) -> None:
     if service is None:
         raise ApiError(404, "service_not_found", {"code": code}, params={"code": code})
     check_scope(officer, export.mpp_scope(code.split(".", 1)[0]))
-    used = session.scalar(select(func.count()).select_from(Application)
-                          .where(Application.service_code == code)) or 0
-    if used:
-        raise ApiError(409, "catalog_service_in_use", {"code": code, "applications": used},
-                       params={"code": code, "count": used})
+    used = service_uses(session, service)
+    if any(used.values()):
+        count = sum(used.values())
+        raise ApiError(409, "catalog_service_in_use", {"code": code, **used},
+                       params={"code": code, "count": count})
     if service.active:
         raise ApiError(409, "catalog_service_active", {"code": code}, params={"code": code})
     from .models import CounterService
@@ -353,6 +353,21 @@ def delete_service(session: Session, officer: Officer, code: str) -> None:
         session.delete(link)
     session.delete(service)
     session.flush()
+
+
+def service_uses(session: Session, service: Service) -> dict[str, int]:
+    """What still cites a service: applications, queue tickets (a walk-in's errand without
+    an application too) and complaints about it."""
+    from ..complaints.models import Complaint
+    from ..visit_queue.models import QueueTicket
+
+    def count(model, column, value) -> int:
+        return session.scalar(select(func.count()).select_from(model)
+                              .where(column == value)) or 0
+
+    return {"applications": count(Application, Application.service_code, service.code),
+            "queue_tickets": count(QueueTicket, QueueTicket.service_id, service.id),
+            "complaints": count(Complaint, Complaint.service_code, service.code)}
 
 
 def standard_for(session: Session, service_code: str, at: dt.datetime | None) -> dict | None:

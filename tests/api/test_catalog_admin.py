@@ -361,8 +361,10 @@ def test_a_service_in_use_is_retired_not_deleted(app, client, callers):
     world = World(app, client, callers)
     made_app = world.submitted()
     path = f"{API}/services/{PASPOR}"
-    assert_error(client.delete(path, headers=national["headers"]), 409,
-                 "catalog_service_in_use")
+    error = assert_error(client.delete(path, headers=national["headers"]), 409,
+                         "catalog_service_in_use")
+    assert error["details"] == {"code": PASPOR, "applications": 1, "queue_tickets": 0,
+                                "complaints": 0}
     unused = "langsa.imigrasi.paspor-penggantian"
     assert_error(client.delete(f"{API}/services/{unused}", headers=national["headers"]), 409,
                  "catalog_service_active")
@@ -651,3 +653,26 @@ def test_generated_requests_as_an_admin_find_no_server_error(app, client, caller
         run()
         tested.append(f"{operation.method.upper()} {operation.path}")
     assert len(tested) == 12, tested
+
+
+def test_a_service_with_only_a_walk_in_ticket_is_in_use_too(app, client, callers):
+    """A walk-in's errand at the kiosk (a queue ticket, no application) cites the service."""
+    from tests.api.queue_floor import FloorWorld
+
+    floor = FloorWorld(app, client, callers, app.test_cli_runner())
+    assert floor.walk_in(KK).status_code == 201
+    national = admin(app, callers)
+    made = draft(client, national, "mpp:langsa")
+    data = made["data"]
+    for agency in data["mpp"]["agencies"]:
+        agency["services"] = [o for o in agency["services"] if o["standard"] != "dukcapil.kk-baru"]
+    for counter in data["mpp"]["visits"]["counters"]:
+        if "services" in counter:
+            counter["services"] = [s for s in counter["services"] if s != "dukcapil.kk-baru"]
+    save(client, national, made, data)
+    assert publish(client, national, made).status_code == 200
+    error = assert_error(client.delete(f"{API}/services/{KK}", headers=national["headers"]),
+                         409, "catalog_service_in_use")
+    assert error["details"]["queue_tickets"] == 1
+    with app.app_context():
+        assert db.session.scalar(select(Service.active).where(Service.code == KK)) is False
