@@ -188,6 +188,8 @@ function ScopeEditor({ t, lang, client, scope, national }) {
   const [standards, setStandards] = useState([]);
   // `base`: the published data the draft was made on (null when not known: the draft is
   // older than what was published when this screen opened); `version`: its catalog version.
+  const words = useRef(t); // the language of now in callbacks made at the first render
+  words.current = t;
   const live = useRef({ doc: null, draft: null, dirty: false, inflight: null, again: false, base: null, version: null });
   const focusFirst = useRef(false);
   const editorRef = useRef(null);
@@ -221,7 +223,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
           // Someone published since this screen opened: the new draft holds this screen's
           // copy of the older catalog, and publishing it would undo their change.
           live.current.mustRebase = true;
-          setNotice({ kind: 'warn', text: t('cat.stale', { base: live.current.version, current: meta.base_version }), reapply: true });
+          setNotice({ kind: 'warn', text: words.current('cat.stale', { base: live.current.version, current: meta.base_version }), reapply: true });
         }
         const clean = live.current.doc === sent;
         remember(live.current.doc, !clean);
@@ -233,7 +235,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
           live.current.draft = null;
           setDraft(null);
           remember(live.current.doc, true);
-          setNotice({ kind: 'warn', text: t('cat.closed') });
+          setNotice({ kind: 'warn', text: words.current('cat.closed') });
         } else if (err.name !== 'NetworkError') {
           setFailure(err);
         }
@@ -843,14 +845,14 @@ function Field({ ed, path, label, kind = 'text', required = false, hint, options
 }
 
 /** A set of checkboxes editing a list of codes (days, formats, a counter's services). */
-function Checks({ ed, path, label, options, allLabel }) {
+function Checks({ ed, path, label, options, allLabel, allByDefault = false }) {
   const p = pathString(path);
   const value = getIn(ed.doc, p);
   const messages = ed.errs(p);
   const id = fieldId(p);
   const chosen = Array.isArray(value) ? value : null;
   const toggle = (code, on) => {
-    const base = chosen ?? (allLabel ? options.map((o) => o.value) : []);
+    const base = chosen ?? (allLabel || allByDefault ? options.map((o) => o.value) : []);
     const next = on ? options.map((o) => o.value).filter((c) => c === code || base.includes(c)) : base.filter((c) => c !== code);
     ed.edit(p, next);
   };
@@ -864,7 +866,7 @@ function Checks({ ed, path, label, options, allLabel }) {
       )}
       {options.map((o) => (
         <label key={o.value}>
-          <input type="checkbox" checked={chosen === null ? Boolean(allLabel) : chosen.includes(o.value)} disabled={chosen === null && Boolean(allLabel)} onChange={(e) => toggle(o.value, e.currentTarget.checked)} /> {o.label}
+          <input type="checkbox" checked={chosen === null ? Boolean(allLabel) || allByDefault : chosen.includes(o.value)} disabled={chosen === null && Boolean(allLabel)} onChange={(e) => toggle(o.value, e.currentTarget.checked)} /> {o.label}
         </label>
       ))}
       {messages && (
@@ -1228,7 +1230,7 @@ function Standard({ ed, path }) {
             <Field ed={ed} path={`${ip}.title_id`} label={t('cat.f.title_id')} required />
             <Field ed={ed} path={`${ip}.title_en`} label={t('cat.f.title_en')} required />
             <Field ed={ed} path={`${ip}.required`} label={t('cat.f.required')} kind="bool" />
-            <Checks ed={ed} path={`${ip}.formats`} label={t('cat.f.formats')} options={formats} />
+            <Checks ed={ed} path={`${ip}.formats`} label={t('cat.f.formats')} options={formats} allByDefault />
             <Field ed={ed} path={`${ip}.notes_id`} label={t('cat.f.notes_id')} kind="textarea" />
             <Field ed={ed} path={`${ip}.notes_en`} label={t('cat.f.notes_en')} kind="textarea" />
           </>
