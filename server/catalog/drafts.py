@@ -83,8 +83,8 @@ def check_scope(officer: Officer, scope: str) -> None:
 
 
 def overview(session: Session, officer: Officer) -> dict[str, Any]:
-    scopes = [{"scope": scope, "name": name, "editable": True}
-              for scope, name in export.scopes(session) if may_edit(officer, scope)]
+    scopes = [{"scope": scope, "name": name, "editable": may_edit(officer, scope)}
+              for scope, name in export.scopes(session)]
     open_drafts = session.scalar(select(func.count(CatalogDraft.id)).where(
         CatalogDraft.status == "open", _visible(officer)))
     return {"version": _version(session),

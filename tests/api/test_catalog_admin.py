@@ -121,7 +121,9 @@ def test_mpp_admin_sets_an_offering_its_counters_and_hours(app, client, callers)
     langsa = admin(app, callers, "langsa")
     seen = client.get(f"{API}", headers=langsa["headers"]).get_json()
     assert seen["me"] == {"national": False, "mpp": "langsa"}
-    assert [s["scope"] for s in seen["scopes"]] == ["mpp:langsa"]
+    assert [s["scope"] for s in seen["scopes"] if s["editable"]] == ["mpp:langsa"]
+    assert {s["scope"] for s in seen["scopes"]} == {"national", "mpp:langsa",
+                                                    "mpp:payakumbuh", "mpp:bengkulu-selatan"}
     made = draft(client, langsa, "mpp:langsa")
     data = made["data"]
     a, s, offer = offering(data, "dukcapil", "dukcapil.kk-baru")
@@ -243,10 +245,6 @@ def test_an_mpp_admin_cannot_touch_another_mpp_or_the_national_standards(app, cl
         client.post(f"{API}/drafts", headers=langsa["headers"], json={"scope": "national"}),
         client.post(f"{API}/drafts", headers=langsa["headers"],
                     json={"scope": "mpp:payakumbuh"}),
-        client.get(f"{API}/current", headers=langsa["headers"],
-                   query_string={"scope": "national"}),
-        client.get(f"{API}/export", headers=langsa["headers"],
-                   query_string={"scope": "mpp:payakumbuh"}),
         client.put(f"{API}/drafts/{theirs['id']}", headers=langsa["headers"],
                    json={"note": "mine now"}),
         publish(client, langsa, theirs),
@@ -261,6 +259,13 @@ def test_an_mpp_admin_cannot_touch_another_mpp_or_the_national_standards(app, cl
     assert len(refused) == len(attempts)
     assert {e.outcome for e in refused} == {"denied"}
     assert {e.target_id for e in refused} == {"national", "mpp:payakumbuh"}
+    # Reading the published catalog is not editing it (it is public): the national
+    # standards to offer, another MPP's file as an example.
+    for scope in ("national", "mpp:payakumbuh"):
+        for route in ("current", "export"):
+            assert client.get(f"{API}/{route}", headers=langsa["headers"],
+                              query_string={"scope": scope}).status_code == 200
+    assert len(audit(app, "catalog.access_refused")) == len(attempts)
     # Nothing changed: their draft as it was, no draft of langsa's admin.
     again = client.get(f"{API}/drafts/{theirs['id']}", headers=national["headers"]).get_json()
     assert again["note"] == "" and again["status"] == "open"
