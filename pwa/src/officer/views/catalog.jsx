@@ -105,7 +105,7 @@ export function Catalog({ t, lang, client }) {
     <section class="ops cat" aria-labelledby="cat-title">
       <div class="ops-head">
         <h1 id="cat-title">{t('cat.title')}</h1>
-        {info && info.scopes.length > 1 && (
+        {info && info.scopes.filter((s) => s.editable).length > 1 && (
           <label class="field cat-scope">
             <span>{t('cat.scope')}</span>
             <select id="cat-scope" value={scope || ''} onChange={(e) => choose(e.currentTarget.value)}>
@@ -126,7 +126,7 @@ export function Catalog({ t, lang, client }) {
         </p>
       )}
       {!info && !error && <p class="muted">{t('loading')}</p>}
-      {scope && <ScopeEditor key={scope} t={t} lang={lang} client={client} scope={scope} national={info.scopes.some((s) => s.scope === 'national')} />}
+      {scope && <ScopeEditor key={scope} t={t} lang={lang} client={client} scope={scope} national={info.scopes.some((s) => s.scope === 'national' && s.editable)} />}
     </section>
   );
 }
@@ -195,6 +195,8 @@ function ScopeEditor({ t, lang, client, scope, national }) {
   const editorRef = useRef(null);
   const summaryRef = useRef(null);
   const confirmRef = useRef(null);
+  const noticeRef = useRef(null);
+  const focusNotice = useRef(false); // after publish / discard / rebase: the outcome takes the focus
   const fileRef = useRef(null);
 
   const remember = (next, dirty) => {
@@ -347,6 +349,11 @@ function ScopeEditor({ t, lang, client, scope, national }) {
     if (confirm) confirmRef.current?.focus();
   }, [confirm]);
 
+  useEffect(() => {
+    if (notice && focusNotice.current) noticeRef.current?.focus();
+    focusNotice.current = false;
+  }, [notice]);
+
   const apply = (next, { structural = false, path = null } = {}) => {
     live.current.doc = next;
     setDoc(next);
@@ -416,6 +423,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
         store.clear();
         live.current.dirty = false;
         await load();
+        focusNotice.current = true;
         setNotice({ kind: 'ok', text: t('cat.publishedNow', { version: answer.version }), published: answer.version });
       } catch (err) {
         if (err.code === 'catalog_invalid') {
@@ -424,6 +432,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
           throw err;
         }
         if (err.code === 'catalog_draft_stale') {
+          focusNotice.current = true;
           setNotice({
             kind: 'warn',
             text: t('cat.stale', { base: err.details?.base_version ?? '?', current: err.details?.current_version ?? '?' }),
@@ -454,6 +463,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
       remember(next, false);
       setSave('saved');
       setErrors([]);
+      focusNotice.current = true;
       setNotice(
         skipped.length
           ? { kind: 'warn', text: t('cat.rebasedSkipped', { n: skipped.length }), skipped: skipped.map((c) => c.path) }
@@ -470,6 +480,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
       store.clear();
       live.current.dirty = false;
       await load();
+      focusNotice.current = true;
       setNotice({ kind: 'ok', text: t('cat.discarded') });
     });
 
@@ -593,7 +604,7 @@ function ScopeEditor({ t, lang, client, scope, national }) {
           </div>
         )}
         {notice && (
-          <div class={`alert alert-${notice.kind}`} role="status" data-notice={notice.kind} data-published={notice.published ?? ''}>
+          <div ref={noticeRef} tabIndex={-1} class={`alert alert-${notice.kind}`} role="status" data-notice={notice.kind} data-published={notice.published ?? ''}>
             <p>{notice.text}</p>
             {notice.skipped && (
               <ul class="small" data-skipped>
