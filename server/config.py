@@ -172,7 +172,9 @@ def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # A busy timeout so concurrent writers wait instead of failing at once.
         return {"connect_args": {"timeout": 15}, "hide_parameters": True}
-    return {"pool_pre_ping": True, "hide_parameters": True}
+    # No pool_pre_ping: a closed pooled connection is dropped at checkout without a round
+    # trip (server/extensions.py, _drop_closed_connection).
+    return {"hide_parameters": True}
 
 
 class DevelopmentConfig(Config):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import select
 import marshmallow as ma
 from flask import Flask
 from flask_limiter import Limiter
@@ -13,6 +14,7 @@ from flask.globals import _cv_app, _cv_request
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 from webargs.flaskparser import FlaskParser
@@ -91,14 +93,38 @@ def _sqlite_begin(conn):
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _drop_closed_connection(dbapi_connection, _record, _proxy):
+    """Pool checkout (PostgreSQL): refuse a pooled connection the server has closed, with
+    no round trip (pool_pre_ping's SELECT 1 was one per checkout, three per sync push). An
+    idle connection has nothing to read; when PostgreSQL ends it (a restart, a killed
+    backend, idle_session_timeout) it sends its last message and closes, so the socket is
+    readable. The pool then discards it and connects afresh (DisconnectionError). A server
+    that dies between this check and the first statement fails that request, as it did
+    with pre_ping."""
+    conn = getattr(dbapi_connection, "driver_connection", dbapi_connection)
+    if getattr(conn, "closed", False) or getattr(conn, "broken", False):
+        raise DisconnectionError("the connection is closed")
+    fileno = getattr(conn, "fileno", None)
+    if fileno is None:
+        return
+    poller = select.poll()
+    poller.register(fileno(), select.POLLIN | select.POLLPRI)
+    if poller.poll(0):
+        raise DisconnectionError("the server closed the idle connection")
+
+
 def prepare_engine(engine: Engine) -> Engine:
     """Attach our listeners to one engine (the app's, or one a tool or test made), never
-    to the global Engine class: SQLite pragmas on connect, and BEGIN said by us. Idempotent;
-    call it before the engine's first connection."""
+    to the global Engine class: SQLite pragmas on connect, and BEGIN said by us; on
+    PostgreSQL the checkout check above. Idempotent; call it before the engine's first
+    connection."""
     if engine.dialect.name == "sqlite" and not event.contains(engine, "connect",
                                                               _sqlite_pragmas):
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    if engine.dialect.name == "postgresql" and not event.contains(
+            engine.pool, "checkout", _drop_closed_connection):
+        event.listen(engine.pool, "checkout", _drop_closed_connection)
     return engine
 
 

@@ -76,7 +76,8 @@ class MemoryUnitOfWork:
         return getattr(self._local, "mode", None)
 
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, durable: bool = True) -> Iterator[None]:
+        """`durable` means nothing in memory: every commit is as durable as the process."""
         with self.store.lock:
             if self._mode is not None:
                 raise RuntimeError("transactions do not nest")
@@ -88,6 +89,10 @@ class MemoryUnitOfWork:
                 raise
             finally:
                 self._local.mode, self._local.undo = None, []
+
+    def settle(self) -> None:
+        if self._mode is not None:
+            raise RuntimeError("settle() inside a transaction")
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

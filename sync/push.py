@@ -4,8 +4,11 @@
 
 1. Parse (sync.protocol): an unreadable request raises SyncError and applies nothing.
 2. Bind: the client group to the citizen at its first push (another citizen: 403), the
-   client to its group (another group: 403). A binding never changes, so a read-only
-   snapshot checks it; only a group or client with no row yet takes a write transaction.
+   client to its group (another group: 403). A binding never changes once made, so the
+   first mutation's own transaction checks it before anything is written (no transaction
+   of its own on the common path); only a group or client with no row yet (or a wrong
+   binding, to answer 403) goes through `_bind`, with its own transactions. An empty push
+   checks it in a read-only snapshot.
 3. Each mutation in its OWN transaction that starts by locking the client row and
    re-reading last_mutation_id (so two flushers of one outbox cannot both apply it):
    - id <= last: already done; its stored rejected result, or "applied".
@@ -15,13 +18,20 @@
    lock, re-checking the order) stores the rejected result and advances last_mutation_id.
    Anything else (a bug, the database going away) propagates: the mutation stays in the
    client's outbox and is retried.
+4. Durability: every mutation but the batch's last commits with `durable=False` (the unit
+   of work may then skip waiting for the disk: PostgreSQL's synchronous_commit off); the
+   last one's durable commit makes them all durable, since a database's log is written in
+   order. Nothing is answered before that: a 409 after such commits first calls
+   `uow.settle()`. So an answer never reports a mutation a crash could still undo, and a
+   batch of n costs one disk wait, not n. (A 5xx answers nothing: what was applied is
+   applied once, durably or not, and a resend skips it.)
 """
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from .errors import Rejection, client_group_forbidden, mutation_gap
+from .errors import Rejection, SyncError, client_group_forbidden, mutation_gap
 from .model import Client, ClientGroup, MutationResult
 from .mutators import MUTATORS
 from .protocol import Mutation, parse_push
@@ -32,13 +42,37 @@ from .store import UnitOfWork
 APPLIED, REJECTED = "applied", "rejected"
 
 
+class _Unbound(Exception):
+    """The group or client has no row yet, or is bound elsewhere: leave the mutation's
+    transaction (nothing written) for `_bind`, which makes the binding or answers 403."""
+
+
 def push(uow: UnitOfWork, citizen_id: str, body: Any, now: dt.datetime) -> dict[str, Any]:
     request = parse_push(body)
-    last = _bind(uow, citizen_id, request.client_group_id, request.client_id)
+    if not request.mutations:
+        last = _bind(uow, citizen_id, request.client_group_id, request.client_id)
+        return {"last_mutation_id": last, "results": []}
+    binding: tuple[str, str] | None = (citizen_id, request.client_group_id)
     results = []
-    for mutation in request.mutations:
-        result, last = _process(uow, citizen_id, request.client_id, mutation, now)
-        results.append(result)
+    unsettled = False  # a commit with durable=False that no durable one has followed yet
+    final = len(request.mutations) - 1
+    try:
+        for index, mutation in enumerate(request.mutations):
+            durable = index == final
+            try:
+                result, last = _process(uow, citizen_id, request.client_id, mutation, now,
+                                        binding, durable)
+            except _Unbound:
+                _bind(uow, citizen_id, request.client_group_id, request.client_id)
+                result, last = _process(uow, citizen_id, request.client_id, mutation, now,
+                                        None, durable)
+            binding = None  # checked (or made) once: it never changes afterwards
+            unsettled = not durable
+            results.append(result)
+    except SyncError:
+        if unsettled:  # the 409 reports last_mutation_id: it must survive a crash
+            uow.settle()
+        raise
     return {"last_mutation_id": last, "results": results}
 
 
@@ -87,11 +121,19 @@ def _bind_first(uow: UnitOfWork, citizen_id: str, client_group_id: str, client_i
         return client.last_mutation_id
 
 
-def _locked_client(uow: UnitOfWork, client_id: str, mutation: Mutation
+def _locked_client(uow: UnitOfWork, client_id: str, mutation: Mutation,
+                   binding: tuple[str, str] | None = None
                    ) -> tuple[Client, dict[str, Any] | None]:
     """The locked client row, and the answer if the mutation is already done. Raises the
-    409 for a gap."""
+    409 for a gap. `binding` (citizen, client group): check first that the group is the
+    citizen's and the client the group's, else raise _Unbound (nothing read is kept)."""
+    if binding is not None:
+        group = uow.get_client_group(binding[1])
+        if group is None or group.citizen_id != binding[0]:
+            raise _Unbound
     client = uow.lock_client(client_id)
+    if binding is not None and (client is None or client.client_group_id != binding[1]):
+        raise _Unbound
     if client is None:  # deleted between bind and now: treat as a gap from 0
         raise mutation_gap(0, mutation.id)
     if mutation.id <= client.last_mutation_id:
@@ -109,12 +151,13 @@ def _stored(uow: UnitOfWork, client_id: str, mutation_id: int) -> dict[str, Any]
 
 
 def _process(uow: UnitOfWork, citizen_id: str, client_id: str, mutation: Mutation,
-             now: dt.datetime) -> tuple[dict[str, Any], int]:
+             now: dt.datetime, binding: tuple[str, str] | None = None,
+             durable: bool = True) -> tuple[dict[str, Any], int]:
     rejection = mutation.problem
     if rejection is None:
         try:
-            with uow.transaction():
-                client, done = _locked_client(uow, client_id, mutation)
+            with uow.transaction(durable=durable):
+                client, done = _locked_client(uow, client_id, mutation, binding)
                 if done is not None:
                     return done, client.last_mutation_id
                 writer = SpaceWriter(uow, citizen_id, now, actor=CITIZEN, actor_id=citizen_id,
@@ -125,13 +168,15 @@ def _process(uow: UnitOfWork, citizen_id: str, client_id: str, mutation: Mutatio
                 return {"id": mutation.id, "status": APPLIED}, mutation.id
         except Rejection as exc:
             rejection = exc
-    return _store_rejection(uow, citizen_id, client_id, mutation, rejection)
+            binding = None  # checked by the transaction the rejection rolled back
+    return _store_rejection(uow, citizen_id, client_id, mutation, rejection, binding, durable)
 
 
 def _store_rejection(uow: UnitOfWork, citizen_id: str, client_id: str, mutation: Mutation,
-                     rejection: Rejection) -> tuple[dict[str, Any], int]:
-    with uow.transaction():
-        client, done = _locked_client(uow, client_id, mutation)
+                     rejection: Rejection, binding: tuple[str, str] | None = None,
+                     durable: bool = True) -> tuple[dict[str, Any], int]:
+    with uow.transaction(durable=durable):
+        client, done = _locked_client(uow, client_id, mutation, binding)
         if done is not None:  # another flusher of this outbox got there first
             return done, client.last_mutation_id
         error = rejection.to_dict()

@@ -32,11 +32,22 @@ from .model import (
 @runtime_checkable
 class UnitOfWork(Protocol):
     # ---- transactions ------------------------------------------------------------------
-    def transaction(self) -> AbstractContextManager[None]:
+    def transaction(self, durable: bool = True) -> AbstractContextManager[None]:
         """A read-write transaction: commit when the block ends, roll back everything when it
         raises (and re-raise). Not nested. SQLite: BEGIN IMMEDIATE (take the write lock at
         the start, so a read of last_mutation_id cannot go stale before the write).
-        PostgreSQL: READ COMMITTED is enough because of the row locks below."""
+        PostgreSQL: READ COMMITTED is enough because of the row locks below.
+
+        `durable=False`: the commit need not wait for the disk (it is visible and ordered
+        like any other; only a crash of the database may undo it, and then everything
+        committed after it too). The next durable commit of this unit of work in the same
+        thread makes it durable, even if that transaction wrote nothing; so does
+        `settle()`. The engine answers nothing before one of them (sync/push.py)."""
+        ...
+
+    def settle(self) -> None:
+        """Make every commit this thread made with `durable=False` durable (no-op when
+        there is none). Outside any transaction."""
         ...
 
     def snapshot(self) -> AbstractContextManager[None]:

@@ -14,10 +14,19 @@ What keeps a push short (it runs under SQLite's write lock, one at a time):
   so sees a reload at once. The catalog tables have no other writer; one that is added must
   bump the version too.
 - `put_application` rewrites the requirement and discrepancy rows, and forgets a tombstone,
-  only when what this transaction loaded says they changed (or it loaded nothing).
+  only when what this transaction loaded says they changed (or it loaded nothing); and it
+  UPDATEs only the application's columns that changed since this transaction read the row.
+- The statements of a mutation run on the driver's cursor (`_Raw`: SQLAlchemy's SQL text
+  and column types, compiled once, without its per-execution work), the application with
+  its requirement and discrepancy rows in one statement, the client row and the space
+  version as UPDATEs (an INSERT ... ON CONFLICT only the first time).
+- PostgreSQL: a commit the engine marks `durable=False` (every mutation of a batch but the
+  last) does not wait for the WAL flush; the batch's last commit (or `settle()`) does, for
+  all of them (see `transaction`).
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import fcntl
 import threading
@@ -26,7 +35,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, select, true, update
+from sqlalchemy import (
+    JSON, bindparam, delete, func, insert, literal_column, select, text, true, type_coerce,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
@@ -61,10 +73,91 @@ T_NOTE = m.Notification.__table__
 T_CITIZEN = Citizen.__table__
 T_AUDIT = AuditEvent.__table__
 T_CATALOG = CatalogMeta.__table__
+JOURNAL_COLUMNS = ["at", "actor_kind", "actor_id", "action", "target_kind", "target_id",
+                   "outcome", "details"]
 
 
 def _dialect_insert(dialect: str):
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+class _Row(dict):
+    """A row of a hot statement (_Raw): by column name, as a key or an attribute."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class _Raw:
+    """A hot statement run on the driver's own cursor: SQLAlchemy's SQL text and its type
+    conversions (UUIDs, JSON, UTC timestamps: the columns' own processors), compiled once
+    per dialect and set of parameter names, without the per-execution machinery that cost
+    2-3 times what SQLite took to run the statement (profile: bench/README.md, #20).
+    Listeners of the engine's before_cursor_execute still see every statement (the tests
+    that count statements, bench/common.explain_statements)."""
+
+    def __init__(self, statement, dialect, column_keys: list[str] | None = None):
+        compiled = statement.compile(dialect=dialect, column_keys=column_keys)
+        self.sql = compiled.string
+        self.positional = compiled.positional
+        self.names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
+        self.defaults = {name: bind.effective_value for name, bind in compiled.binds.items()
+                         if not bind.required and bind.value is not None}
+        self.processors = dict(compiled._bind_processors)
+        self.dialect = dialect
+        self.columns = [column.keyname for column in compiled._result_columns]
+        self.types = [column.type for column in compiled._result_columns]
+        self._row_processors: list | None = None
+
+    def run(self, conn: Connection, params: dict[str, Any]) -> Any:
+        """Execute with `params` (by bind name); the driver's cursor, results unread."""
+        values = []
+        defaults, processors = self.defaults, self.processors
+        for name in self.names:
+            value = params[name] if name in params else defaults[name]
+            processor = processors.get(name)  # also for None: JSON stores null as 'null'
+            values.append(processor(value) if processor is not None else value)
+        bound = (None if not values  # no parameters: psycopg's simple query, where a
+                 # string may hold several statements
+                 else tuple(values) if self.positional else dict(zip(self.names, values)))
+        cursor = None
+        try:
+            cursor = conn.connection.driver_connection.cursor()
+            if conn.dispatch.before_cursor_execute:
+                conn.dispatch.before_cursor_execute(conn, cursor, self.sql, bound, None, False)
+            cursor.execute(self.sql, bound)
+        except Exception as exc:  # wrapped as SQLAlchemy would (a lost connection too)
+            conn._handle_dbapi_exception(exc, self.sql, bound, cursor, None)
+        return cursor
+
+    def rows(self, conn: Connection, params: dict[str, Any]) -> list[_Row]:
+        cursor = self.run(conn, params)
+        fetched = cursor.fetchall()
+        processors = self._row_processors
+        if processors is None and fetched:
+            processors = self._row_processors = [
+                type_._cached_result_processor(self.dialect, description[1])
+                for type_, description in zip(self.types, cursor.description)]
+        cursor.close()
+        if not fetched:
+            return []
+        columns = self.columns
+        return [_Row((name, processor(value) if processor is not None else value)
+                     for name, processor, value in zip(columns, processors, row))
+                for row in fetched]
+
+    def first(self, conn: Connection, params: dict[str, Any]) -> _Row | None:
+        rows = self.rows(conn, params)
+        return rows[0] if rows else None
+
+    def write(self, conn: Connection, params: dict[str, Any]) -> int:
+        cursor = self.run(conn, params)
+        count = cursor.rowcount
+        cursor.close()
+        return count
 
 
 class _Statements:
@@ -89,8 +182,14 @@ class _Statements:
             .on_conflict_do_update(index_elements=["citizen_id"],
                                    set_={"version": T_SPACE.c.version + 1})
             .returning(T_SPACE.c.version))
+        self.increment_version = (update(T_SPACE)
+                                  .where(T_SPACE.c.citizen_id == bindparam("citizen_id"))
+                                  .values(version=T_SPACE.c.version + 1)
+                                  .returning(T_SPACE.c.version))
+        self.update_client = (update(T_CLIENT).where(T_CLIENT.c.id == bindparam("id"))
+                              .values(client_group_id=bindparam("client_group_id"),
+                                      last_mutation_id=bindparam("last_mutation_id")))
         self.citizen = select(T_CITIZEN).where(T_CITIZEN.c.id == bindparam("id"))
-        self.application = select(T_APP).where(T_APP.c.id == bindparam("id"))
         ids = bindparam("ids", expanding=True)
         self.requirements_of = (select(T_REQ).where(T_REQ.c.application_id.in_(ids))
                                 .order_by(T_REQ.c.application_id, T_REQ.c.position))
@@ -104,6 +203,27 @@ class _Statements:
                                                      T_TOMB.c.key == bindparam("key"))
         self.insert_journal = insert(T_AUDIT)
         self.document = select(T_DOC).where(T_DOC.c.id == bindparam("id"))
+        # The application with its requirement and discrepancy rows in one statement: each
+        # child table as a JSON array of arrays (a requirement's position first; sorted in
+        # Python, as json_group_array has no ORDER BY before SQLite 3.44).
+        if dialect == "postgresql":
+            def rows_of(*columns):
+                return func.coalesce(func.json_agg(func.json_build_array(*columns)),
+                                     literal_column("'[]'::json"))
+            draft, record = T_DISC.c.draft_value, T_DISC.c.record_value
+        else:
+            def rows_of(*columns):
+                return func.json_group_array(func.json_array(*columns))
+            draft, record = func.json(T_DISC.c.draft_value), func.json(T_DISC.c.record_value)
+        requirements = (select(rows_of(T_REQ.c.position, T_REQ.c.code, T_REQ.c.document_id,
+                                       T_REQ.c.review_status, T_REQ.c.officer_note))
+                        .where(T_REQ.c.application_id == T_APP.c.id).scalar_subquery())
+        discrepancies = (select(rows_of(T_DISC.c.field, T_DISC.c.profile_key, draft, record))
+                         .where(T_DISC.c.application_id == T_APP.c.id).scalar_subquery())
+        self.application_whole = select(
+            T_APP, type_coerce(requirements, JSON).label("requirement_rows"),
+            type_coerce(discrepancies, JSON).label("discrepancy_rows"),
+        ).where(T_APP.c.id == bindparam("id"))
         self._upserts: dict = {}
 
     def upsert(self, table, columns: frozenset[str], keys: tuple[str, ...]):
@@ -124,6 +244,25 @@ class _Statements:
 
 
 _STATEMENTS = {name: _Statements(name) for name in ("sqlite", "postgresql")}
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal as stored: of one type all the way down (1, 1.0 and True are equal in Python,
+    not in a JSON column)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(v, b[k]) for k, v in a.items())
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def _stored_copy(values: dict[str, Any]) -> dict[str, Any]:
+    """An application row's values as stored, safe from later changes to the aggregate
+    (its JSON columns are mutable)."""
+    return {**values, "fields": copy.deepcopy(values["fields"]),
+            "pickup": copy.deepcopy(values["pickup"])}
 
 
 def _uid(citizen_id: str) -> uuid.UUID:
@@ -156,17 +295,35 @@ class SqlUnitOfWork:
         self._local = threading.local()
         # (catalog key, {service code: ServiceSpec}), replaced whole when the key changes.
         self._catalog: tuple[tuple | None, dict[str, ServiceSpec]] = (None, {})
+        self._raws: dict[Any, _Raw] = {}  # the hot path's statements for this engine
+
+    def _raw(self, key: Any, statement=None, column_keys: list[str] | None = None) -> _Raw:
+        """The hot statement `key` (an attribute of _Statements, or any key with the
+        statement given), compiled for this engine's dialect and driver once."""
+        raw = self._raws.get(key)
+        if raw is None:
+            if statement is None:
+                statement = getattr(self._sql, key)
+            raw = self._raws[key] = _Raw(statement, self.engine.dialect, column_keys)
+        return raw
+
+    def _raw_upsert(self, table, values: dict, keys: tuple[str, ...]) -> None:
+        columns = frozenset(values)
+        key = ("upsert", table.name, columns, keys)
+        raw = self._raws.get(key) or self._raw(key, self._sql.upsert(table, columns, keys),
+                                               sorted(columns))
+        raw.write(self.conn, values)
 
     def _begin_local(self, conn: Connection) -> None:
         """Per-transaction state: the connection; the service specs this transaction has
         looked up (None until the first service() call reads the catalog key); what it
         loaded of each application (for put_application to skip unchanged rows)."""
         local = self._local
-        local.conn, local.services, local.loaded = conn, None, {}
+        local.conn, local.services, local.loaded, local.rows = conn, None, {}, {}
 
     def _end_local(self) -> None:
         local = self._local
-        local.conn, local.services, local.loaded = None, None, {}
+        local.conn, local.services, local.loaded, local.rows = None, None, {}, {}
 
     # ---- transactions ------------------------------------------------------------------
     @property
@@ -207,10 +364,42 @@ class SqlUnitOfWork:
         finally:
             self._end_local()
 
-    def transaction(self):
+    def transaction(self, durable: bool = True):
+        """See UnitOfWork.transaction. `durable=False` matters on PostgreSQL only: SQLite's
+        WAL commits (synchronous=NORMAL, server/extensions.py) never wait for the disk."""
         if self.dialect == "sqlite":
             return self._sqlite_write()
-        return self._open()
+        return self._postgresql_write(durable)
+
+    # A WAL record in its own transaction: its synchronous commit flushes the log up to
+    # it, so every commit before it (in log order) is durable too. A transaction that only
+    # takes an xid writes no WAL, and PostgreSQL then commits it asynchronously.
+    _SETTLE = "SELECT pg_logical_emit_message(true, 'sekali-datang.settle', '')"
+
+    @contextmanager
+    def _postgresql_write(self, durable: bool) -> Iterator[None]:
+        """READ COMMITTED. Not durable: synchronous_commit off for this transaction alone
+        (the commit is visible at once and ordered in the log; it skips only the wait for
+        the disk, 3 ms of a 4 ms mutation on the shared machine). Durable after such ones:
+        one WAL record more, so the commit flushes even if the block writes nothing (a
+        mutation found already done)."""
+        local = self._local
+        with self._open():
+            if durable and getattr(local, "unsettled", False):
+                self.conn.exec_driver_sql(self._SETTLE)
+            yield
+            if not durable:  # one round trip, as the COMMIT alone; the driver's commit()
+                # that SQLAlchemy calls next finds no transaction open and sends nothing.
+                self._raw("commit_without_waiting", text(
+                    "SET LOCAL synchronous_commit TO OFF; COMMIT")).write(self.conn, {})
+        local.unsettled = not durable
+
+    def settle(self) -> None:
+        if getattr(self._local, "conn", None) is not None:
+            raise RuntimeError("settle() inside a transaction")
+        if getattr(self._local, "unsettled", False):
+            with self._postgresql_write(durable=True):
+                pass
 
     @contextmanager
     def _sqlite_write(self) -> Iterator[None]:
@@ -271,7 +460,7 @@ class SqlUnitOfWork:
     def _catalog_key(self) -> tuple | None:
         """What identifies the catalog's content: its version and hash (None before any
         load)."""
-        row = self.conn.execute(self._sql.catalog_key).first()
+        row = self._raw("catalog_key").first(self.conn, {})
         return None if row is None else (row.version, row.content_hash)
 
     def service(self, code: str) -> ServiceSpec | None:
@@ -330,7 +519,7 @@ class SqlUnitOfWork:
 
     # ---- client identity ---------------------------------------------------------------
     def get_client_group(self, client_group_id: str) -> ClientGroup | None:
-        row = self.conn.execute(self._sql.group, {"id": client_group_id}).first()
+        row = self._raw("group").first(self.conn, {"id": client_group_id})
         return ClientGroup(row.id, str(row.citizen_id)) if row else None
 
     def put_client_group(self, group: ClientGroup) -> None:
@@ -350,12 +539,16 @@ class SqlUnitOfWork:
                                           "last_mutation_id": client.last_mutation_id}, ["id"])
 
     def lock_client(self, client_id: str) -> Client | None:
-        row = self.conn.execute(self._sql.lock_client, {"id": client_id}).first()
+        row = self._raw("lock_client").first(self.conn, {"id": client_id})
         return Client(row.id, row.client_group_id, row.last_mutation_id) if row else None
 
     def put_client(self, client: Client) -> None:
-        self._upsert(T_CLIENT, {"id": client.id, "client_group_id": client.client_group_id,
-                                "last_mutation_id": client.last_mutation_id}, ["id"])
+        values = {"id": client.id, "client_group_id": client.client_group_id,
+                  "last_mutation_id": client.last_mutation_id}
+        # An UPDATE of the row push locked: cheaper than INSERT ... ON CONFLICT (SQLite
+        # tries the insert, and its indexes, first).
+        if self._raw("update_client").write(self.conn, values) != 1:
+            self._raw_upsert(T_CLIENT, values, ("id",))
 
     def clients_of_group(self, client_group_id: str) -> list[Client]:
         rows = self.conn.execute(self._sql.clients_of_group,
@@ -382,7 +575,13 @@ class SqlUnitOfWork:
 
     # ---- versions ----------------------------------------------------------------------
     def next_version(self, citizen_id: str) -> int:
-        return bump_space_version(self.conn, citizen_id)
+        # The space row exists after the citizen's first write: UPDATE ... RETURNING, and
+        # the INSERT ... ON CONFLICT only for the first.
+        params = {"citizen_id": _uid(citizen_id)}
+        row = self._raw("increment_version").first(self.conn, params)
+        if row is None:
+            row = self._raw("bump_version").first(self.conn, params)
+        return row.version
 
     def space_version(self, citizen_id: str) -> int:
         return self.conn.execute(select(T_SPACE.c.version).where(
@@ -449,7 +648,7 @@ class SqlUnitOfWork:
                        verified=set(row.verified_keys or []), version=row.version)
 
     def get_profile(self, citizen_id: str) -> Profile | None:
-        row = self.conn.execute(self._sql.citizen, {"id": _uid(citizen_id)}).first()
+        row = self._raw("citizen").first(self.conn, {"id": _uid(citizen_id)})
         return self._profile(row) if row is not None else None  # _profile: None if empty
 
     def put_profile(self, profile: Profile) -> None:
@@ -479,16 +678,21 @@ class SqlUnitOfWork:
         loaded = self._local.loaded
         for i in ids:
             loaded[i] = self._child_rows(requirements[i], discrepancies[i])
-        return [Application(
+        return [self._application(r, requirements[r.id], discrepancies[r.id]) for r in rows]
+
+    @staticmethod
+    def _application(r, requirements: dict[str, ApplicationRequirement],
+                     discrepancies: dict[str, Discrepancy]) -> Application:
+        return Application(
             id=r.id, citizen_id=str(r.citizen_id), service_code=r.service_code, state=r.state,
             created_at=r.created_at, updated_at=r.updated_at,
             fields=dict(r.fields or {}),
-            requirements=requirements[r.id], discrepancies=discrepancies[r.id],
+            requirements=requirements, discrepancies=discrepancies,
             reference=r.reference, submitted_at=r.submitted_at,
             officer_note=r.officer_note, reviewer_id=r.reviewer_id,
             review_started_at=r.review_started_at,
             pickup=r.pickup, ticket_code=r.ticket_code,
-            version=r.version) for r in rows]
+            version=r.version)
 
     @staticmethod
     def _child_rows(requirements: dict[str, ApplicationRequirement],
@@ -502,13 +706,21 @@ class SqlUnitOfWork:
                  for key, d in discrepancies.items()})
 
     def get_application(self, application_id: str) -> Application | None:
-        rows = self.conn.execute(self._sql.application, {"id": application_id}).all()
-        apps = self._applications(rows)
-        return apps[0] if apps else None
+        row = self._raw("application_whole").first(self.conn, {"id": application_id})
+        if row is None:
+            return None
+        requirements = {code: ApplicationRequirement(code, document_id, status, note)
+                        for _, code, document_id, status, note
+                        in sorted(row.requirement_rows, key=lambda r: r[0])}
+        discrepancies = {field: Discrepancy(field, key, draft, record)
+                         for field, key, draft, record in row.discrepancy_rows}
+        self._local.loaded[row.id] = self._child_rows(requirements, discrepancies)
+        self._local.rows[row.id] = _stored_copy(row)
+        return self._application(row, requirements, discrepancies)
 
     def put_application(self, application: Application) -> None:
         conn = self.conn
-        self._upsert(T_APP, {
+        self._write_application_row({
             "id": application.id, "citizen_id": _uid(application.citizen_id),
             "service_code": application.service_code, "state": application.state,
             "created_at": application.created_at,
@@ -520,7 +732,7 @@ class SqlUnitOfWork:
             "review_started_at": application.review_started_at,
             "pickup": application.pickup, "ticket_code": application.ticket_code,
             **self._queue_keys(application),
-            "version": application.version}, ["id"])
+            "version": application.version})
         # What this transaction last loaded or wrote of the application's child rows; None
         # if nothing (then the rows may be anything, and a tombstone may exist).
         loaded = self._local.loaded
@@ -551,6 +763,28 @@ class SqlUnitOfWork:
 
             record_completion(conn, application)
 
+    def _write_application_row(self, values: dict[str, Any]) -> None:
+        """UPDATE only the columns that changed since this transaction read or wrote the
+        row (a set_fields: fields, updated_at, version), so SQLite maintains one index of
+        the nine and checks no foreign key; the whole row's upsert when it has no copy."""
+        rows = self._local.rows
+        before = rows.get(values["id"])
+        changed = (None if before is None else
+                   tuple(sorted(key for key, value in values.items()
+                                if key != "id" and not _same(before[key], value))))
+        if changed is None or (changed and self._update_application(changed).write(
+                self.conn, {**values, "application_id": values["id"]}) != 1):
+            self._raw_upsert(T_APP, values, ("id",))
+        rows[values["id"]] = _stored_copy(values)
+
+    def _update_application(self, columns: tuple[str, ...]) -> _Raw:
+        raw = self._raws.get(("update_application", columns))
+        if raw is None:
+            raw = self._raw(("update_application", columns), update(T_APP).where(
+                T_APP.c.id == bindparam("application_id")).values(
+                    {key: bindparam(key) for key in columns}))
+        return raw
+
     def _queue_keys(self, application: Application) -> dict[str, Any]:
         """The columns the officer queue orders and searches by, derived here so that every
         write keeps them right: the SLA due date (working days from the latest submit, in
@@ -569,6 +803,7 @@ class SqlUnitOfWork:
     def delete_application(self, application_id: str) -> None:
         conn = self.conn
         self._local.loaded.pop(application_id, None)
+        self._local.rows.pop(application_id, None)
         conn.execute(self._sql.delete_requirements, {"id": application_id})
         conn.execute(self._sql.delete_discrepancies, {"id": application_id})
         conn.execute(delete(T_APP).where(T_APP.c.id == application_id))
@@ -632,7 +867,7 @@ class SqlUnitOfWork:
 
     def add_journal(self, entry: JournalEntry) -> None:
         """The engine's journal is the audit log: one append-only trail for everything."""
-        self.conn.execute(self._sql.insert_journal, dict(
+        self._raw("insert_journal", column_keys=JOURNAL_COLUMNS).write(self.conn, dict(
             at=entry.at, actor_kind=entry.actor, actor_id=entry.actor_id,
             action=f"sync.{entry.action}",
             target_kind="application" if entry.application_id else "citizen",

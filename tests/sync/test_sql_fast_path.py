@@ -8,6 +8,7 @@ requirement row, a record that matters to a field).
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.catalog.models import CatalogMeta, Service
+from server.config import engine_options, normalise_database_url
 from sync.errors import SyncError
 from sync.push import push
 
@@ -181,3 +183,116 @@ def test_a_nested_transaction_is_refused_not_deadlocked(server) -> None:
         uow.space_version(new_id())
     with uow.transaction():  # and the lock was released
         uow.space_version(new_id())
+
+
+def test_mutations_of_a_bound_client_check_the_binding_in_their_own_transaction(server
+                                                                                ) -> None:
+    """No read-only transaction of its own before the first mutation: its transaction reads
+    the group once, and a wrong binding still writes nothing and answers 403."""
+    h = Harness(server)
+    citizen = new_citizen(server)
+    device = Device(citizen)
+    application_id = new_id()
+    h.do(device, "application.create", application_id=application_id, service_id=PASPOR)
+    batch = [device.mutation("application.set_fields", application_id=application_id,
+                             fields={"purpose": purpose}) for purpose in ("wisata", "studi")]
+    body = {"protocol": 1, "client_group_id": device.client_group_id,
+            "client_id": device.client_id, "mutations": batch}
+    with statements(server) as seen:
+        response = push(server.uow, citizen, body, NOW)
+    assert [r["status"] for r in response["results"]] == ["applied", "applied"]
+    assert len(touching(seen, "sync_client_group")) == 1
+    assert len([s for s in seen if s.upper().startswith("SELECT SYNC_CLIENT.")]) == 2
+
+    data_writes = re.compile(r"(INSERT|UPDATE|DELETE)\b", re.I)
+    other = new_citizen(server)  # another citizen with this device's group
+    body["mutations"] = [device.mutation("application.set_fields",
+                                         application_id=application_id,
+                                         fields={"purpose": "lainnya"})]
+    with statements(server) as seen, pytest.raises(SyncError) as refused:
+        push(server.uow, other, body, NOW)
+    assert refused.value.code == "client_group_forbidden"
+    assert [s for s in seen if data_writes.match(s)] == []
+    body["client_group_id"] = new_id()  # the client under a new group of its own citizen
+    with pytest.raises(SyncError) as refused:
+        push(server.uow, citizen, body, NOW)
+    assert refused.value.code == "client_group_forbidden"
+    with server.uow.snapshot():
+        assert server.uow.get_client_group(body["client_group_id"]) is None
+        assert server.uow.get_application(application_id).fields["purpose"] == "studi"
+
+
+def test_a_batch_waits_for_the_disk_once_and_a_gap_after_it_settles_first(server) -> None:
+    """PostgreSQL: every mutation of a batch but the last commits without waiting for the
+    WAL flush; the last one's commit flushes for all (a WAL record of its own, since it may
+    write nothing); a 409 after such commits is answered only after settle(). SQLite's WAL
+    commits never wait, so it has none of these."""
+    h = Harness(server)
+    citizen = new_citizen(server)
+    device = Device(citizen)
+    application_id = new_id()
+    batch = [device.mutation("application.create", application_id=application_id,
+                             service_id=PASPOR)]
+    batch += [device.mutation("application.set_fields", application_id=application_id,
+                              fields={"purpose": purpose}) for purpose in ("wisata", "studi")]
+    body = {"protocol": 1, "client_group_id": device.client_group_id,
+            "client_id": device.client_id, "mutations": batch}
+    postgresql = server.kind == "postgresql"
+
+    def waits(seen: list[str]) -> tuple[int, int]:
+        return (len([s for s in seen if "synchronous_commit TO OFF" in s]),
+                len([s for s in seen if "pg_logical_emit_message" in s]))
+
+    with statements(server) as seen:
+        assert [r["status"] for r in push(server.uow, citizen, body, NOW)["results"]] == [
+            "applied"] * 3
+    assert waits(seen) == ((2, 1) if postgresql else (0, 0))
+    with statements(server) as seen:  # one mutation: one ordinary commit
+        h.do(device, "application.set_fields", application_id=application_id,
+             fields={"purpose": "lainnya"})
+    assert waits(seen) == (0, 0)
+
+    applied = device.mutation("application.set_fields", application_id=application_id,
+                              fields={"purpose": "wisata"})
+    device.next_id += 1  # the next one is missing: a gap
+    body["mutations"] = [applied, device.mutation("application.submit",
+                                                  application_id=application_id)]
+    with statements(server) as seen, pytest.raises(SyncError) as gap:
+        push(server.uow, citizen, body, NOW)
+    assert gap.value.code == "mutation_gap"
+    assert gap.value.details["last_mutation_id"] == applied["id"]
+    # The gapped mutation's transaction began with the WAL record too, and rolled it back:
+    # settle() writes its own, after the commit that did not wait.
+    assert waits(seen) == ((1, 2) if postgresql else (0, 0))
+    if postgresql:
+        assert [i for i, s in enumerate(seen) if "pg_logical_emit_message" in s][-1] > \
+            [i for i, s in enumerate(seen) if "synchronous_commit TO OFF" in s][0]
+
+
+def test_a_pooled_connection_the_server_closed_is_replaced_at_checkout(server) -> None:
+    """No pool_pre_ping (a SELECT 1 round trip per checkout): the checkout sees from the
+    socket alone that PostgreSQL closed an idle connection (a restart, a killed backend),
+    and the pool connects afresh; the next transaction just works."""
+    assert "pool_pre_ping" not in engine_options(server.url)
+    if server.kind != "postgresql":
+        return  # a SQLite connection is a file: nothing can close it under us
+    with server.engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    admin = sa.create_engine(normalise_database_url(server.url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({pid})").scalar()
+            for _ in range(100):  # the backend is gone once it no longer shows
+                if not conn.exec_driver_sql(
+                        f"SELECT 1 FROM pg_stat_activity WHERE pid = {pid}").first():
+                    break
+                time.sleep(0.05)
+    finally:
+        admin.dispose()
+    h = Harness(server)
+    citizen = new_citizen(server)  # on a pooled connection: the one whose backend died
+    device = Device(citizen)
+    assert h.do(device, "application.create", application_id=new_id(),
+                service_id=PASPOR)["status"] == "applied"
+    with server.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid
