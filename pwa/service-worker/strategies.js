@@ -17,6 +17,11 @@ export function makeCatalogStrategy() {
   return new StaleWhileRevalidate({
     cacheName: CATALOG_CACHE,
     plugins: [new ExpirationPlugin({ ...CATALOG_EXPIRATION, purgeOnQuotaError: true })],
+    // The background refresh asks the server (a conditional request where it can) instead of
+    // the browser's HTTP cache, where a catalog answer stays fresh for its max-age: otherwise a
+    // published standard reached a phone only minutes later. The worker's own cache is what
+    // keeps the app quick and offline; the HTTP cache under it would only delay the news.
+    fetchOptions: { cache: 'no-cache' },
   });
 }
 

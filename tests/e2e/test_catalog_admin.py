@@ -226,14 +226,6 @@ def publish_through_api(app, scope: str, change) -> int:
     return published.get_json()["version"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the PWA does not see a publication for up to 5 minutes: nothing in it watches "
-    "/api/catalog/version, and the worker's stale-while-revalidate refetch of a catalog answer "
-    "goes through the HTTP cache, where it is fresh for CATALOG_CACHE_MAX_AGE (300 s) and then "
-    "stale-while-revalidate again (measured: 5 opens after a publish, all old). With "
-    "fetchOptions {cache: 'no-cache'} on the worker's catalog strategy "
-    "(pwa/service-worker/strategies.js, not this test's owner) the second open shows it: "
-    "remove this mark with that change"))
 def test_a_citizen_pwa_sees_a_published_standard_at_its_next_catalog_check(live_server, browser):
     app, url = live_server.app, live_server.url
     phone = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
