@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import {
-  DRAFT_TTL_MS, WALK_IN_DRAFT_PREFIX, clearWalkInDraft, draftKey, forgetPhoto, forgetWalkInPhotos, idbPhotoStore, keepPhoto, pruneWalkInDrafts, readWalkInDraft, restoreStart, startDraft, unsavedValues, waitingPhotos, writeWalkInDraft,
+  DRAFT_TTL_MS, WALK_IN_DRAFT_PREFIX, clearWalkInDraft, draftKey, forgetOfficerWalkIns, forgetPhoto, forgetWalkInPhotos, idbPhotoStore, keepPhoto, pruneWalkInDrafts, readWalkInDraft, restoreStart, startDraft, unsavedValues, waitingPhotos, writeWalkInDraft,
 } from '../src/officer/views/walk-in-drafts.js';
 
 function memoryStorage() {
@@ -128,6 +128,22 @@ describe('a photo kept until attached', () => {
     await keepPhoto(store, { officerId: 7, walkInId: 'w1', requirement: 'ktp', documentId: 'd1', blob: blob(1), sha256: 'aa' }, T0);
     assert.deepEqual(await waitingPhotos(store, 7, 'w1', T0 + DRAFT_TTL_MS), {});
     assert.deepEqual(await store.all(), []);
+  });
+  it('goes with everything else the officer kept when they sign out, and only theirs', async () => {
+    const storage = memoryStorage();
+    const store = idbPhotoStore({ name: `walk-in-photos-${n++}` });
+    writeWalkInDraft(storage, 7, null, { nik: '1174' }, T0);
+    writeWalkInDraft(storage, 7, 'w1', { address: 'Jl. Teuku Umar' }, T0);
+    writeWalkInDraft(storage, 70, 'w2', { nik: '70' }, T0); // officer 70: not a prefix match
+    storage.setItem('sd.lang', 'id');
+    await keepPhoto(store, { officerId: 7, walkInId: 'w1', requirement: 'ktp', documentId: 'd1', blob: blob(1), sha256: 'aa' }, T0);
+    await keepPhoto(store, { officerId: 70, walkInId: 'w2', requirement: 'ktp', documentId: 'd2', blob: blob(2), sha256: 'bb' }, T0);
+    await forgetOfficerWalkIns(storage, store, 7);
+    assert.deepEqual(readWalkInDraft(storage, 7, null, T0 + 1), {});
+    assert.deepEqual(readWalkInDraft(storage, 7, 'w1', T0 + 1), {});
+    assert.deepEqual(readWalkInDraft(storage, 70, 'w2', T0 + 1), { nik: '70' });
+    assert.equal(storage.getItem('sd.lang'), 'id');
+    assert.deepEqual((await store.all()).map((p) => p.officerId), [70]);
   });
   it('is simply not kept without IndexedDB', async () => {
     const store = idbPhotoStore({ indexedDB: null });

@@ -305,6 +305,18 @@ def test_what_the_officer_typed_survives_a_reload_a_crash_and_a_dropped_connecti
             k: v for k, v in form.items() if k != "phone"}
         assert fields["phone"].endswith("81270009999")  # normalised by the form's rule
     assert page.evaluate(STORED_WALK_IN) == {"drafts": [], "photos": []}
+
+    # The next citizen's details typed, then the officer signs out on purpose: nothing of
+    # them stays on the shared tablet for whoever picks it up next.
+    walk_in.open()
+    page.locator("[data-walk-in-nik]").fill("1174")
+    page.locator("[data-walk-in-name]").fill("Budi")
+    officer = officer_id(app, 'rina.loket')
+    page.wait_for_function(
+        f"Object.keys(localStorage).includes('sd.walkin.{officer}.new')", timeout=10_000)
+    page.locator('[data-action="signout"]').click()
+    page.locator("#officer-username").wait_for(timeout=10_000)
+    assert page.evaluate(STORED_WALK_IN) == {"drafts": [], "photos": []}
     assert page.console_errors == [], page.console_errors
     context.close()
 

@@ -18,6 +18,7 @@ import { ComplaintDetail, Complaints, complaintRoute } from './views/complaints.
 import { Dashboard } from './views/dashboard.jsx';
 import { AuditLog, SetPassword, Staff, opsRoute } from './views/staff.jsx';
 import { WalkIn, walkInRoute } from './views/walk-in.jsx';
+import { forgetOfficerWalkIns, idbPhotoStore } from './views/walk-in-drafts.js';
 import { Skm, skmRoute } from './views/skm.jsx';
 import { Catalog, catalogRoute } from './views/catalog.jsx';
 
@@ -75,6 +76,8 @@ export function OfficerApp() {
     location.hash = routeHref(next);
   }, []);
   const signOut = async () => {
+    // A deliberate sign-out leaves no citizen's walk-in details on a shared tablet.
+    if (me) await forgetOfficerWalkIns(getStorage(), idbPhotoStore(), me.id ?? 'officer').catch(() => {});
     try {
       await client.signOut();
     } catch {

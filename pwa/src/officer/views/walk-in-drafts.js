@@ -177,3 +177,21 @@ export function forgetPhoto(store, officerId, walkInId, requirement) {
 export async function forgetWalkInPhotos(store, officerId, walkInId) {
   for (const photo of await store.all()) if (photo.officerId === officerId && photo.walkInId === walkInId) await store.remove(photo.key);
 }
+
+/** A deliberate sign-out: everything the officer kept for walk-ins goes from the tablet
+ * (text and photos), so the next person at a shared tablet finds no citizen's NIK, address
+ * or documents. A crash or reload is not a sign-out: then the drafts stay for their return. */
+export async function forgetOfficerWalkIns(storage, store, officerId) {
+  const prefix = `${WALK_IN_DRAFT_PREFIX}${officerId}.`;
+  const keys = [];
+  try {
+    for (let i = 0; i < (storage?.length || 0); i += 1) {
+      const key = storage.key(i);
+      if (key && key.startsWith(prefix)) keys.push(key);
+    }
+    for (const key of keys) storage.removeItem(key);
+  } catch {
+    // storage disabled: nothing was kept either
+  }
+  for (const photo of await store.all()) if (photo.officerId === officerId) await store.remove(photo.key);
+}
