@@ -249,15 +249,19 @@ class _Statements:
             last_error = CASE WHEN v.keep THEN {d}.last_error ELSE v.error END,
             next_attempt_at = COALESCE(v.next_at, {d}.next_attempt_at),
             delivered_at = COALESCE(v.delivered_at, {d}.delivered_at)"""
-        guard = f"{{d}}.id = v.id AND {{d}}.status = '{SENDING}' AND {{d}}.lease_token = :token"
+        guard = (f"{{d}}.id = v.id AND {{plus}}{{d}}.status = '{SENDING}' "
+                 "AND {d}.lease_token = :token")
         if dialect == "postgresql":
             self.record = text(
                 "UPDATE push_delivery AS d SET" + assignments.format(d="d")
                 + " FROM jsonb_to_recordset(CAST(:outcomes AS jsonb)) AS v(id integer, "
                 "status text, attempts integer, code integer, error text, next_at timestamp, "
-                "delivered_at timestamp, keep boolean) WHERE " + guard.format(d="d")
+                "delivered_at timestamp, keep boolean) WHERE " + guard.format(d="d", plus="")
                 + " RETURNING d.id")
         else:
+            # The unary + keeps SQLite from driving the join by ix_push_delivery_due (status):
+            # it would rescan the JSON for every `sending` row (0.9 s with 2,000 of them);
+            # with it, each outcome finds its row by primary key (about 1 ms for 50).
             fields = ("id", "status", "attempts", "code", "error", "next_at", "delivered_at",
                       "keep")
             self.record = text(
@@ -265,7 +269,7 @@ class _Statements:
                     f"json_extract(value, '$.{f}') AS {f}" for f in fields)
                 + " FROM json_each(:outcomes)) UPDATE push_delivery SET"
                 + assignments.format(d="push_delivery") + " FROM v WHERE "
-                + guard.format(d="push_delivery") + " RETURNING push_delivery.id")
+                + guard.format(d="push_delivery", plus="+") + " RETURNING push_delivery.id")
 
 
 _STATEMENTS: dict[str, _Statements] = {}
