@@ -7,7 +7,9 @@ the seeded applications in SQL, as `catch_up` would have from their journal: one
 submitted application (ready 0-239 h after submit for ready and completed ones, completed a day
 later, one revision and one rejected requirement for a quarter of them), their rejections,
 officers' actions per day, and the sums catch_up keeps beside them (per service and day; the
-ready-hours histogram per month). Then, through gunicorn (2 workers), timed in turn:
+ready-hours histogram per month; the backlog's counts per service, state, day, due date and
+reviewer, which the first request's catch-up folds as it does once a day in service).
+Then, through gunicorn (2 workers), timed in turn:
 - a supervisor of the busiest MPP: the whole dashboard for the last 365 days, and one CSV;
 - a verifier of that MPP's busiest agency: their agency's dashboard for 365 days.
 Each request also runs `catch_up` (nothing new to apply after a first one: its cost is one
@@ -42,9 +44,11 @@ CATCH_UP_ROWS = 20_000
 
 FILL = [
     "DELETE FROM ops_officer_day", "DELETE FROM ops_rejection", "DELETE FROM ops_application",
-    "DELETE FROM ops_service_day", "DELETE FROM ops_ready_hours",
+    "DELETE FROM ops_service_day", "DELETE FROM ops_ready_hours", "DELETE FROM ops_backlog",
+    "DELETE FROM ops_backlog_settled",
     """INSERT INTO ops_application (application_id, mpp_id, agency_id, service_code, citizen_id,
-         submitted_at, due_on, ready_at, completed_at, closed_state, revisions, rejections)
+         submitted_at, due_on, ready_at, completed_at, closed_state, revisions, rejections,
+         state, queued_on, queue_due_on, reviewer_id)
        SELECT a.id, g.mpp_id, g.id, a.service_code, a.citizen_id, a.submitted_at, a.due_on,
          CASE WHEN a.state IN ('ready', 'completed')
               THEN a.submitted_at + (abs(hashtext(a.id)) % 240) * interval '1 hour' END,
@@ -52,7 +56,8 @@ FILL = [
               THEN a.submitted_at + (abs(hashtext(a.id)) % 240 + 24) * interval '1 hour' END,
          CASE WHEN a.state IN ('completed', 'rejected', 'withdrawn') THEN a.state END,
          CASE WHEN abs(hashtext(a.id || 'r')) % 4 = 0 THEN 1 ELSE 0 END,
-         CASE WHEN abs(hashtext(a.id || 'r')) % 4 = 0 THEN 1 ELSE 0 END
+         CASE WHEN abs(hashtext(a.id || 'r')) % 4 = 0 THEN 1 ELSE 0 END,
+         a.state, date(a.submitted_at + interval '7 hours'), a.due_on, a.reviewer_id
        FROM application a JOIN service s ON s.code = a.service_code
        JOIN agency g ON g.id = s.agency_id WHERE a.submitted_at IS NOT NULL""",
     """INSERT INTO ops_rejection (application_id, mpp_id, agency_id, service_code,
@@ -89,9 +94,19 @@ FILL = [
          floor(extract(epoch FROM o.ready_at - o.submitted_at) / 3600)::int,
          min(o.mpp_id), min(o.agency_id), count(*)
        FROM ops_application o WHERE o.ready_at IS NOT NULL GROUP BY 1, 2, 3""",
-    """INSERT INTO ops_rollup_state (id, last_event_id)
-       SELECT 1, coalesce(max(id), 0) FROM audit_event
-       ON CONFLICT (id) DO UPDATE SET last_event_id = excluded.last_event_id""",
+    # The backlog's counts (operations._contribution's fourth part); the first request's
+    # catch-up folds the settled ones (operations._settle), as once a day in service.
+    """INSERT INTO ops_backlog (service_code, state, day, due_on, reviewer_id, mpp_id,
+         agency_id, n)
+       SELECT o.service_code, o.state, o.queued_on, coalesce(o.queue_due_on, DATE '9999-12-31'),
+         coalesce(o.reviewer_id, ''), min(o.mpp_id), min(o.agency_id), count(*)
+       FROM ops_application o
+       WHERE o.state IN ('submitted', 'in_review', 'revision_requested', 'approved', 'ready')
+       GROUP BY 1, 2, 3, 4, 5""",
+    """INSERT INTO ops_rollup_state (id, last_event_id, settled_on)
+       SELECT 1, coalesce(max(id), 0), NULL FROM audit_event
+       ON CONFLICT (id) DO UPDATE SET last_event_id = excluded.last_event_id,
+         settled_on = NULL""",
 ]
 
 
@@ -107,7 +122,7 @@ def fill_rollup(scratch: common.Scratch) -> tuple[int, float]:
     with engine.connect() as conn:
         conn.execution_options(isolation_level="AUTOCOMMIT").execute(sa.text(
             "VACUUM ANALYZE ops_application, ops_rejection, ops_officer_day, ops_service_day, "
-            "ops_ready_hours"))
+            "ops_ready_hours, ops_backlog"))
     engine.dispose()
     return facts, time.perf_counter() - started
 

@@ -11,6 +11,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 
+# On PostgreSQL the dashboard's indexes carry the columns its statements read (INCLUDE), so
+# a year of an MPP or an agency is read from the index alone (an index-only scan), one index
+# per scope (mpp_id for a supervisor, agency_id for a verifier): migration 0021.
+SUM_NAMES = ("submitted", "decided", "first_time_right", "revisions", "ready",
+             "ready_within_sla", "completed", "rejected", "withdrawn", "walk_in_submitted",
+             "walk_in_decided", "walk_in_first_time_right", "walk_in_revisions",
+             "walk_in_ready", "walk_in_ready_within_sla", "walk_in_completed")
+
 
 class RollupState(db.Model):
     """One row: the id of the last journal row the rollup has applied."""
@@ -19,6 +27,8 @@ class RollupState(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     last_event_id: Mapped[int] = mapped_column(BigInteger)
+    # The last day (WIB) the backlog's settled rows were folded (operations._settle), 0021.
+    settled_on: Mapped[dt.date | None]
 
 
 class OpsApplication(db.Model):
@@ -26,9 +36,10 @@ class OpsApplication(db.Model):
     ended, and how many times it was sent back (revisions) or had a requirement rejected."""
 
     __tablename__ = "ops_application"
-    __table_args__ = (Index("ix_ops_application_mpp_submitted", "mpp_id", "submitted_at"),
+    __table_args__ = (Index("ix_ops_application_mpp_submitted", "mpp_id", "submitted_at",
+                            postgresql_include=["service_code", "ready_at"]),
                       Index("ix_ops_application_agency_submitted", "agency_id",
-                            "submitted_at"))
+                            "submitted_at", postgresql_include=["service_code", "ready_at"]))
 
     application_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     mpp_id: Mapped[int]
@@ -44,13 +55,23 @@ class OpsApplication(db.Model):
     rejections: Mapped[int] = mapped_column(default=0)
     # Started at the counter for a citizen without the app (server/walk_in), 0021.
     walk_in: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # What the application row said at the last catch-up that touched it, so the backlog's
+    # sums (OpsBacklog) change by its difference (0021): state, the WIB day of its (last)
+    # submit, its due date and reviewer.
+    state: Mapped[str | None] = mapped_column(String(30))
+    queued_on: Mapped[dt.date | None]
+    queue_due_on: Mapped[dt.date | None]
+    reviewer_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class OpsRejection(db.Model):
     """One requirement rejected by an officer, with the template reason it was given."""
 
     __tablename__ = "ops_rejection"
-    __table_args__ = (Index("ix_ops_rejection_mpp_at", "mpp_id", "at"),
+    __table_args__ = (Index("ix_ops_rejection_mpp_at", "mpp_id", "at", postgresql_include=[
+                          "agency_id", "service_code", "requirement_code", "reason"]),
+                      Index("ix_ops_rejection_agency_at", "agency_id", "at", postgresql_include=[
+                          "service_code", "requirement_code", "reason"]),
                       Index("ix_ops_rejection_application", "application_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +90,9 @@ class OpsOfficerDay(db.Model):
     __tablename__ = "ops_officer_day"
     # Covering on PostgreSQL: the workload's sums are read from the index alone.
     __table_args__ = (Index("ix_ops_officer_day_mpp_day", "mpp_id", "day",
-                            postgresql_include=["agency_id", "officer_id", "action", "n"]),)
+                            postgresql_include=["agency_id", "officer_id", "action", "n"]),
+                      Index("ix_ops_officer_day_agency_day", "agency_id", "day",
+                            postgresql_include=["officer_id", "action", "n"]))
 
     day: Mapped[dt.date] = mapped_column(primary_key=True)
     officer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -86,7 +109,10 @@ class OpsServiceDay(db.Model):
     is a few thousand rows to add, not hundreds of thousands of facts."""
 
     __tablename__ = "ops_service_day"
-    __table_args__ = (Index("ix_ops_service_day_mpp_day", "mpp_id", "day"),)
+    __table_args__ = (Index("ix_ops_service_day_mpp_day", "mpp_id", "day",
+                            postgresql_include=["service_code", *SUM_NAMES]),
+                      Index("ix_ops_service_day_agency_day", "agency_id", "day",
+                            postgresql_include=["service_code", *SUM_NAMES]))
 
     day: Mapped[dt.date] = mapped_column(primary_key=True)
     service_code: Mapped[str] = mapped_column(String(120), primary_key=True)
@@ -117,11 +143,53 @@ class OpsReadyHours(db.Model):
     that do not fill a month are read from OpsApplication)."""
 
     __tablename__ = "ops_ready_hours"
-    __table_args__ = (Index("ix_ops_ready_hours_mpp_month", "mpp_id", "month"),)
+    __table_args__ = (Index("ix_ops_ready_hours_mpp_month", "mpp_id", "month",
+                            postgresql_include=["service_code", "hours", "n"]),
+                      Index("ix_ops_ready_hours_agency_month", "agency_id", "month",
+                            postgresql_include=["service_code", "hours", "n"]))
 
     month: Mapped[dt.date] = mapped_column(primary_key=True)
     service_code: Mapped[str] = mapped_column(String(120), primary_key=True)
     hours: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    mpp_id: Mapped[int]
+    agency_id: Mapped[int]
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class OpsBacklog(db.Model):
+    """Applications waiting now (states.OFFICER_QUEUE), counted per service, state, WIB day
+    of submit, due date (9999-12-31: none) and reviewer ("": none), kept by catch_up as the
+    difference of each changed application. Rows that can no longer change bucket (older
+    than the last age bucket's start and past due) are folded once a day into
+    OpsBacklogSettled, so this table holds about two weeks of days (operations._settle)."""
+
+    __tablename__ = "ops_backlog"
+    __table_args__ = (Index("ix_ops_backlog_mpp", "mpp_id"),
+                      Index("ix_ops_backlog_agency", "agency_id"),
+                      Index("ix_ops_backlog_day", "day"))
+
+    service_code: Mapped[str] = mapped_column(String(120), primary_key=True)
+    state: Mapped[str] = mapped_column(String(30), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    due_on: Mapped[dt.date] = mapped_column(primary_key=True)
+    reviewer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mpp_id: Mapped[int]
+    agency_id: Mapped[int]
+    n: Mapped[int] = mapped_column(default=0)
+
+
+class OpsBacklogSettled(db.Model):
+    """The backlog's rows folded out of OpsBacklog: all in the oldest age bucket, and
+    overdue (a due date passed) or never due; summed per service, state and reviewer."""
+
+    __tablename__ = "ops_backlog_settled"
+    __table_args__ = (Index("ix_ops_backlog_settled_mpp", "mpp_id"),
+                      Index("ix_ops_backlog_settled_agency", "agency_id"))
+
+    service_code: Mapped[str] = mapped_column(String(120), primary_key=True)
+    state: Mapped[str] = mapped_column(String(30), primary_key=True)
+    reviewer_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    overdue: Mapped[bool] = mapped_column(primary_key=True)
     mpp_id: Mapped[int]
     agency_id: Mapped[int]
     n: Mapped[int] = mapped_column(default=0)

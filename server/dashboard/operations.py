@@ -11,8 +11,14 @@ Where the figures come from
   requests never apply one row twice), so the dashboard reads indexes over these tables
   instead of millions of journal rows. Rows younger than LAG are left for the next catch-up,
   so a transaction that took its id earlier but committed later is not skipped.
-- The backlog and "overdue now" are read from the application table itself (the queue's
-  index ix_application_queue: service, state, due date, submit time).
+- The backlog and "overdue now" (and the workload's "in review now") come from sums kept
+  the same way: each application's state, submit day, due date and reviewer as the
+  application row says at the catch-up that touched it (every change of state is journalled,
+  so every change reaches the catch-up), counted per service, state, day, due date and
+  reviewer (ops_backlog). Once a day the rows that can no longer change bucket (in the last
+  age bucket and past due) are folded into ops_backlog_settled, so the backlog of a busy MPP
+  is a few hundred rows to add, not tens of thousands of applications. They are as fresh as
+  the catch-up each request makes (LAG).
 - The came-once rate counts, for each completed application, the days its citizen came: the
   days of the queue tickets the application was served with (visit floor,
   queue_ticket_application) and the day it was completed (handed over at the counter). One
@@ -34,7 +40,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, literal, select, text, update
+from sqlalchemy import Integer, delete, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -42,13 +48,15 @@ from sync import states
 from sync.space import WIB, local_date
 
 from ..accounts.models import Officer
+from ..accounts.operations import is_national_admin
 from ..applications.models import Application
 from ..catalog.models import Agency, DocumentType, Mpp, Requirement, Service
 from ..errors import ApiError
 from ..i18n import MESSAGES, words
 from ..walk_in.models import WalkIn
 from .models import (
-    OpsApplication, OpsOfficerDay, OpsReadyHours, OpsRejection, OpsServiceDay, RollupState,
+    OpsApplication, OpsBacklog, OpsBacklogSettled, OpsOfficerDay, OpsReadyHours, OpsRejection,
+    OpsServiceDay, RollupState,
 )
 
 LAG = dt.timedelta(seconds=30)
@@ -93,6 +101,7 @@ def catch_up(session: Session, now: dt.datetime) -> int:
                 break
             ready.append(row)
         if not ready:
+            _settle(session, now)
             return applied
         end = ready[-1].id
         claimed = session.execute(
@@ -105,7 +114,54 @@ def catch_up(session: Session, now: dt.datetime) -> int:
         _apply(session, ready)
         applied += len(ready)
         if len(ready) < BATCH:
+            _settle(session, now)
             return applied
+
+
+NEVER = dt.date(9999, 12, 31)  # OpsBacklog.due_on of an application with no due date
+
+
+def _settle(session: Session, now: dt.datetime) -> None:
+    """Once a day (WIB), fold the backlog rows that can no longer change bucket into
+    OpsBacklogSettled: submitted before the last age bucket's start, and past due or never
+    due. Claimed like the journal (a compare-and-set on ops_rollup_state.settled_on), so one
+    request does it. Folding adds, so a later difference for a folded row (a negative row
+    of the same key) still sums right."""
+    today = local_date(now)
+    claimed = session.execute(
+        update(RollupState).where(RollupState.id == 1,
+                                  (RollupState.settled_on.is_(None))
+                                  | (RollupState.settled_on < today))
+        .values(settled_on=today).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        return
+    b = OpsBacklog
+    old = today - dt.timedelta(days=AGE_BUCKETS[-1][0] - 1)  # its day is in the last bucket
+    settled = [b.day < old, (b.due_on < today) | (b.due_on == NEVER)]
+    folded: dict[tuple, list] = {}
+    for service, state, reviewer, due_on, mpp_id, agency_id, n in session.execute(
+            select(b.service_code, b.state, b.reviewer_id, b.due_on, func.min(b.mpp_id),
+                   func.min(b.agency_id), func.sum(b.n)).where(*settled)
+            .group_by(b.service_code, b.state, b.reviewer_id, b.due_on)):
+        key = (service, state, reviewer, due_on != NEVER)
+        folded.setdefault(key, [mpp_id, agency_id, 0])[2] += int(n or 0)
+    insert = _insert(session)
+    for (service, state, reviewer, overdue), (mpp_id, agency_id, n) in folded.items():
+        if not n:
+            continue
+        session.execute(
+            insert(OpsBacklogSettled).values(service_code=service, state=state,
+                                             reviewer_id=reviewer, overdue=bool(overdue),
+                                             mpp_id=mpp_id, agency_id=agency_id, n=n)
+            .on_conflict_do_update(
+                index_elements=["service_code", "state", "reviewer_id", "overdue"],
+                set_={"n": OpsBacklogSettled.n + n}))
+    session.execute(delete(b).where(*settled).execution_options(synchronize_session=False))
+
+
+def _insert(session: Session):
+    return (postgresql.insert if session.get_bind().dialect.name == "postgresql"
+            else sqlite.insert)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -115,14 +171,18 @@ def _aware(moment: dt.datetime) -> dt.datetime:
 def _apply(session: Session, rows: list) -> None:
     ids = {r.target_id for r in rows}
     where = {}
+    now_row: dict[str, tuple] = {}  # the application as it is now: for the backlog
     for chunk in _chunks(sorted(ids), 900):
-        for app_id, citizen_id, due_on, service_code, agency_id, mpp_id in session.execute(
+        for (app_id, citizen_id, due_on, service_code, agency_id, mpp_id, state, submitted_at,
+             reviewer_id) in session.execute(
                 select(Application.id, Application.citizen_id, Application.due_on,
-                       Application.service_code, Agency.id, Agency.mpp_id)
+                       Application.service_code, Agency.id, Agency.mpp_id, Application.state,
+                       Application.submitted_at, Application.reviewer_id)
                 .join(Service, Service.code == Application.service_code)
                 .join(Agency, Agency.id == Service.agency_id)
                 .where(Application.id.in_(chunk))):
             where[app_id] = (citizen_id, due_on, service_code, agency_id, mpp_id)
+            now_row[app_id] = (state, submitted_at, due_on, reviewer_id)
     facts: dict[str, OpsApplication] = {}
     walk_ins: set[str] = set()
     for chunk in _chunks(sorted(where), 900):
@@ -174,6 +234,10 @@ def _apply(session: Session, rows: list) -> None:
             key = (local_date(at), r.actor_id, service_code, action)
             officer_days[key][0] += 1
             officer_days[key][1:] = [mpp_id, agency_id]
+    for app_id, fact in facts.items():
+        state, submitted_at, due_on, reviewer_id = now_row[app_id]
+        fact.state, fact.queue_due_on, fact.reviewer_id = state, due_on, reviewer_id
+        fact.queued_on = local_date(_aware(submitted_at)) if submitted_at else None
     session.flush()
     _apply_sums(session, before, facts)
     if officer_days:
@@ -217,8 +281,13 @@ def _contribution(fact: OpsApplication) -> tuple:
         "withdrawn": int(fact.closed_state == states.WITHDRAWN)}
     values.update({f"walk_in_{c}": values[c] if fact.walk_in else 0 for c in SPLIT})
     hours = None if ready is None else int((ready - submitted).total_seconds() // 3600)
+    waiting = None
+    if fact.state in states.OFFICER_QUEUE and fact.queued_on is not None:
+        waiting = (fact.service_code, fact.state, fact.queued_on, fact.queue_due_on or NEVER,
+                   fact.reviewer_id or "")
     return ((day, fact.service_code, fact.mpp_id, fact.agency_id), values,
-            (day.replace(day=1), fact.service_code, hours) if hours is not None else None)
+            (day.replace(day=1), fact.service_code, hours) if hours is not None else None,
+            waiting)
 
 
 def _apply_sums(session: Session, before: dict, facts: dict) -> None:
@@ -227,6 +296,7 @@ def _apply_sums(session: Session, before: dict, facts: dict) -> None:
     days: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(DAY_COLUMNS, 0))
     places: dict[tuple, tuple] = {}
     hist: dict[tuple, int] = defaultdict(int)
+    backlog: dict[tuple, int] = defaultdict(int)
     for app_id, fact in facts.items():
         after = _contribution(fact)
         old = before.get(app_id)
@@ -235,8 +305,11 @@ def _apply_sums(session: Session, before: dict, facts: dict) -> None:
         for sign, part in ((1, after), (-1, old)):
             if part is None:
                 continue
-            (day, service, mpp_id, agency_id), values, bucket = part
+            (day, service, mpp_id, agency_id), values, bucket, waiting = part
             places[(day, service)] = (mpp_id, agency_id)
+            if waiting is not None:
+                backlog[waiting] += sign
+                places[waiting] = (mpp_id, agency_id)
             for k, v in values.items():
                 days[(day, service)][k] += sign * v
             if bucket is not None:
@@ -263,6 +336,18 @@ def _apply_sums(session: Session, before: dict, facts: dict) -> None:
                                          mpp_id=mpp_id, agency_id=agency_id, n=n)
             .on_conflict_do_update(index_elements=["month", "service_code", "hours"],
                                    set_={"n": OpsReadyHours.n + n}))
+    for key, n in backlog.items():
+        if not n:
+            continue
+        service, state, day, due_on, reviewer = key
+        mpp_id, agency_id = places[key]
+        session.execute(
+            insert(OpsBacklog).values(service_code=service, state=state, day=day, due_on=due_on,
+                                      reviewer_id=reviewer, mpp_id=mpp_id, agency_id=agency_id,
+                                      n=n)
+            .on_conflict_do_update(
+                index_elements=["service_code", "state", "day", "due_on", "reviewer_id"],
+                set_={"n": OpsBacklog.n + n}))
 
 
 def _chunks(items: list, size: int):
@@ -284,11 +369,11 @@ class Scope:
 
 def scope_for(session: Session, officer: Officer, mpp_code: str | None,
               agency_code: str | None) -> Scope:
-    """What `officer` may see: a supervisor their MPP (any agency of it), an admin any MPP,
-    a verifier their own agency only. Asking for more raises ApiError(403,
+    """What `officer` may see: a supervisor or an MPP's admin their MPP (any agency of it), the
+    national admin any MPP, a verifier their own agency only. Asking for more raises ApiError(403,
     dashboard_out_of_reach) (the route audits the refusal); an unknown MPP or agency 404."""
-    if officer.role == "admin":
-        code = mpp_code or (officer.mpp.code if officer.mpp else None)
+    if is_national_admin(officer):
+        code = mpp_code
         if code is None:
             code = session.scalar(select(Mpp.code).order_by(Mpp.code).limit(1))
         mpp = session.scalar(select(Mpp).where(Mpp.code == code))
@@ -356,7 +441,7 @@ def report(session: Session, officer: Officer, scope: Scope, first: dt.date, las
     _cohort_figures(session, scope, first, last, rows)
     _came_once(session, cohort, rows)
     _percentiles(session, scope, first, last, rows)
-    _backlog(session, [s.code for s in services], rows, now)
+    in_review = _backlog(session, scope, rows, now)
     for row in rows.values():
         _rates(row)
     out = {
@@ -369,7 +454,7 @@ def report(session: Session, officer: Officer, scope: Scope, first: dt.date, las
         "services": list(rows.values()),
         "totals": _totals(list(rows.values())),
         "rejections": _rejections(session, scope, start, end),
-        "workload": _workload(session, scope, first, last, [s.code for s in services]),
+        "workload": _workload(session, scope, first, last, in_review),
         "floor": _floor(session, scope, first, last, {s.code for s in services}),
         "ikm": _ikm(session, scope, first, last),
         "complaints": _complaints(session, officer, scope, first, last, now),
@@ -546,28 +631,46 @@ def _quantile(buckets: list[tuple[int, int]], q: float) -> int | None:
     return buckets[-1][0]
 
 
-def _backlog(session: Session, codes: list[str], rows: dict, now: dt.datetime) -> None:
-    """Applications waiting now, by state and by days since submit, and those not yet ready
-    whose due date has passed (index ix_application_queue covers this)."""
-    if not codes:
-        return
+def _age_bucket(day: dt.date, today: dt.date) -> str:
+    """The age bucket (AGE_BUCKETS) of an application submitted on `day` (WIB)."""
+    age = (today - day).days
+    for _low, high, label in AGE_BUCKETS:
+        if high is None or age <= high:
+            return label
+    return AGE_BUCKETS[-1][2]
+
+
+def _backlog(session: Session, scope: Scope, rows: dict, now: dt.datetime) -> dict[str, int]:
+    """Applications waiting now, by state and by days since submit (WIB), and those not yet
+    ready whose due date has passed, from the backlog's sums (OpsBacklog: about two weeks of
+    days; OpsBacklogSettled: the rest, all in the last age bucket), as of the catch-up this
+    request made. Returns the applications in review per reviewer (the workload's)."""
     today = local_date(now)
-    a = Application
-    since = [(_bounds(today - dt.timedelta(days=low), today)[0], label)
-             for low, _high, label in reversed(AGE_BUCKETS[:-1])]
-    # Age in days since submit (WIB), as buckets, in SQL: a few groups per service and state.
-    age = case(*[(a.submitted_at >= start, label) for start, label in reversed(since)],
-               else_=AGE_BUCKETS[-1][2])
-    overdue = case((and_(a.due_on < today, a.state.in_(NOT_YET_READY)), 1), else_=0)
-    for code, state, bucket, overdue_n, n in session.execute(
-            select(a.service_code, a.state, age, func.sum(overdue), func.count())
-            .where(a.service_code.in_(codes), a.state.in_(states.OFFICER_QUEUE))
-            # by position: the CASE's bound values would not match a second rendering
-            .group_by(a.service_code, a.state, text("3"))):
-        row = rows[code]
+    in_review: dict[str, int] = defaultdict(int)
+
+    def add(code, state, bucket, overdue, reviewer, n):
+        row = rows.get(code)
+        if row is None or not n:
+            return
         row["backlog"][state] += n
-        row["overdue_now"] += int(overdue_n or 0)
         row["backlog_age"][bucket] += n
+        if overdue and state in NOT_YET_READY:
+            row["overdue_now"] += n
+        if state == states.IN_REVIEW and reviewer:
+            in_review[reviewer] += n
+
+    b, settled = OpsBacklog, OpsBacklogSettled
+    for code, state, day, due_on, reviewer, n in session.execute(
+            select(b.service_code, b.state, b.day, b.due_on, b.reviewer_id, b.n)
+            .where(b.agency_id == scope.agency.id if scope.agency else b.mpp_id == scope.mpp.id)):
+        add(code, state, _age_bucket(day, today), due_on < today, reviewer, n)
+    for code, state, reviewer, overdue, n in session.execute(
+            select(settled.service_code, settled.state, settled.reviewer_id, settled.overdue,
+                   settled.n)
+            .where(settled.agency_id == scope.agency.id if scope.agency
+                   else settled.mpp_id == scope.mpp.id)):
+        add(code, state, AGE_BUCKETS[-1][2], overdue, reviewer, n)
+    return in_review
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -619,9 +722,9 @@ def _agencies(services) -> list[dict[str, str]]:
 
 def _rejections(session: Session, scope: Scope, start, end) -> list[dict[str, Any]]:
     r = OpsRejection
-    where = [r.mpp_id == scope.mpp.id, r.at >= start, r.at < end]
-    if scope.agency is not None:
-        where.append(r.agency_id == scope.agency.id)
+    # one scope column, so its own covering index answers (0021)
+    where = [r.agency_id == scope.agency.id if scope.agency else r.mpp_id == scope.mpp.id,
+             r.at >= start, r.at < end]
     n = func.count().label("n")
     found = session.execute(
         select(r.service_code, r.requirement_code, r.reason, n).where(*where)
@@ -674,12 +777,11 @@ def _names(session: Session, services, report: dict) -> dict[str, dict]:
 
 
 def _workload(session: Session, scope: Scope, first: dt.date, last: dt.date,
-              codes: list[str]) -> list[dict[str, Any]]:
+              in_review: dict[str, int]) -> list[dict[str, Any]]:
     """Per officer: actions taken in the period, and applications in review with them now."""
     d = OpsOfficerDay
-    where = [d.mpp_id == scope.mpp.id, d.day >= first, d.day <= last]
-    if scope.agency is not None:
-        where.append(d.agency_id == scope.agency.id)
+    where = [d.agency_id == scope.agency.id if scope.agency else d.mpp_id == scope.mpp.id,
+             d.day >= first, d.day <= last]
     people: dict[str, dict[str, Any]] = {}
 
     def person(officer_id: str) -> dict[str, Any]:
@@ -693,14 +795,8 @@ def _workload(session: Session, scope: Scope, first: dt.date, last: dt.date,
         p = person(officer_id)
         p["actions"][action] = int(n)
         p["total"] += int(n)
-    if codes:
-        for reviewer, n in session.execute(
-                select(Application.reviewer_id, func.count())
-                .where(Application.service_code.in_(codes),
-                       Application.state == states.IN_REVIEW,
-                       Application.reviewer_id.is_not(None))
-                .group_by(Application.reviewer_id)):
-            person(reviewer)["in_review_now"] = n
+    for reviewer, n in in_review.items():  # from the backlog's sums (_backlog)
+        person(reviewer)["in_review_now"] = n
     numeric = [int(i) for i in people if i.isdigit()]
     if numeric:
         for oid, username, name in session.execute(

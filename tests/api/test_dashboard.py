@@ -17,7 +17,7 @@ from server.applications.models import Application
 from server.audit.models import AuditEvent
 from server.catalog.models import Mpp
 from server.dashboard import operations as dash
-from server.dashboard.models import OpsApplication
+from server.dashboard.models import OpsApplication, OpsBacklogSettled
 from server.extensions import db
 from sync.space import local_date
 from tests.api.dashboard_world import caught_up, five_applications, two_walk_ins
@@ -243,6 +243,46 @@ def test_submit_to_ready_percentiles_and_sla_from_the_journal(world):
                                      last=end.isoformat())["services"] if s["service"] == PASPOR)
     assert (row["ready_hours_median"], row["ready_hours_p90"], row["sla_share"]) == (20, 400,
                                                                                      0.75)
+
+
+def test_backlog_by_age_overdue_and_in_review_from_its_rollup(world):
+    """Three submitted applications, their submit day and due date set back as if submitted
+    on other days (WIB): P two days ago (due later), Q five days ago (due two days ago),
+    R twenty days ago (due ten days ago). By hand: backlog submitted 3; ages 0-2: P, 3-7: Q,
+    15+: R; overdue now: Q and R. R can no longer change bucket, so the catch-up folds it into
+    the settled sums. Then an officer starts reviewing R: submitted 2 (P, Q), in review 1
+    (R: still 15+ and overdue, so overdue 2), that officer has 1 in review now."""
+    made = {k: world.submitted() for k in "pqr"}
+    today = local_date(now())
+    back = {"p": (2, None), "q": (5, 2), "r": (20, 10)}
+    with world.app.app_context():
+        for k, (submitted_days, due_days) in back.items():
+            row = db.session.get(Application, made[k]["id"])
+            row.submitted_at = row.submitted_at - dt.timedelta(days=submitted_days)
+            if due_days is not None:
+                row.due_on = today - dt.timedelta(days=due_days)
+        db.session.commit()
+    caught_up(world)
+    with world.app.app_context():
+        assert db.session.scalar(select(func.sum(OpsBacklogSettled.n))) == 1  # R
+
+    row = next(s for s in _dashboard(world, world.supervisor)["services"]
+               if s["service"] == PASPOR)
+    assert row["backlog"] == {"submitted": 3, "in_review": 0, "revision_requested": 0,
+                              "approved": 0, "ready": 0}
+    assert row["backlog_age"] == {"0-2": 1, "3-7": 1, "8-14": 0, "15+": 1}
+    assert row["overdue_now"] == 2
+
+    world.act(world.imigrasi, made["r"]["id"], "start-review")
+    caught_up(world)
+    body = _dashboard(world, world.imigrasi)
+    row = next(s for s in body["services"] if s["service"] == PASPOR)
+    assert row["backlog"] == {"submitted": 2, "in_review": 1, "revision_requested": 0,
+                              "approved": 0, "ready": 0}
+    assert row["backlog_age"] == {"0-2": 1, "3-7": 1, "8-14": 0, "15+": 1}
+    assert row["overdue_now"] == 2
+    (person,) = body["workload"]
+    assert (person["username"], person["in_review_now"]) == (world.imigrasi["username"], 1)
 
 
 def test_a_verifier_sees_their_agency_and_is_refused_another(world):

@@ -237,6 +237,8 @@ WITHOUT_ROWS: dict[str, str] = {
     "push_subscription": "needs VAPID keys in the app's config (tests/push)",
     "push_message": "made by an officer's decision for a subscribed citizen (tests/push)",
     "push_delivery": "made by an officer's decision for a subscribed citizen (tests/push)",
+    "ops_backlog_settled": "the dashboard's backlog older than two weeks, folded once a day "
+                           "(tests/api/test_dashboard.py)",
 }
 
 
