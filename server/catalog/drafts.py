@@ -276,10 +276,16 @@ def publish(session: Session, officer: Officer, draft_id: int, now: dt.datetime
         raise ApiError(409, "catalog_draft_stale", {
             "base_version": draft.base_version, "current_version": meta.version},
             params={"base_version": draft.base_version, "current_version": meta.version})
-    types, standards, errors = _verdict(session, draft)
-    if errors:
-        raise invalid(errors)
+    # The draft's own shape and what it deletes first; the cross-references are checked
+    # once, by load_documents itself.
+    _check_shape(draft.scope, draft.data)
+    types, standards, errors = _removals(session, draft)
+    shape = _shape_errors(draft)
     docs = _documents(session, draft)
+    if shape:
+        raise invalid(shape + errors)
+    if errors:
+        raise invalid(validate_documents(docs, session, known_types_from_db=False)[1] + errors)
     try:
         # Validates everything before it writes anything (a refusal leaves the catalog as
         # it was; the request then rolls back all the same).
