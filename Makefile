@@ -15,6 +15,11 @@ WORKERS ?= 2
 FLASK := $(BIN)/flask --app server.wsgi
 CATALOG ?= data/catalog
 PYTEST_ARGS ?=
+# pytest on every core (pytest-xdist): each worker process has its own databases (templates,
+# tests/conftest.py), servers and browser; --dist loadfile hands out whole test files, so a
+# module's fixture (a gunicorn, a calibration set) is made once. PYTEST_XDIST= runs in one
+# process; any one folder also runs alone (`.venv/bin/pytest tests/db`).
+PYTEST_XDIST ?= -n auto --dist loadfile
 
 .PHONY: run dev test lint test-unit test-db test-api test-sync test-uploads test-push test-e2e \
         install install-dev pwa migrate catalog \
@@ -36,7 +41,7 @@ dev: install pwa migrate catalog  ## Flask's debug server, reloading on change
 # failing fails `make test`.
 test: lint install-dev pwa chromium  ## every test: lint, then the PWA unit tests beside pytest
 	@npm_log=$$(mktemp); (cd pwa && npm test --silent) >"$$npm_log" 2>&1 & npm_pid=$$!; \
-	$(BIN)/pytest $(PYTEST_ARGS); pytest_status=$$?; \
+	$(BIN)/pytest $(PYTEST_XDIST) $(PYTEST_ARGS); pytest_status=$$?; \
 	wait $$npm_pid; npm_status=$$?; \
 	echo "### PWA unit tests (cd pwa && npm test): exit status $$npm_status"; \
 	cat "$$npm_log"; rm -f "$$npm_log"; \
@@ -49,10 +54,10 @@ lint: install-dev
 	$(BIN)/mypy
 
 test-unit test-db test-api test-sync test-uploads test-push: install-dev
-	$(BIN)/pytest tests/$(subst test-,,$@) $(PYTEST_ARGS)
+	$(BIN)/pytest tests/$(subst test-,,$@) $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 test-e2e: install-dev pwa chromium
-	$(BIN)/pytest tests/e2e $(PYTEST_ARGS)
+	$(BIN)/pytest tests/e2e $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 # The runtime only (what a server needs), and the development tools beside it.
 install: $(VENV)/.installed-runtime
