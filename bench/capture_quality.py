@@ -1,7 +1,8 @@
 """The phone's document quality check (issue #19): `.venv/bin/python bench/capture_quality.py`.
 
 1. time per 12 MP photo: pwa/src/capture/quality.js's `checkBitmap` (draw a 1024 px copy of
-   the decoded photo, measure, judge) on a synthetic 4000x3000 KK photo in Debian's Chromium
+   the decoded photo once, on a canvas; measure and judge only that small copy) on a
+   synthetic 4000x3000 KK photo in Debian's Chromium
    with the CPU slowed 4x (CDP Emulation.setCPUThrottlingRate: a mid-range phone). The capture
    screen decodes a camera photo once for the check and the compressor (which decoded it
    before the check existed), so the decode is not the check's; it is printed beside it,
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import shutil
 import statistics
 import subprocess
@@ -119,6 +121,9 @@ def main() -> int:
     rows = cal.build_set()
     rates = cal.rates(rows, cal.run_check(rows))
     held_out = cal.cross_validated(rows)
+    load = os.getloadavg()
+    print(f"load after the Chromium runs: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (1, 5, 15 "
+          f"min) on {os.cpu_count()} cores: timings on a busy machine are upper bounds")
     print(f"12 MP photo's verdict in Chromium: {codes or 'fine'}; calibration set: "
           f"{rates['photos']} photos, {rates['illegible']} illegible by OCR")
     ok = print_table("phone document quality check (#19)", [

@@ -25,8 +25,11 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
+import inspect
 import io
 import json
+import os
 import random
 import shutil
 import subprocess
@@ -37,7 +40,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter
 
-from tests.media.document_photos import kk_photo
+from tests.media.document_photos import gaussian_noise, kk_photo
 from tests.media.ktp_photos import ktp_document_photo
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +48,8 @@ VERDICTS = Path(__file__).with_name("quality_calibration.json")
 THRESHOLDS_JS = ROOT / "pwa" / "src" / "capture" / "quality-thresholds.js"
 MEASURE_JS = ROOT / "pwa" / "scripts" / "quality-measure.mjs"
 CACHE = ROOT / "test-artifacts" / "quality-set"
-SET_VERSION = 1
+SET_VERSION = 2  # 2: the OCR cache keyed by the stored copy's SHA-256
+OCR_SETTINGS = "ind+eng --psm 4"  # tests/e2e/test_capture_legibility.ocr_words
 ANALYSIS_EDGE = 1024  # quality.js ANALYSIS_EDGE
 STORED_EDGE = 2000  # compress.js LONG_EDGE: what the officer (and OCR) gets
 FALSE_FLAG_BUDGET = 0.05  # the goal itself: the set is small, a tighter budget flags too little
@@ -72,12 +76,15 @@ VARIANTS = (
 )
 FEATURES = {  # measure: (threshold name, a photo is flagged when its value is ...)
     "sharpness": ("minSharpness", "below"),
+    "balance": ("minBalance", "below"),
     "paper": ("minPaper", "below"),
     "burnt": ("maxBurnt", "above"),
     "glare": ("maxGlare", "above"),
     "fill": ("minFill", "below"),
+    "pitch": ("minPitch", "below, when known"),  # 0: no lines found, never flagged
 }
-OFF_ONE = {"minSharpness": 0, "minPaper": 0, "maxBurnt": 1, "maxGlare": 1, "minFill": 0}
+OFF_ONE = {"minSharpness": 0, "minBalance": 0, "minPaper": 0, "maxBurnt": 1, "maxGlare": 1,
+           "minFill": 0, "minPitch": 0}
 KINDS = ("page", "card")  # quality.js limitsFor: a KTP is a card, a KK a page
 OFF = {kind: OFF_ONE for kind in KINDS}
 
@@ -99,7 +106,7 @@ class Sample:
 
 def _desk(size: tuple[int, int], seed: int) -> Image.Image:
     desk = Image.new("RGB", size, (92, 70, 52))
-    grain = Image.effect_noise((size[0] // 4, size[1] // 4), 60).resize(size, Image.BICUBIC)
+    grain = gaussian_noise((size[0] // 4, size[1] // 4), 60, seed).resize(size, Image.BICUBIC)
     return Image.blend(desk, grain.convert("RGB"), 0.10)
 
 
@@ -125,7 +132,7 @@ def variant(photo: Image.Image, kind: str, strength: float, seed: int) -> Image.
     if kind == "dark":
         dim = ImageEnhance.Brightness(photo).enhance(strength)
         # Low light brings sensor noise with it, more the darker it is.
-        noise = Image.effect_noise(size, 30).convert("RGB")
+        noise = gaussian_noise(size, 30, seed).convert("RGB")
         return Image.blend(dim, noise, min(0.25, 0.04 / strength))
     if kind == "bright":
         return ImageEnhance.Brightness(photo).enhance(strength)
@@ -151,27 +158,50 @@ def variant(photo: Image.Image, kind: str, strength: float, seed: int) -> Image.
     raise ValueError(kind)
 
 
-def ocr_words(image: Image.Image) -> set[str]:
+def ocr_engine() -> str | None:
+    """What reads the photos (the OCR cache is valid for this engine only); None without it."""
+    if shutil.which("tesseract") is None:
+        return None
+    done = subprocess.run(["tesseract", "--version"], capture_output=True, text=True)
+    version = (done.stdout or done.stderr).splitlines()[0].strip()
+    return f"{version} {OCR_SETTINGS}"
+
+
+def ocr_words(image: Image.Image) -> list[str]:
     from tests.e2e.test_capture_legibility import ocr_words as ocr_bytes
 
     png = io.BytesIO()
     image.save(png, "PNG")
-    return ocr_bytes(png.getvalue())
+    return sorted(ocr_bytes(png.getvalue()))
 
 
-def _make_base(base: str, verdicts: dict | None) -> list[dict]:
-    """Make every variant of one base page: its analysis copy on disk and, unless cached, its
-    OCR verdict. Runs in a worker process."""
-    from tests.e2e.test_capture_legibility import recall
+def fingerprint() -> str:
+    """What the photos are made from: the generators' code, the set's list, the sizes and
+    Pillow's version. The analysis copies on disk are reused only while it is unchanged."""
+    import PIL
 
+    from tests.media import document_photos, ktp_photos
+
+    parts = [inspect.getsource(document_photos), inspect.getsource(ktp_photos),
+             inspect.getsource(_desk), inspect.getsource(_motion), inspect.getsource(variant),
+             inspect.getsource(_make_base), json.dumps(BASES, sort_keys=True),
+             json.dumps(VARIANTS), str((ANALYSIS_EDGE, STORED_EDGE)), PIL.__version__]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _make_base(base: str, known: set[str], can_read: bool) -> dict:
+    """Make every variant of one base page (runs in a worker process): its analysis copy on
+    disk, the SHA-256 of the stored copy OCR reads and, where that hash is not `known` (in
+    the OCR cache) and tesseract is here, the words it reads, kept at once in
+    test-artifacts/ (ocr-<hash>.json) so an interrupted run loses no reading."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per OCR: the pool is the width
     args = BASES[base]
     if base.startswith("ktp"):
         doc = ktp_document_photo(**{k: v for k, v in args.items() if k != "seed"})
     else:
         doc = kk_photo(**args)
     photo = Image.open(io.BytesIO(doc.jpeg)).convert("RGB")
-    sharp_recall = 1.0
-    out = []
+    out = {"base": base, "nik": doc.nik, "words": doc.words, "photos": {}}
     for i, (kind, strength) in enumerate(VARIANTS):
         name = f"{base}-{kind}-{strength:g}"
         image = variant(photo, kind, strength, seed=args["seed"] * 100 + i)
@@ -181,19 +211,14 @@ def _make_base(base: str, verdicts: dict | None) -> list[dict]:
                              reducing_gap=2.0)
         path = CACHE / f"{name}.rgba.gz"
         path.write_bytes(gzip.compress(small.convert("RGBA").tobytes(), compresslevel=1))
-        row = {"name": name, "base": base, "kind": kind, "strength": strength,
-               "path": str(path), "width": small.width, "height": small.height}
-        cached = dict((verdicts or {}).get(name) or {})
-        if "recall" not in cached:
-            scale = STORED_EDGE / max(w, h)
-            stored = image.resize((round(w * scale), round(h * scale)), Image.LANCZOS)
-            words = ocr_words(stored)
-            cached = {"nik": doc.nik in words, "recall": round(recall(doc.words, words), 4)}
-        if kind == "sharp":  # first in VARIANTS
-            sharp_recall = cached["recall"]
-        cached["legible"] = bool(cached["nik"] and cached["recall"] >= 0.95 * sharp_recall)
-        row.update(cached)
-        out.append(row)
+        scale = STORED_EDGE / max(w, h)
+        stored = image.resize((round(w * scale), round(h * scale)), Image.LANCZOS)
+        digest = hashlib.sha256(stored.tobytes()).hexdigest()
+        side = CACHE / f"ocr-{digest}.json"
+        if digest not in known and can_read and not side.exists():
+            side.write_text(json.dumps(ocr_words(stored)))
+        out["photos"][name] = {"base": base, "kind": kind, "strength": strength,
+                               "width": small.width, "height": small.height, "sha256": digest}
     return out
 
 
@@ -202,43 +227,90 @@ def load_verdicts() -> dict:
         data = json.loads(VERDICTS.read_text())
         if data.get("set_version") == SET_VERSION:
             return data
-    return {"set_version": SET_VERSION, "verdicts": {}}
+    return {"set_version": SET_VERSION, "ocr_engine": None, "ocr": {}, "photos": {}}
+
+
+def _load_manifest() -> dict | None:
+    path = CACHE / "manifest.json"
+    if not path.exists():
+        return None
+    manifest = json.loads(path.read_text())
+    names = {f"{b}-{k}-{s:g}" for b in BASES for k, s in VARIANTS}
+    if (manifest.get("fingerprint") != fingerprint() or set(manifest["photos"]) != names
+            or not all((CACHE / f"{n}.rgba.gz").exists() for n in names)):
+        return None
+    return manifest
 
 
 def build_set(workers: int = 2) -> list[dict]:
-    """The calibration set, with OCR verdicts (cached) and analysis copies (made where
-    missing). Returns one row per photo."""
-    if shutil.which("tesseract") is None:
-        data = load_verdicts()
-        if not all(f"{b}-{k}-{s:g}" in data["verdicts"] for b in BASES for k, s in VARIANTS):
-            raise SystemExit("tesseract is not installed and the cached verdicts are incomplete")
-    CACHE.mkdir(parents=True, exist_ok=True)
+    """The calibration set: one row per photo with its analysis copy (made into
+    test-artifacts/ unless the copies there come from the same generators) and its OCR
+    verdict. OCR runs only for a stored copy whose SHA-256 is not in the committed cache
+    (quality_calibration.json), so re-deriving thresholds or re-making the set unchanged
+    reads nothing again; without tesseract a photo missing from the cache is an error."""
     data = load_verdicts()
-    rows: list[dict] = []
-    todo = []
-    for base in BASES:
-        names = [f"{base}-{k}-{s:g}" for k, s in VARIANTS]
-        if all((CACHE / f"{n}.rgba.gz").exists() and n in data["verdicts"] for n in names):
-            for (kind, strength), n in zip(VARIANTS, names):
-                cached = data["verdicts"][n]
-                rows.append({"name": n, "base": base, "kind": kind, "strength": strength,
-                             "path": str(CACHE / f"{n}.rgba.gz"), **cached})
-        else:
-            todo.append(base)
-    if todo:
+    engine = ocr_engine()
+    if engine is not None and data.get("ocr_engine") not in (None, engine):
+        print(f"OCR engine changed ({data['ocr_engine']} -> {engine}): reading the set again",
+              file=sys.stderr)
+        data["ocr"] = {}
+    manifest = _load_manifest()
+    if manifest is None:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        manifest = {"fingerprint": fingerprint(), "photos": {}, "truth": {}}
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for made in pool.map(_make_base, todo, [data["verdicts"]] * len(todo)):
-                rows.extend(made)
-        for row in rows:
-            data["verdicts"][row["name"]] = {k: row[k] for k in
-                                             ("nik", "recall", "legible", "width", "height")
-                                             if k in row}
-        VERDICTS.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
-    for row in rows:
-        cached = data["verdicts"][row["name"]]
-        row.setdefault("width", cached.get("width"))
-        row.setdefault("height", cached.get("height"))
-    return sorted(rows, key=lambda r: r["name"])
+            for made in pool.map(_make_base, BASES, [set(data["ocr"])] * len(BASES),
+                                 [engine is not None] * len(BASES)):
+                manifest["photos"].update(made["photos"])
+                manifest["truth"][made["base"]] = {"nik": made["nik"], "words": made["words"]}
+        (CACHE / "manifest.json").write_text(json.dumps(manifest))
+    for photo in manifest["photos"].values():
+        side = CACHE / f"ocr-{photo['sha256']}.json"
+        if photo["sha256"] not in data["ocr"] and side.exists():
+            data["ocr"][photo["sha256"]] = json.loads(side.read_text())
+    missing = [n for n, p in manifest["photos"].items() if p["sha256"] not in data["ocr"]]
+    if missing:
+        raise SystemExit(f"no OCR verdict for {len(missing)} photos (e.g. {missing[0]}): run "
+                         "with tesseract installed")
+    from tests.e2e.test_capture_legibility import recall
+
+    rows: list[dict] = []
+    sharp_recall = {}
+    for name, photo in sorted(manifest["photos"].items()):
+        truth = manifest["truth"][photo["base"]]
+        read = set(data["ocr"][photo["sha256"]])
+        row = {"name": name, **photo, "path": str(CACHE / f"{name}.rgba.gz"),
+               "nik": truth["nik"] in read, "recall": round(recall(truth["words"], read), 4)}
+        rows.append(row)
+        if photo["kind"] == "sharp":
+            sharp_recall[photo["base"]] = row["recall"]
+    for row in rows:  # legible: the NIK exactly and 95 % of what the sharp original gives
+        row["legible"] = bool(row["nik"] and row["recall"] >= 0.95 * sharp_recall[row["base"]])
+    used = {p["sha256"] for p in manifest["photos"].values()}
+    photos = {r["name"]: {k: r[k] for k in ("sha256", "nik", "recall", "legible")}
+              for r in rows}
+    if (data["ocr"].keys() != used or data.get("photos") != photos
+            or (engine is not None and data.get("ocr_engine") != engine)):
+        data["ocr"] = {k: v for k, v in data["ocr"].items() if k in used}
+        data["photos"] = photos
+        data["ocr_engine"] = engine or data.get("ocr_engine")
+        _save(data)
+    return rows
+
+
+def _save(data: dict) -> None:
+    """The cache, one line per photo, so a re-derivation's diff is readable."""
+    lines = ["{"]
+    for key in sorted(data):
+        value = data[key]
+        if key in ("ocr", "photos"):
+            items = [f"  {json.dumps(k)}: {json.dumps(v, sort_keys=True)}"
+                     for k, v in sorted(value.items())]
+            lines.append(f" {json.dumps(key)}: {{\n" + ",\n".join(items) + "\n },")
+        else:
+            lines.append(f" {json.dumps(key)}: {json.dumps(value, sort_keys=True)},")
+    lines[-1] = lines[-1].rstrip(",")
+    VERDICTS.write_text("\n".join(lines) + "\n}\n")
 
 
 def run_check(rows: list[dict], thresholds: dict | None = None) -> dict:
@@ -253,6 +325,8 @@ def run_check(rows: list[dict], thresholds: dict | None = None) -> dict:
 
 
 def _flags(values: list[float], threshold: float, direction: str) -> list[bool]:
+    if direction == "below, when known":
+        return [0 < v < threshold for v in values]
     return [v < threshold if direction == "below" else v > threshold for v in values]
 
 
@@ -264,7 +338,8 @@ def derive(rows: list[dict], measures: dict) -> dict:
 
 def derive_one(rows: list[dict], measures: dict) -> dict:
     """Thresholds flagging the most illegible photos with at most FALSE_FLAG_BUDGET of the
-    legible ones flagged: coordinate search over each limit's candidate gaps."""
+    legible ones flagged (then as few legible ones as may be): coordinate search over each
+    limit's candidate gaps, three rounds."""
     legible = [r["legible"] for r in rows]
     n_legible = sum(legible)
     budget = int(FALSE_FLAG_BUDGET * n_legible)
@@ -287,8 +362,25 @@ def derive_one(rows: list[dict], measures: dict) -> dict:
 
     for _ in range(3):
         for feature in FEATURES:
-            best = max(candidates[feature], key=lambda t: score({**chosen, feature: t}))
-            chosen[feature] = best
+            off = OFF_ONE[FEATURES[feature][0]]
+            scores = [score({**chosen, feature: t}) for t in candidates[feature]]
+            top = max(scores)
+            if scores[0] == top:  # the limit adds nothing: left off
+                chosen[feature] = off
+                continue
+            # Of the limits that do equally well, the middle of the widest run of them (the
+            # widest margin on both sides): not the first, which sits against the last
+            # photo it spares and left the next limit no room (a local optimum).
+            runs, run = [], []
+            for t, sc in zip(candidates[feature][1:], scores[1:]):
+                if sc == top:
+                    run.append(t)
+                elif run:
+                    runs.append(run)
+                    run = []
+            runs.append(run)
+            widest = max((r for r in runs if r), key=lambda r: r[-1] - r[0])
+            chosen[feature] = (widest[0] + widest[-1]) / 2
     return {FEATURES[f][0]: round(t, 5) for f, t in chosen.items()}
 
 
@@ -343,8 +435,9 @@ def report(rows: list[dict], verdicts: dict) -> str:
         m = v["measures"]
         out.append(f"{r['name']:<24} {'legible' if r['legible'] else 'ILLEGIBLE':<9} "
                    f"nik={'y' if r['nik'] else 'n'} recall={r['recall']:.2f} "
-                   f"sharp={m['sharpness']:7.2f} paper={m['paper']:3d} "
+                   f"sharp={m['sharpness']:7.2f} bal={m['balance']:.2f} paper={m['paper']:3d} "
                    f"burnt={m['burnt']:.3f} glare={m['glare']:.3f} fill={m['fill']:.2f} "
+                   f"pitch={m['pitch']:4.1f} "
                    f"-> {','.join(v['codes']) or 'ok'}")
     return "\n".join(out)
 
@@ -367,7 +460,7 @@ def main(argv=None) -> int:
         data = load_verdicts()
         data["thresholds"] = thresholds
         data["measured"] = result
-        VERDICTS.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+        _save(data)
         print(f"wrote {THRESHOLDS_JS.relative_to(ROOT)}", file=sys.stderr)
     return 0
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import random
 from dataclasses import dataclass
+from statistics import NormalDist
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -41,6 +42,17 @@ KK_LINES = [
     ("Kewarganegaraan : WNI", False),
     ("Dikeluarkan Tanggal : 03-08-2024", False),
 ]
+
+
+def gaussian_noise(size: tuple[int, int], sigma: float, seed: int) -> Image.Image:
+    """Grey noise around 128 with spread `sigma`, the same for the same seed in any process.
+    (Pillow's `Image.effect_noise` draws from the C library's unseeded `rand()`: a photo made
+    after another one in the same process differed, so the calibration set did not
+    reproduce.) Uniform random bytes mapped through the normal distribution's quantiles."""
+    lut = [max(0, min(255, round(128 + sigma * NormalDist().inv_cdf((v + 0.5) / 256))))
+           for v in range(256)]
+    raw = random.Random(seed).randbytes(size[0] * size[1])
+    return Image.frombytes("L", size, raw).point(lut)
 
 
 def kk_photo(seed: int = 7, size: tuple[int, int] = (4000, 3000), text_px: int = 30,
@@ -77,9 +89,9 @@ def kk_photo(seed: int = 7, size: tuple[int, int] = (4000, 3000), text_px: int =
     photo = photo.filter(ImageFilter.GaussianBlur(1.1))
     # Texture that survives shrinking (wood grain, paper fibre, sensor blotches at a few
     # pixels' scale), then fine sensor noise: a real photo is never flat.
-    grain = Image.effect_noise((width // 4, height // 4), 60).resize(size, Image.BICUBIC)
+    grain = gaussian_noise((width // 4, height // 4), 60, seed).resize(size, Image.BICUBIC)
     photo = Image.blend(photo, grain.convert("RGB"), 0.10)
-    noise = Image.effect_noise(size, 40).convert("RGB")
+    noise = gaussian_noise(size, 40, seed + 1).convert("RGB")
     photo = Image.blend(photo, noise, 0.12)
     out = io.BytesIO()
     photo.save(out, "JPEG", quality=92)

@@ -3,9 +3,11 @@ calibration set of tests/media/calibrate_quality.py: per check, what it flags of
 OCR could not read and of those it could, printed; the committed thresholds are the ones the
 calibration derives, and the rates are at least those recorded when they were derived (the
 goals, >= 0.95 of the illegible flagged and <= 0.05 of the legible, are printed with PASS or
-MISS here and in bench/capture_quality.py; the first is missed). OCR verdicts come from the
-committed cache (quality_calibration.json), so this runs without tesseract; the photos' small
-copies are made once into test-artifacts/.
+MISS here and in bench/capture_quality.py), beside the rates with limits derived on the other
+pages only (leave one page out). OCR verdicts come from the committed cache
+(quality_calibration.json, keyed by each stored photo's SHA-256), so this runs without
+tesseract, and a set that no longer reproduces its photos fails here; the photos' small copies
+are made once into test-artifacts/.
 """
 from __future__ import annotations
 
@@ -62,11 +64,24 @@ def test_the_check_flags_illegible_photos_and_passes_legible_ones(calibration):
             ("legible flagged", result["flagged_legible"], f"<= {cal.GOAL_FALSE}",
              result["flagged_legible"] <= cal.GOAL_FALSE)):
         print(f"{name}: {value:.3f} (goal {goal}) {'PASS' if ok else 'MISS'}")
+    by_code: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        for code in verdicts[r["name"]]["codes"]:
+            by_code[code][0 if not r["legible"] else 1] += 1
+    print("per check, photos it flags: " + ", ".join(
+        f"{code} {ill} illegible / {leg} legible" for code, (ill, leg) in sorted(by_code.items())))
+    held_out = cal.cross_validated(rows)
+    print(f"leave one page out (each page judged by limits derived on the others): "
+          f"{held_out['flagged_illegible']:.3f} of the illegible flagged, "
+          f"{held_out['flagged_legible']:.3f} of the legible")
     recorded = cal.load_verdicts()["measured"]
     assert result["illegible"] >= 30 and result["legible"] >= 30  # a set worth the name
     assert result["flagged_illegible"] >= recorded["flagged_illegible"] - 1e-9
     assert result["flagged_legible"] <= recorded["flagged_legible"] + 1e-9
     assert result["flagged_legible"] <= cal.GOAL_FALSE
+    # the honest estimate for a new photo is recorded too, and holds
+    assert held_out["flagged_illegible"] >= recorded["cross_validated"]["flagged_illegible"] - 1e-9
+    assert held_out["flagged_legible"] <= recorded["cross_validated"]["flagged_legible"] + 1e-9
 
 
 @pytest.mark.parametrize("kind", ["blur", "motion", "dark", "small"])

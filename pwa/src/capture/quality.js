@@ -1,13 +1,15 @@
 // Is this document photo good enough to read? Checked on the phone the moment a photo is
 // taken, before it is stored, on a small grayscale copy (long edge ANALYSIS_EDGE px):
-//   blurry      sharpness: the spread (variance) of a Laplacian over the document, in the
-//               direction where it is smaller (motion blur smears one direction), relative
-//               to the print's contrast, so a dim photo is not mistaken for a blurred one
+//   blurry      sharpness: how steep the print's edges bend against their slope, in the
+//               direction where they bend less (blur widens every edge, whatever the light);
+//               balance: the edges' slope across one direction against the other (a shaking
+//               hand's long smear flattens one direction only)
 //   dark        the paper (the brighter tenth of the document) is too dark: low light
 //   overexposed the page is white all over (its median saturated) and much of it saturated
 //   glare       a share of the document area is saturated on paper that is not: a lamp or
 //               the sun reflected on it
-//   small       the document fills too little of the frame (taken from too far away)
+//   small       the document fills too little of the frame, or its print is too small
+//               (the pitch of its lines in pixels): taken from too far away
 // The thresholds are not guesses: tests/media/calibrate_quality.py derives them from OCR
 // (tesseract) on a set of synthetic photos and writes quality-thresholds.js; the same
 // functions run there under node on the same pixels, so there is one implementation.
@@ -93,6 +95,81 @@ function span(counts, share) {
   return first < 0 ? [0, counts.length - 1] : [first, last];
 }
 
+const STRIP = 48; // px: a strip narrow enough that a page's slight tilt keeps its lines level
+const TREND = 24; // px each side: slow light changes taken out of the ink profiles
+const MAX_PITCH = 48; // px: lines further apart are print far larger than any limit
+
+/** The ink profiles of the document's box [ax, bx, ay, by], in one pass: per row in strips
+ * of STRIP columns (`rows`: lines running along x) and per column in strips of rows
+ * (`cols`), counting the pixels darker than `cut`. */
+function inkProfiles(gray, width, [ax, bx, ay, by], cut) {
+  const w = bx - ax + 1;
+  const h = by - ay + 1;
+  const stripsX = Math.floor(w / STRIP);
+  const stripsY = Math.floor(h / STRIP);
+  const rows = new Float64Array(stripsX * h);
+  const cols = new Float64Array(stripsY * w);
+  const stripOfX = new Int32Array(w);
+  for (let x = 0; x < w; x++) stripOfX[x] = Math.floor(x / STRIP) < stripsX ? Math.floor(x / STRIP) * h : -1;
+  for (let y = 0; y < h; y++) {
+    const sy = Math.floor(y / STRIP);
+    const colBase = sy < stripsY ? sy * w : -1;
+    const row = (ay + y) * width + ax;
+    for (let x = 0; x < w; x++) {
+      if (gray[row + x] < cut) {
+        if (stripOfX[x] >= 0) rows[stripOfX[x] + y]++;
+        if (colBase >= 0) cols[colBase + x]++;
+      }
+    }
+  }
+  return { rows: [rows, stripsX, h], cols: [cols, stripsY, w] };
+}
+
+/**
+ * The lines' pitch in `strips` ink profiles of `len` each: each profile's slow trend (uneven
+ * light) taken out, their autocorrelation summed, and its first peak after it first falls
+ * below zero (between a line and the gap after it), to a tenth of a pixel, with how strong
+ * that peak is. {pitch: 0} when no lines repeat. Lags are computed only up to the peak.
+ */
+function linePitch([profiles, strips, len]) {
+  const lags = Math.min(MAX_PITCH, len >> 2);
+  if (lags < 6 || strips < 1) return { pitch: 0, peak: 0 };
+  const sums = new Float64Array(len + 1);
+  for (let s = 0; s < strips; s++) {
+    const prof = profiles.subarray(s * len, (s + 1) * len);
+    for (let k = 0; k < len; k++) sums[k + 1] = sums[k] + prof[k];
+    for (let k = 0; k < len; k++) {
+      const lo = Math.max(0, k - TREND);
+      const hi = Math.min(len, k + TREND + 1);
+      prof[k] -= (sums[hi] - sums[lo]) / (hi - lo);
+    }
+  }
+  const ac = new Float64Array(lags + 1).fill(NaN);
+  const at = (lag) => {
+    if (Number.isNaN(ac[lag])) {
+      let sum = 0;
+      for (let s = 0; s < strips; s++) {
+        const base = s * len;
+        for (let i = base, end = base + len - lag; i < end; i++) sum += profiles[i] * profiles[i + lag];
+      }
+      ac[lag] = sum;
+    }
+    return ac[lag] / ac[0];
+  };
+  if (!(at(0) > 0)) return { pitch: 0, peak: 0 };
+  let k = 1;
+  while (k < lags && at(k) > 0) k++;
+  for (k += 1; k < lags; k++) {
+    const here = at(k);
+    if (here > 0.08 && here >= at(k - 1) && here >= at(k + 1)) {
+      const curve = at(k - 1) - 2 * here + at(k + 1);
+      const shift = curve < 0 ? (at(k - 1) - at(k + 1)) / (2 * curve) : 0;
+      return { pitch: Math.round((k + shift) * 10) / 10, peak: here };
+    }
+  }
+  return { pitch: 0, peak: 0 };
+}
+
 /**
  * The measurements of one grayscale image: where the document is (the bright paper's
  * bounding box, found by Otsu's threshold and row/column projections), how much of the frame
@@ -150,8 +227,9 @@ export function measure(gray, width, height) {
       count++;
     }
   }
-  if (count === 0) return { fill: 0, paper: 0, median: 0, contrast: 0, glare: 0, burnt: 0, sharpness: 0 };
-  const edge = (bend, slope) => percentile(bend, count, 0.99) / Math.max(1, percentile(slope, count, 0.99));
+  if (count === 0) return { fill: 0, paper: 0, median: 0, contrast: 0, glare: 0, burnt: 0, sharpness: 0, balance: 0, pitch: 0 };
+  const steepX = Math.max(1, percentile(slopeX, count, 0.99));
+  const steepY = Math.max(1, percentile(slopeY, count, 0.99));
   const paper = percentile(docHist, count, 0.9);
   const median = percentile(docHist, count, 0.5);
   const ink = percentile(docHist, count, 0.02);
@@ -162,6 +240,14 @@ export function measure(gray, width, height) {
   // Saturated pixels on a page whose paper is not white are a reflection (glare); on a page
   // white all over (its median saturated) the whole photo is burnt-out.
   const burntOut = median >= 250;
+  // The print's size: the pitch of its lines (what a reader needs is the letters' height in
+  // pixels, and a line is about twice a letter), whichever way the lines run. A page's
+  // share of the frame says the same only for print of one size; this sees small print too.
+  const box = [ax, bx, ay, by];
+  const cut = (median + percentile(docHist, count, 0.005)) / 2;
+  const profiles = inkProfiles(gray, width, box, cut);
+  const rowsPitch = linePitch(profiles.rows);
+  const colsPitch = linePitch(profiles.cols);
   return {
     fill,
     paper,
@@ -169,18 +255,23 @@ export function measure(gray, width, height) {
     contrast,
     glare: burntOut ? 0 : saturated / count,
     burnt: burntOut ? saturated / count : 0,
-    sharpness: 100 * Math.min(edge(bendX, slopeX), edge(bendY, slopeY)),
+    sharpness: 100 * Math.min(percentile(bendX, count, 0.99) / steepX, percentile(bendY, count, 0.99) / steepY),
+    // A long smear (a shaking hand) turns edges into ramps whose bend over slope stays
+    // steep-looking, but across the smear the edges lose their slope while along it they
+    // keep it: the steeper direction's edges against the other's (1 when even, print is).
+    balance: Math.min(steepX, steepY) / Math.max(steepX, steepY),
+    pitch: (rowsPitch.peak >= colsPitch.peak ? rowsPitch : colsPitch).pitch,
   };
 }
 
 /** The problems of a measured photo, as codes (in CODES order); empty when it is fine. */
 export function judge(m, thresholds = THRESHOLDS.page) {
   const codes = [];
-  if (m.sharpness < thresholds.minSharpness) codes.push('blurry');
+  if (m.sharpness < thresholds.minSharpness || m.balance < (thresholds.minBalance ?? 0)) codes.push('blurry');
   if (m.paper < thresholds.minPaper) codes.push('dark');
   if (m.burnt > thresholds.maxBurnt) codes.push('overexposed');
   if (m.glare > thresholds.maxGlare) codes.push('glare');
-  if (m.fill < thresholds.minFill) codes.push('small');
+  if (m.fill < thresholds.minFill || (m.pitch > 0 && m.pitch < (thresholds.minPitch ?? 0))) codes.push('small');
   return codes;
 }
 
