@@ -334,9 +334,12 @@ def _scope(session: Session, role: str, mpp_code: str | None, agency_code: str |
     if role not in OFFICER_ROLES:
         raise ApiError(400, "officer_scope_invalid", {"role": f"one of {list(OFFICER_ROLES)}"})
     needs_mpp, needs_agency = role in ("verifier", "supervisor"), role == "verifier"
-    if needs_mpp != bool(mpp_code) or needs_agency != bool(agency_code):
+    # An admin with an MPP is that MPP's admin; without one, the national admin.
+    if (needs_mpp and not mpp_code) or (role == "supervisor" and agency_code) \
+            or needs_agency != bool(agency_code):
         raise ApiError(400, "officer_scope_invalid", {
-            "rule": "verifier: mpp and agency; supervisor: mpp only; admin: neither"})
+            "rule": "verifier: mpp and agency; supervisor: mpp only; "
+                    "admin: an mpp (that MPP's admin) or none (national admin)"})
     mpp = agency = None
     if mpp_code:
         mpp = session.scalar(select(Mpp).where(Mpp.code == mpp_code))
@@ -490,14 +493,28 @@ def masked(phone: str | None) -> str | None:
     return mask_phone(phone) if phone else None
 
 
+def is_national_admin(officer: Officer) -> bool:
+    """An admin of no one MPP: every MPP, the shared standards, every officer. An admin with
+    an MPP (an MPP's admin) reaches that MPP as its supervisor does, and administers it."""
+    return officer.role == "admin" and officer.mpp_id is None
+
+
+def reaches_mpp(officer: Officer, mpp_id: int | None) -> bool:
+    """Whether `officer` may look after MPP `mpp_id` as a whole (its supervisor's reach)."""
+    return is_national_admin(officer) or (
+        officer.role in ("supervisor", "admin") and mpp_id is not None
+        and officer.mpp_id == mpp_id)
+
+
 def within_reach(query, officer: Officer):
-    """`query` (which joins Agency) narrowed to the agencies `officer` serves: admins every
-    MPP, supervisors every agency of their MPP, verifiers their own agency; any other role,
-    or an officer missing the MPP or agency its role needs, nothing. The one rule of an
-    officer's reach, for the queue, the review actions and reading documents alike."""
-    if officer.role == "admin":
+    """`query` (which joins Agency) narrowed to the agencies `officer` serves: a national
+    admin every MPP, supervisors and an MPP's admin every agency of their MPP, verifiers their
+    own agency; any other role, or an officer missing the MPP or agency its role needs,
+    nothing. The one rule of an officer's reach, for the queue, the review actions and
+    reading documents alike."""
+    if is_national_admin(officer):
         return query
-    if officer.role == "supervisor" and officer.mpp_id is not None:
+    if officer.role in ("supervisor", "admin") and officer.mpp_id is not None:
         return query.where(Agency.mpp_id == officer.mpp_id)
     if officer.role == "verifier" and officer.agency_id is not None:
         return query.where(Agency.id == officer.agency_id)

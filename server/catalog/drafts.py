@@ -32,6 +32,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..accounts.models import Officer
+from ..accounts.operations import is_national_admin
 from ..applications.models import Application, Document
 from ..errors import ApiError
 from . import export
@@ -51,10 +52,6 @@ MPP_KEYS = ("mpp",)
 
 # ---------------------------------------------------------------------------------------
 # Who
-
-def is_national_admin(officer: Officer) -> bool:
-    return officer.role == "admin" and officer.mpp_id is None
-
 
 def may_edit(officer: Officer, scope: str) -> bool:
     if officer.role != "admin":

@@ -28,6 +28,7 @@ from sync.space import WIB, local_date
 from sync.views import day, timestamp
 
 from ..accounts.models import Citizen, Officer
+from ..accounts.operations import is_national_admin
 from ..applications import models as am
 from ..applications.store import bump_space_version
 from ..catalog.calendar import holidays_of
@@ -102,10 +103,11 @@ def erase(session, citizen, _now=None) -> None:
 
 def _reach(officer: Officer):
     """The complaints an officer handles: a verifier their agency's, a supervisor every one
-    of their MPP (general ones too), an admin all (server/accounts within_reach's rule)."""
-    if officer.role == "admin":
+    of their MPP (general ones too) as does an MPP's admin, the national admin all
+    (server/accounts within_reach's rule)."""
+    if is_national_admin(officer):
         return T.c.id.is_not(None)
-    if officer.role == "supervisor" and officer.mpp_id is not None:
+    if officer.role in ("supervisor", "admin") and officer.mpp_id is not None:
         return T.c.mpp_id == officer.mpp_id
     if officer.role == "verifier" and officer.agency_id is not None:
         return T.c.agency_id == officer.agency_id
@@ -407,7 +409,7 @@ def _u9(conn: Connection, officer: Officer, agency_ids, first: dt.date | None,
              .select_from(SurveyDaily).join(Service, Service.code == SurveyDaily.service_code)
              .join(Agency, Agency.id == Service.agency_id).where(Agency.id.in_(ids))
              .group_by(Agency.id))
-    if officer.role != "admin":
+    if not is_national_admin(officer):
         query = query.where(Agency.mpp_id == officer.mpp_id)
     if first is not None:
         query = query.where(SurveyDaily.day >= first)

@@ -29,9 +29,12 @@ from ..errors import ApiError
 
 
 def reaches(session: Session, actor: Officer, officer: Officer) -> bool:
-    """Whether `actor` may manage `officer`."""
-    if actor.role == "admin":
+    """Whether `actor` may manage `officer`: the national admin everyone; an MPP's admin every
+    officer of their MPP (its admins too); a supervisor its verifiers and supervisors."""
+    if accounts.is_national_admin(actor):
         return True
+    if actor.role == "admin":
+        return actor.mpp_id is not None and officer.mpp_id == actor.mpp_id
     if actor.role != "supervisor" or officer.role == "admin":
         return False
     if officer.agency_id is not None:
@@ -42,15 +45,17 @@ def reaches(session: Session, actor: Officer, officer: Officer) -> bool:
 
 def officers(session: Session, actor: Officer) -> list[Officer]:
     query = select(Officer).order_by(Officer.role, Officer.username)
-    if actor.role != "admin":
+    if actor.role == "admin" and actor.mpp_id is not None:
+        query = query.where(Officer.mpp_id == actor.mpp_id)
+    elif not accounts.is_national_admin(actor):
         query = query.where(Officer.mpp_id == actor.mpp_id, Officer.role != "admin")
     return list(session.scalars(query))
 
 
 def choices(session: Session, actor: Officer) -> dict[str, Any]:
     """What the staff form may offer: roles, and the agencies with their counters."""
-    mpps = session.scalars(select(Mpp).order_by(Mpp.code)) if actor.role == "admin" \
-        else [actor.mpp] if actor.mpp else []
+    mpps = session.scalars(select(Mpp).order_by(Mpp.code)) \
+        if accounts.is_national_admin(actor) else [actor.mpp] if actor.mpp else []
     out = []
     for mpp in mpps:
         counters = session.scalars(select(Counter).where(Counter.mpp_id == mpp.id,
@@ -86,12 +91,11 @@ def _counter(session: Session, officer: Officer, code: str | None) -> Counter | 
 def create(session: Session, actor: Officer, data: dict[str, Any], now: dt.datetime
            ) -> tuple[Officer, str]:
     """A new officer with a temporary password (returned once) they replace at sign-in.
-    A supervisor's officers belong to the supervisor's MPP, whatever `mpp` says."""
+    A supervisor's (or an MPP's admin's) officers belong to their MPP, whatever `mpp` says; an
+    admin made by the national admin is national unless an `mpp` is named (that MPP's admin)."""
     _check_role(actor, data["role"])
-    mpp_code = data.get("mpp") if actor.role == "admin" else (
+    mpp_code = data.get("mpp") if accounts.is_national_admin(actor) else (
         actor.mpp.code if actor.mpp else None)
-    if data["role"] == "admin":
-        mpp_code = None
     officer = accounts.create_officer(
         session, username=data["username"], password=accounts.new_token(),
         full_name=data["full_name"], role=data["role"], mpp_code=mpp_code,
@@ -102,9 +106,9 @@ def create(session: Session, actor: Officer, data: dict[str, Any], now: dt.datet
     return officer, password
 
 
-def _enabled_admins(session: Session) -> int:
+def _enabled_national_admins(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Officer).where(
-        Officer.role == "admin", Officer.disabled.is_(False)))
+        Officer.role == "admin", Officer.mpp_id.is_(None), Officer.disabled.is_(False)))
 
 
 def change(session: Session, actor: Officer, officer: Officer, data: dict[str, Any],
@@ -115,19 +119,22 @@ def change(session: Session, actor: Officer, officer: Officer, data: dict[str, A
     _check_role(actor, data.get("role"))
     if data.get("disabled") and officer.id == actor.id:
         raise ApiError(409, "cannot_disable_self")
-    leaves_admins = officer.role == "admin" and not officer.disabled and (
-        data.get("disabled") or data.get("role", "admin") != "admin")
-    if leaves_admins and _enabled_admins(session) <= 1:
+    # The last national admin stays: nobody else could reach every officer and the shared
+    # standards (an MPP's admin is not one; neither is an admin moved into an MPP).
+    leaves_admins = accounts.is_national_admin(officer) and not officer.disabled and (
+        data.get("disabled") or data.get("role", "admin") != "admin"
+        or (("role" in data or "agency" in data) and data.get("mpp")))
+    if leaves_admins and _enabled_national_admins(session) <= 1:
         raise ApiError(409, "last_admin")
     changes = {k: data[k] for k in ("full_name", "role", "agency", "disabled") if k in data}
     if "role" in changes or "agency" in changes:
         role = changes.get("role", officer.role)
-        if actor.role != "admin":  # a supervisor's officers stay in their MPP
+        if not accounts.is_national_admin(actor):  # their officers stay in their MPP
             changes["mpp"] = actor.mpp.code
         elif "mpp" in data:
             changes["mpp"] = data["mpp"]
         if role == "admin":
-            changes["mpp"], changes["agency"] = None, None
+            changes["agency"] = None
         elif role == "supervisor":
             changes["agency"] = None
     new_counter = data.get("counter", officer.counter.code if officer.counter else None)
@@ -191,7 +198,7 @@ def audit(session: Session, actor: Officer, *, action: str | None = None,
         query = query.where(AuditEvent.at < end)
     if before is not None:
         query = query.where(AuditEvent.id < before)
-    if actor.role != "admin":
+    if not accounts.is_national_admin(actor):
         staff = select(cast(Officer.id, String)).where(Officer.mpp_id == actor.mpp_id)
         apps = (select(Application.id).join(Service, Service.code == Application.service_code)
                 .join(Agency, Agency.id == Service.agency_id)

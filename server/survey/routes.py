@@ -8,6 +8,7 @@ from flask import Blueprint as FlaskBlueprint
 from flask import Response, jsonify, render_template, request
 
 from ..access import allow, current_principal
+from ..accounts.operations import is_national_admin
 from ..db_types import utcnow
 from ..errors import ApiError, ErrorSchema
 from ..extensions import Blueprint, db
@@ -72,7 +73,7 @@ def suggestions(mpp=None, agency=None, limit=200, offset=0, **query):
     """Saran responden / Respondents' suggestions, for the MPP's supervisor: the text, the
     service and the month; never who wrote it."""
     officer = current_principal().officer
-    if officer.role != "admin":
+    if not is_national_admin(officer):
         mpp = officer.mpp.code  # a supervisor reads their own MPP whatever they ask
     elif not mpp:
         raise ApiError(400, "mpp_required", {"problem": "mpp"})

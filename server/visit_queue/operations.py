@@ -40,7 +40,7 @@ from sync import tickets
 from sync.space import WIB, SpaceWriter
 
 from ..accounts.models import Officer
-from ..accounts.operations import within_reach
+from ..accounts.operations import is_national_admin, within_reach
 from ..applications.models import Application as AppRow
 from ..catalog.loader import counter_minutes
 from ..catalog.models import Agency, Counter, CounterService, Mpp, Service
@@ -422,7 +422,7 @@ def counter_in_reach(session: Session, officer: Officer, code: str,
     """A counter of the officer's MPP (an admin names the MPP) the officer may work at:
     404 if there is no such counter, 403 if it is another agency's."""
     mpp_id = officer.mpp_id
-    if mpp_code is not None and (officer.role == "admin" or mpp_id is None):
+    if mpp_code is not None and (is_national_admin(officer) or mpp_id is None):
         mpp_id = session.scalar(select(Mpp.id).where(Mpp.code == mpp_code))
     counter = session.scalar(select(Counter).where(Counter.mpp_id == mpp_id,
                                                    Counter.code == code)) if mpp_id else None
@@ -438,7 +438,7 @@ def counter_in_reach(session: Session, officer: Officer, code: str,
 def counters(session: Session, officer: Officer, now: dt.datetime,
              mpp_code: str | None = None) -> dict[str, Any]:
     mpp_id = officer.mpp_id
-    if mpp_code is not None and (officer.role == "admin" or mpp_id is None):
+    if mpp_code is not None and (is_national_admin(officer) or mpp_id is None):
         mpp_id = session.scalar(select(Mpp.id).where(Mpp.code == mpp_code))
     if mpp_id is None:
         return {"items": []}
@@ -943,10 +943,9 @@ def measures(session: Session, mpp_id: int, first: dt.date, last: dt.date) -> di
 
 
 def supervised_mpp(session: Session, officer: Officer, mpp_code: str | None) -> int:
-    """The MPP whose measures a supervisor (their own) or an admin (any, by code) reads."""
-    if officer.role == "admin":
-        if mpp_code is None and officer.mpp_id is not None:
-            return officer.mpp_id
+    """The MPP whose measures a supervisor or an MPP's admin (their own) or the national
+    admin (any, by code) reads."""
+    if is_national_admin(officer):
         mpp_id = session.scalar(select(Mpp.id).where(Mpp.code == mpp_code))
         if mpp_id is None:
             raise ApiError(404, "mpp_not_found", {"mpp": mpp_code},

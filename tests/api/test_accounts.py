@@ -473,13 +473,29 @@ def test_cli_creates_an_officer_who_can_sign_in(app, runner, client):
     (["--role", "verifier", "--mpp", "langsa"], "verifier: mpp and agency"),
     (["--role", "verifier", "--mpp", "langsa", "--agency", "tidak-ada"], "no agency"),
     (["--role", "supervisor", "--mpp", "tidak-ada"], "no MPP"),
-    (["--role", "admin", "--mpp", "langsa"], "admin: neither"),
+    # An admin with an MPP is that MPP's admin (below); with an agency, nothing.
+    (["--role", "admin", "--mpp", "langsa", "--agency", "dukcapil"], "admin: an mpp"),
+    (["--role", "admin", "--agency", "dukcapil"], "admin: an mpp"),
+    (["--role", "admin", "--mpp", "tidak-ada"], "no MPP"),
 ])
 def test_cli_refuses_a_wrong_scope(app, runner, args, message):
     result = runner.invoke(args=["accounts", "create-officer", "--username", "salah",
                                  "--full-name", "Salah", "--password", PASSWORD, *args])
     assert result.exit_code == 1 and message in result.output
     assert count(app, Officer) == 0
+
+
+def test_cli_creates_an_mpps_admin_and_a_national_admin(app, runner):
+    for username, args in (("admin.langsa", ["--mpp", "langsa"]), ("admin.pusat", [])):
+        result = runner.invoke(args=["accounts", "create-officer", "--username", username,
+                                     "--full-name", "Admin", "--password", PASSWORD,
+                                     "--role", "admin", *args])
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        rows = {o.username: (o.role, o.mpp.code if o.mpp else None, o.agency_id)
+                for o in db.session.scalars(select(Officer))}
+    assert rows == {"admin.langsa": ("admin", "langsa", None),
+                    "admin.pusat": ("admin", None, None)}
 
 
 def test_cli_refuses_a_short_password(app, runner):

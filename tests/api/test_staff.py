@@ -356,3 +356,53 @@ def test_disabling_an_officer_ends_their_sessions_at_once(app, client, staff):
     assert on.status_code == 200 and on.get_json()["disabled"] is False
     assert client.get("/api/officer/me", headers=target["headers"]).status_code == 401
     assert _login(client, target["username"], PASSWORD).status_code == 200
+
+
+def test_the_national_admin_makes_an_mpps_admin_who_runs_only_that_mpp(app, client, callers,
+                                                                        staff):
+    """An admin with an MPP (made here by the national admin, from the console) administers
+    that MPP: its officers, its dashboard and audit log, never another MPP's, the national
+    admin, or the last national admin's role."""
+    national = staff["admin"]["headers"]
+    listed = client.get(STAFF, headers=national).get_json()
+    assert listed.get("roles") == ["verifier", "supervisor", "admin"], listed
+    assert {m["code"] for m in listed["mpps"]} >= {"langsa", "payakumbuh"}
+    made = client.post(STAFF, headers=national, json={
+        "username": "admin.langsa", "full_name": "Admin Langsa", "role": "admin",
+        "mpp": "langsa"})
+    assert made.status_code == 201, made.get_data(True)
+    assert (made.get_json()["officer"]["role"], made.get_json()["officer"]["mpp"]) == (
+        "admin", "langsa")
+    mpp_admin = callers.officer_session(made.get_json()["officer"]["id"])["headers"]
+    assert client.post("/api/officer/password", headers=mpp_admin, json={  # first sign-in
+        "current_password": made.get_json()["temporary_password"],
+        "new_password": "kata-sandi-baru-1"}).status_code == 200
+    # its list: Langsa's officers (the supervisor, the verifier, itself), nobody else's
+    mine = client.get(STAFF, headers=mpp_admin).get_json()
+    assert [m["code"] for m in mine["mpps"]] == ["langsa"]
+    assert mine["roles"] == ["verifier", "supervisor", "admin"]
+    assert {o["username"] for o in mine["items"]} == {
+        staff["supervisor"]["username"], staff["verifier"]["username"], "admin.langsa"}
+    # an officer it makes is Langsa's whatever it names, an admin too
+    other = client.post(STAFF, headers=mpp_admin, json={
+        "username": "admin.dua", "full_name": "Admin Dua", "role": "admin",
+        "mpp": "payakumbuh"})
+    assert other.status_code == 201 and other.get_json()["officer"]["mpp"] == "langsa"
+    # out of reach: another MPP's officers and the national admin
+    for target in (staff["far_verifier"]["id"], staff["admin"]["id"]):
+        before = _row(app, target)
+        assert_error(client.patch(f"{STAFF}/{target}", headers=mpp_admin,
+                                  json={"disabled": True}), 403, "officer_out_of_reach")
+        assert_error(client.post(f"{STAFF}/{target}/reset-password", headers=mpp_admin),
+                     403, "officer_out_of_reach")
+        assert _row(app, target) == before
+    # its dashboard is Langsa's; Payakumbuh's is refused
+    assert client.get("/api/dashboard?mpp=langsa", headers=mpp_admin).status_code == 200
+    assert_error(client.get("/api/dashboard?mpp=payakumbuh", headers=mpp_admin), 403,
+                 "dashboard_out_of_reach")
+    # the last national admin stays one: not moved into an MPP (an MPP's admin does not count)
+    national_id = staff["admin"]["id"]
+    before = _row(app, national_id)
+    assert_error(client.patch(f"{STAFF}/{national_id}", headers=national,
+                              json={"role": "admin", "mpp": "langsa"}), 409, "last_admin")
+    assert _row(app, national_id) == before

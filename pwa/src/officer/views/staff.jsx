@@ -22,7 +22,7 @@ export function opsRoute(hash) {
   return null;
 }
 
-const EMPTY = { username: '', full_name: '', role: 'verifier', agency: '', counter: '' };
+const EMPTY = { username: '', full_name: '', role: 'verifier', mpp: '', agency: '', counter: '' };
 
 function TemporaryPassword({ t, shown, onDone }) {
   return (
@@ -58,10 +58,16 @@ export function Staff({ t, lang, client, me }) {
     load();
   }, []);
 
-  const mpp = list?.mpps?.[0];
-  const agencies = mpp?.agencies || [];
-  const counters = (code) => agencies.find((a) => a.code === code)?.counters || [];
+  // A national admin reaches every MPP and names the new officer's (an admin without one is
+  // national); everyone else has their own MPP only, which the server applies.
+  const mpps = list?.mpps || [];
+  const choosesMpp = mpps.length > 1;
+  const mppOf = (code) => mpps.find((m) => m.code === code) || (choosesMpp ? null : mpps[0]);
+  const agenciesOf = (code) => mppOf(code)?.agencies || [];
+  const agencies = agenciesOf(form.mpp);
+  const counters = (code, mppCode = form.mpp) => agenciesOf(mppCode).find((a) => a.code === code)?.counters || [];
   const allCounters = agencies.flatMap((a) => a.counters);
+  const countersOf = (o) => (o.role === 'verifier' ? counters(o.agency, o.mpp) : agenciesOf(o.mpp).flatMap((a) => a.counters));
 
   const run = async (work) => {
     setBusy(true);
@@ -80,6 +86,7 @@ export function Staff({ t, lang, client, me }) {
     event.preventDefault();
     run(async () => {
       const body = { username: form.username.trim(), full_name: form.full_name.trim(), role: form.role };
+      if (choosesMpp) body.mpp = form.mpp || null;
       if (form.role === 'verifier') body.agency = form.agency || null;
       if (form.counter) body.counter = form.counter;
       setShown(await client.request('/api/staff/officers', { method: 'POST', body }));
@@ -130,6 +137,19 @@ export function Staff({ t, lang, client, me }) {
               ))}
             </select>
           </label>
+          {choosesMpp && (
+            <label class="field">
+              <span>{t('staff.mpp')}</span>
+              <select id="staff-mpp" required={form.role !== 'admin'} value={form.mpp} onChange={(e) => setForm({ ...form, mpp: e.currentTarget.value, agency: '', counter: '' })}>
+                <option value="">{form.role === 'admin' ? t('staff.national') : t('staff.chooseMpp')}</option>
+                {mpps.map((m) => (
+                  <option value={m.code} key={m.code}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
           {form.role === 'verifier' && (
             <label class="field">
               <span>{t('staff.agency')}</span>
@@ -205,7 +225,7 @@ export function Staff({ t, lang, client, me }) {
                     <td>
                       {editing === o.id && o.role === 'verifier' ? (
                         <select aria-label={t('staff.agency')} value={o.agency || ''} onChange={(e) => patch(o, { agency: e.currentTarget.value })}>
-                          {agencies.map((a) => (
+                          {agenciesOf(o.mpp).map((a) => (
                             <option value={a.code} key={a.code}>
                               {a.name}
                             </option>
@@ -219,14 +239,14 @@ export function Staff({ t, lang, client, me }) {
                       {editing === o.id && o.role !== 'admin' ? (
                         <select aria-label={t('staff.counter')} value={o.counter || ''} onChange={(e) => patch(o, { counter: e.currentTarget.value || null })}>
                           <option value="">{t('staff.noCounter')}</option>
-                          {(o.role === 'verifier' ? counters(o.agency) : allCounters).map((c) => (
+                          {countersOf(o).map((c) => (
                             <option value={c.code} key={c.code}>
                               {c.name}
                             </option>
                           ))}
                         </select>
                       ) : (
-                        allCounters.find((c) => c.code === o.counter)?.name || '–'
+                        countersOf(o).find((c) => c.code === o.counter)?.name || '–'
                       )}
                     </td>
                     <td class="row-actions">
