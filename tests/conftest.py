@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -315,25 +316,54 @@ def _rows_md5(schema: str, table: str) -> str:
                 FROM "{schema}"."{table}" r""")
 
 
-@pytest.fixture(scope="session")
-def sqlite_databases(tmp_path_factory):
-    return SqliteDatabases(tmp_path_factory.mktemp("sqlite"))
+# One database factory per backend per test process (each pytest-xdist worker is one), shared
+# by the fixtures below and the sync tests' SQL servers (tests/sync/sql_backends.py), so each
+# template is migrated and loaded once per process; closed when the session ends.
+_process_databases: dict[str, SqliteDatabases | PostgresDatabases] = {}
+_process_folders: list[Path] = []
+
+
+def process_databases(kind: str) -> SqliteDatabases | PostgresDatabases:
+    """This process's factory of `kind` ("sqlite", "postgresql"), made on first use. Without
+    TEST_DATABASE_URL the PostgreSQL runs skip; with it set and the server silent they fail."""
+    if kind not in _process_databases:
+        base = Path(tempfile.mkdtemp(prefix=f"sd-test-{kind}-"))
+        _process_folders.append(base)
+        if kind == "sqlite":
+            _process_databases[kind] = SqliteDatabases(base)
+        else:
+            url = os.environ.get("TEST_DATABASE_URL")
+            if not url:
+                pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set (CI sets it; see README)")
+            try:
+                _process_databases[kind] = PostgresDatabases(url, base)
+            except sa.exc.OperationalError as exc:
+                # Set but silent is a broken CI, not an absent service: fail every PostgreSQL
+                # run rather than pass on the SQLite half of the matrix.
+                pytest.fail(f"PostgreSQL at TEST_DATABASE_URL={url} does not answer: "
+                            f"{exc.orig}", pytrace=False)
+    return _process_databases[kind]
+
+
+def close_process_databases() -> None:
+    while _process_databases:
+        dbs = _process_databases.popitem()[1]
+        if isinstance(dbs, PostgresDatabases):
+            dbs.close()
+    while _process_folders:
+        shutil.rmtree(_process_folders.pop(), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def postgresql_databases(tmp_path_factory):
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set (CI sets it; see README)")
-    try:
-        dbs = PostgresDatabases(url, tmp_path_factory.mktemp("pg"))
-    except sa.exc.OperationalError as exc:
-        # Set but silent is a broken CI, not an absent service: fail every PostgreSQL run
-        # rather than pass on the SQLite half of the matrix.
-        pytest.fail(f"PostgreSQL at TEST_DATABASE_URL={url} does not answer: {exc.orig}",
-                    pytrace=False)
-    yield dbs
-    dbs.close()
+def sqlite_databases():
+    yield process_databases("sqlite")
+    close_process_databases()
+
+
+@pytest.fixture(scope="session")
+def postgresql_databases():
+    yield process_databases("postgresql")
+    close_process_databases()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -364,3 +394,4 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+

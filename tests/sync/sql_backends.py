@@ -7,12 +7,8 @@ server/applications/store.py exactly as in production.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 import uuid
-from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
@@ -21,34 +17,17 @@ from server.applications.store import SqlUnitOfWork
 from server.catalog.models import Agency, Mpp, Requirement, Service, ServiceField
 from server.config import engine_options, normalise_database_url
 from sync.model import JournalEntry, ServiceSpec
-from tests.conftest import PostgresDatabases, SqliteDatabases
-
-_databases: dict[str, object] = {}
+from tests.conftest import close_process_databases, process_databases
 
 
 def databases(kind: str):
-    """One template per backend per test run (the session fixture in conftest closes them)."""
-    if kind not in _databases:
-        base = Path(tempfile.mkdtemp(prefix=f"sync-{kind}-"))
-        if kind == "sqlite":
-            _databases[kind] = SqliteDatabases(base)
-        else:
-            url = os.environ.get("TEST_DATABASE_URL")
-            if not url:
-                pytest.skip("PostgreSQL: TEST_DATABASE_URL is not set (CI sets it; see README)")
-            try:
-                _databases[kind] = PostgresDatabases(url, base)
-            except sa.exc.OperationalError as exc:
-                pytest.fail(f"PostgreSQL at TEST_DATABASE_URL={url} does not answer: "
-                            f"{exc.orig}", pytrace=False)  # set but silent: a broken CI
-    return _databases[kind]
+    """The test process's factory of `kind`, shared with the `app` fixtures (tests/conftest.py
+    builds each template once per process and closes them when the session ends)."""
+    return process_databases(kind)
 
 
 def close_all() -> None:
-    for dbs in _databases.values():
-        if hasattr(dbs, "close"):
-            dbs.close()
-    _databases.clear()
+    close_process_databases()
 
 
 class SqlServer:
