@@ -3,7 +3,8 @@
 Database-facing tests take the `app` (or `client`, `runner`) fixture and run once per
 backend. PostgreSQL comes from TEST_DATABASE_URL; where it is unset those runs skip and say
 why, where it is set and the server does not answer they fail. Each test starts from the
-template's rows: a template is migrated and loaded with the demo catalog once per session; on
+template's rows: a template is migrated and loaded with the demo catalog once per test process
+(the run, or each pytest-xdist worker of `make test`); on
 SQLite each test gets a copy of its file, on PostgreSQL one database per test process is put
 back to the template's rows after each test (PostgresDatabases says how, and proves it).
 """
