@@ -791,8 +791,17 @@ class SqlUnitOfWork:
         WIB) and the applicant's NIK (the form field with profile_key nik)."""
         service = self.service(application.service_code)
         due_on = nik = None
+        # Submitted once, the due date is the one of the standard it was submitted under: a
+        # later publication of the catalog (another SLA) does not move it. Computed again only
+        # when the submission time changes (a resubmission after a revision).
+        stored = self._local.rows.get(application.id)
+        if (stored is not None and application.submitted_at is not None
+                and stored.get("due_on") is not None
+                and _same(stored["submitted_at"], application.submitted_at)):
+            due_on = stored["due_on"]
         if service is not None:
-            if application.submitted_at is not None and service.sla_days is not None:
+            if due_on is None and application.submitted_at is not None \
+                    and service.sla_days is not None:
                 due_on = workdays.due_date(local_date(application.submitted_at),
                                            service.sla_days, service.holidays)
             field = service.field_with_profile_key("nik")

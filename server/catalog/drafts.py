@@ -373,20 +373,27 @@ def service_uses(session: Session, service: Service) -> dict[str, int]:
             "complaints": count(Complaint, Complaint.service_code, service.code)}
 
 
+def kept_standard(session: Session, service_code: str, at: dt.datetime) -> dict | None:
+    """The kept version of the service's standard in force at `at`, or None when none was
+    kept (the standard never changed since: the service's rows are it)."""
+    row = session.scalar(
+        select(ServiceStandardVersion).where(
+            ServiceStandardVersion.service_code == service_code,
+            or_(ServiceStandardVersion.valid_from.is_(None),
+                ServiceStandardVersion.valid_from <= at),
+            or_(ServiceStandardVersion.valid_to.is_(None),
+                ServiceStandardVersion.valid_to > at))
+        .order_by(ServiceStandardVersion.id.desc()).limit(1))
+    return None if row is None else row.standard
+
+
 def standard_for(session: Session, service_code: str, at: dt.datetime | None) -> dict | None:
     """The service's standard in force at `at` (an application's submission): the kept
     version whose interval holds it, else the service as it is now (it never changed since)."""
     if at is not None:
-        row = session.scalar(
-            select(ServiceStandardVersion).where(
-                ServiceStandardVersion.service_code == service_code,
-                or_(ServiceStandardVersion.valid_from.is_(None),
-                    ServiceStandardVersion.valid_from <= at),
-                or_(ServiceStandardVersion.valid_to.is_(None),
-                    ServiceStandardVersion.valid_to > at))
-            .order_by(ServiceStandardVersion.id.desc()).limit(1))
-        if row is not None:
-            return row.standard
+        kept = kept_standard(session, service_code, at)
+        if kept is not None:
+            return kept
     service = session.scalar(select(Service).where(Service.code == service_code))
     return None if service is None else service_standard(service)
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -32,6 +33,7 @@ from ..transactions import RequestWork
 from ..audit.models import AuditEvent
 from ..audit.operations import record
 from ..catalog.calendar import holidays_of
+from ..catalog.drafts import kept_standard
 from ..catalog.models import Agency, DocumentType, Mpp, Requirement, Service, ServiceField
 from ..document_checks.review import add_nik_checks
 from ..errors import ApiError
@@ -243,10 +245,19 @@ def describe(work: RequestWork, a: Application, service: ServiceInfo, now: dt.da
                      for row in a.requirements.values() if row.document_id}
         documents.update({r.document_id: uow.get_document(r.document_id)
                           for reviews in superseded.values() for r in reviews})
-    form = db.session.scalars(select(ServiceField).where(ServiceField.service_id == service.id)
-                              .order_by(ServiceField.position)).all()
-    specs = db.session.scalars(select(Requirement).where(Requirement.service_id == service.id)
-                               .order_by(Requirement.position)).all()
+    # A submitted application is read against the standard it was submitted under (kept by
+    # the catalog when a publication changed it), not the one in force now.
+    kept = kept_standard(db.session, a.service_code, a.submitted_at) if a.submitted_at \
+        else None
+    if kept is not None:
+        form = [SimpleNamespace(**f) for f in kept["fields"]]
+        specs = [SimpleNamespace(**r) for r in kept["requirements"]]
+        service = replace(service, sla_days=kept["sla_days"])
+    else:
+        form = db.session.scalars(select(ServiceField).where(
+            ServiceField.service_id == service.id).order_by(ServiceField.position)).all()
+        specs = db.session.scalars(select(Requirement).where(
+            Requirement.service_id == service.id).order_by(Requirement.position)).all()
     type_names = {t.code: t for t in db.session.scalars(select(DocumentType))}
 
     fields = []

@@ -10,7 +10,6 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from server.accounts.models import Officer
 from server.applications.models import Application
 from server.audit.models import AuditEvent
 from server.catalog import drafts as ops
@@ -18,7 +17,7 @@ from server.catalog import loader
 from server.catalog.loader import CatalogError, load_documents, validate_documents
 from server.catalog.messages import describe
 from server.catalog.models import (
-    CatalogDraft, CatalogMeta, DocumentType, Mpp, Service, ServiceStandard,
+    CatalogDraft, CatalogMeta, DocumentType, Service, ServiceStandard,
 )
 from server.extensions import db
 from tests.api.officer_world import PASPOR, World
@@ -31,13 +30,7 @@ KK = "langsa.dukcapil.kk-baru"
 
 def admin(app, callers, mpp: str | None = None) -> dict:
     """A national admin, or (mpp given) an MPP admin: role admin with that MPP."""
-    made = callers.officer("admin")
-    if mpp:
-        with app.app_context():
-            officer = db.session.get(Officer, made["id"])
-            officer.mpp_id = db.session.scalar(select(Mpp.id).where(Mpp.code == mpp))
-            db.session.commit()
-    return made
+    return callers.officer("admin", mpp)
 
 
 def version(app) -> int:
@@ -422,7 +415,19 @@ def test_a_submitted_application_keeps_the_standard_it_was_made_under(app, clien
          "title_id": "Akta kelahiran", "title_en": "Birth certificate", "required": False}]
     save(client, national, made, data)
     assert publish(client, national, made).status_code == 200
+    # the officer reads the old application against its own standard: titles, SLA, due day
+    # (an action after the publication leaves the due day where it was)
+    old_due = world.detail(world.imigrasi, old["id"])["due_on"]
+    world.act(world.imigrasi, old["id"], "start-review")
+    shown = world.detail(world.imigrasi, old["id"])
+    assert shown["service"]["sla_days"] == old_sla and shown["due_on"] == old_due
+    assert {r["code"]: r["title_id"] for r in shown["requirements"]} == before
+    with app.app_context():
+        assert db.session.get(Application, old["id"]).due_on.isoformat() == old_due
     new = world.submitted()
+    shown_new = world.detail(world.imigrasi, new["id"])
+    assert shown_new["service"]["sla_days"] == old_sla + 2
+    assert [r["code"] for r in shown_new["requirements"]] == [*before, "akta_tambahan"]
 
     with app.app_context():
         kept = ops.application_standard(db.session, db.session.get(Application, old["id"]))
