@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+import logging
 
 import pytest
 
@@ -61,3 +62,25 @@ class Callers:
 @pytest.fixture
 def callers(app):
     return Callers(app)
+
+
+class OtpLog(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.codes: list[str] = []
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        line = record.getMessage()
+        self.lines.append(line)
+        self.codes.append(line.rsplit(" ", 1)[-1])
+
+
+@pytest.fixture
+def otp_log():
+    """The sign-in codes the log channel writes on logger "sekali_datang.otp"."""
+    handler = OtpLog()
+    logger = logging.getLogger("sekali_datang.otp")
+    logger.addHandler(handler)
+    yield handler
+    logger.removeHandler(handler)

@@ -99,7 +99,7 @@ def walk_in(world, serial: int, started_days_ago: int = 0) -> str:
     then made ready and completed at the counter today. `started_days_ago`: the day the
     officer started it at the counter (the citizen came then too), as server/walk_in writes
     its mark. Returns its id."""
-    from tests.api.test_walk_in import BASE, FORM, photo, start, upload
+    from tests.api.walk_in_world import BASE, FORM, photo, start, upload
 
     officer = world.imigrasi
     nik = f"117401570590{serial:04d}"  # Kota Langsa, a woman born 17 May 1990

@@ -6,7 +6,6 @@ import hashlib
 import hmac
 import io
 import json
-import logging
 import threading
 import uuid
 import zipfile
@@ -28,27 +27,6 @@ from tests.helpers import assert_error
 
 PHONE = "0812 3456 7890"
 NORMALISED = "+6281234567890"
-
-
-class OtpLog(logging.Handler):
-    def __init__(self):
-        super().__init__()
-        self.codes: list[str] = []
-        self.lines: list[str] = []
-
-    def emit(self, record):
-        line = record.getMessage()
-        self.lines.append(line)
-        self.codes.append(line.rsplit(" ", 1)[-1])
-
-
-@pytest.fixture
-def otp_log():
-    handler = OtpLog()
-    logger = logging.getLogger("sekali_datang.otp")
-    logger.addHandler(handler)
-    yield handler
-    logger.removeHandler(handler)
 
 
 def sign_in(client, otp_log, phone=PHONE):

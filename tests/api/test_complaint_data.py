@@ -115,7 +115,7 @@ def test_each_officer_step_pushes_the_reference_and_the_step_only():
 def test_figures_show_skm_u9_beside_the_complaints_from_five_answers(world, callers):
     from tests.api.devices import Device
     from tests.api.officer_world import PASPOR
-    from tests.survey.test_survey_api import ANSWER, completed, survey
+    from tests.survey.world import ANSWER, completed, survey
 
     made = world.rejected()
     world.file(made["phone"], application_id=made["id"])

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
 
 from server.audit.models import AuditEvent
+from tests.api.concurrency import at_once, no_server_errors
 from tests.api.gunicorn_server import PASSWORD, live_server, new_address, send
 from tests.conftest import BACKENDS
 
@@ -25,23 +24,6 @@ from tests.conftest import BACKENDS
 @pytest.fixture(scope="module", params=BACKENDS)
 def live(request, tmp_path_factory):
     yield from live_server(request, tmp_path_factory.mktemp("live"))
-
-
-def at_once(calls: list[Callable[[], object]]) -> list:
-    """Run every call in its own thread, released together by a barrier."""
-    barrier = threading.Barrier(len(calls))
-
-    def run(call):
-        barrier.wait(timeout=30)
-        return call()
-
-    with ThreadPoolExecutor(len(calls)) as pool:
-        return list(pool.map(run, calls))
-
-
-def no_server_errors(responses) -> None:
-    errors = [(r.status_code, r.text[:200]) for r in responses if r.status_code >= 500]
-    assert not errors, errors
 
 
 def test_officers_sign_in_while_citizens_flood_profile_saves(live):

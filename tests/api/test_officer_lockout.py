@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 from server.accounts.models import LoginFailure
 from server.audit.models import AuditEvent
+from tests.api.concurrency import at_once, no_server_errors
 from tests.api.gunicorn_server import PASSWORD, live_server, new_address, send
-from tests.api.test_concurrent_requests import at_once, no_server_errors
 from tests.conftest import BACKENDS
 
 WRONG = "salah-salah-salah"

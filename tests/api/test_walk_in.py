@@ -6,11 +6,9 @@ finds it and its verified documents in their synced space. Each bad input the is
 gets its clear error (id and en) and changes nothing."""
 from __future__ import annotations
 
-import io
 import uuid
 
 import pytest
-from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from server.accounts.models import Citizen, OtpChallenge
@@ -19,31 +17,16 @@ from server.extensions import db
 from server.walk_in.models import WalkIn
 from tests.api.devices import Device
 from tests.api.officer_world import PASPOR, World
-from tests.api.test_accounts import otp_log  # noqa: F401  (fixture)
+from tests.api.walk_in_world import BASE, FORM, NIK, photo, start, upload
 from tests.helpers import assert_error
 from tests.uploads.conftest import OFFSET_STREAM, TUS, b64, sha256
 
-BASE = "/api/officer/walk-in"
 PHONE = "0813 5555 0101"
-NIK = "1174015705900042"  # Kota Langsa, a woman born 17 May 1990 (day + 40)
-FORM = {"full_name": "SITI AMINAH", "birth_place": "Langsa", "address": "Jl. Teuku Umar 3",
-        "passport_type": "elektronik", "purpose": "wisata", "email": "siti@example.id"}
 
 
 @pytest.fixture
 def world(app, client, callers):
     return World(app, client, callers)
-
-
-def photo(text: str) -> bytes:
-    """A document photo as the console sends it (a JPEG of a page with words on it)."""
-    image = Image.new("RGB", (900, 600), "white")
-    draw = ImageDraw.Draw(image)
-    for row in range(12):
-        draw.text((40, 30 + row * 45), f"{text} baris {row} NIK {NIK}", fill="black")
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=80)
-    return out.getvalue()
 
 
 def counts(app) -> dict:
@@ -52,36 +35,15 @@ def counts(app) -> dict:
                 for model in (Citizen, Application, Document, WalkIn)}
 
 
-def send_code(world, who, otp_log, phone=PHONE):  # noqa: F811
+def send_code(world, who, otp_log, phone=PHONE):
     response = world.post(who, f"{BASE}/code", {"phone": phone})
     assert response.status_code == 202, response.get_data(True)
     assert response.get_json()["phone"].startswith("+62813")
     return otp_log.codes[-1]
 
 
-def start(world, who, lang=None, **body):
-    payload = {"service_id": PASPOR, "nik": NIK, "birth_date": "1990-05-17", "sex": "P",
-               "full_name": "SITI AMINAH", **body}
-    return world.post(who, BASE, payload, lang=lang)
-
-
-def upload(world, who, application_id, data: bytes) -> str:
-    document_id = str(uuid.uuid4())
-    meta = {"document_id": document_id, "filename": "foto.jpg", "content_type": "image/jpeg",
-            "sha256": sha256(data)}
-    headers = {**TUS, **who["headers"], "Upload-Length": str(len(data)),
-               "Content-Type": OFFSET_STREAM,
-               "Upload-Metadata": ",".join(f"{k} {b64(v)}" for k, v in meta.items())}
-    response = world.client.post(f"{BASE}/{application_id}/uploads", data=data,
-                                 headers=headers)
-    assert response.status_code == 201, response.get_data(True)
-    assert response.headers["Upload-Offset"] == str(len(data))
-    assert response.headers["Location"].startswith(f"{BASE}/{application_id}/uploads/")
-    return document_id
-
-
 def test_a_walk_in_is_a_normal_application_and_reaches_the_citizen(
-        app, client, world, otp_log):  # noqa: F811
+        app, client, world, otp_log):
     officer = world.imigrasi
     code = send_code(world, officer, otp_log)
     started = start(world, officer, phone=PHONE, code=code)
@@ -149,7 +111,7 @@ def test_a_citizen_without_a_phone(app, world):
         assert db.session.get(Citizen, mark.citizen_id).phone is None
 
 
-def test_a_nik_that_disagrees_with_the_birth_date_changes_nothing(app, world, otp_log):  # noqa: F811
+def test_a_nik_that_disagrees_with_the_birth_date_changes_nothing(app, world, otp_log):
     code = send_code(world, world.imigrasi, otp_log)
     before = counts(app)
     for lang, words in (("id", "Tanggal lahir pada NIK"), ("en", "birth date encoded")):
@@ -168,7 +130,7 @@ def test_a_nik_that_disagrees_with_the_birth_date_changes_nothing(app, world, ot
     assert start(world, world.imigrasi, phone=PHONE, code=code).status_code == 201
 
 
-def test_a_wrong_code_changes_nothing_but_counts(app, world, otp_log):  # noqa: F811
+def test_a_wrong_code_changes_nothing_but_counts(app, world, otp_log):
     code = send_code(world, world.imigrasi, otp_log)
     wrong = "000000" if code != "000000" else "111111"
     before = counts(app)
@@ -180,7 +142,7 @@ def test_a_wrong_code_changes_nothing_but_counts(app, world, otp_log):  # noqa: 
     assert counts(app) == before
 
 
-def test_a_service_the_agency_does_not_serve_is_refused_and_audited(app, world, otp_log):  # noqa: F811
+def test_a_service_the_agency_does_not_serve_is_refused_and_audited(app, world, otp_log):
     offered = {who: {s["code"] for s in world.get(getattr(world, who), f"{BASE}/services")
                      .get_json()["items"]} for who in ("imigrasi", "dukcapil", "supervisor")}
     assert PASPOR in offered["imigrasi"] and PASPOR in offered["supervisor"]
@@ -233,7 +195,7 @@ def test_another_agency_cannot_see_or_continue_a_walk_in(app, world):
     assert incomplete["details"]["messages"]["en"]
 
 
-def test_erasure_removes_the_officers_note(app, client, world, otp_log):  # noqa: F811
+def test_erasure_removes_the_officers_note(app, client, world, otp_log):
     code = send_code(world, world.imigrasi, otp_log)
     started = start(world, world.imigrasi, phone=PHONE, code=code, note="HP milik anaknya")
     assert started.status_code == 201, started.get_data(True)
@@ -284,7 +246,7 @@ def application_state_of(app, app_id: str) -> str:
 
 
 def test_a_citizen_who_already_has_the_app_finds_the_walk_in_at_their_next_pull(
-        app, client, world, otp_log):  # noqa: F811
+        app, client, world, otp_log):
     """The number belongs to an account already (the phone was forgotten at home): the walk-in
     goes into that account's space, and the phone's next pull (from its own cookie) brings
     it; the phone's session is not touched by the officer's code."""

@@ -181,7 +181,7 @@ ROWS.append(_rows_of_the_dashboard)
 def _rows_of_a_survey(app) -> None:
     """The SKM (0014): a completed application counted in the population, and its answer
     pushed through the sync engine (a receipt, the answer, the day's sums)."""
-    from tests.survey.test_survey_api import completed, survey
+    from tests.survey.world import completed, survey
 
     citizen = Callers(app).citizen()
     phone = Device(app.test_client(), citizen["headers"])

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import io
 import shutil
-import subprocess
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +21,7 @@ from PIL import Image
 
 from tests.conftest import ROOT
 from tests.media.document_photos import kk_photo
+from tests.media.ocr import ocr_words, recall
 
 pytestmark = pytest.mark.e2e
 
@@ -41,19 +41,6 @@ window.compressPhotoAt = async (longEdge, jpegOnly) => {
 };
 window.ready = true;
 </script>"""
-
-
-def ocr_words(image_bytes: bytes) -> set[str]:
-    # Tesseract gets a lossless PNG of exactly the pixels the compressed file decodes to.
-    png = io.BytesIO()
-    Image.open(io.BytesIO(image_bytes)).convert("RGB").save(png, "PNG")
-    text = subprocess.run(["tesseract", "stdin", "stdout", "-l", "ind+eng", "--psm", "4"],
-                          input=png.getvalue(), capture_output=True, check=True).stdout
-    return set(text.decode("utf-8", "replace").replace(":", " ").split())
-
-
-def recall(words: list[str], read: set[str]) -> float:
-    return sum(1 for w in words if w in read) / len(words)
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from tests.api.devices import Device
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import ARTIFACTS, record_console_errors
 from tests.e2e.pages import PASSWORD, OfficerConsole, make_officer
-from tests.survey.test_survey_api import completed, survey
+from tests.survey.world import completed, survey
 
 pytestmark = pytest.mark.e2e
 

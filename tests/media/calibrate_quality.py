@@ -49,7 +49,7 @@ THRESHOLDS_JS = ROOT / "pwa" / "src" / "capture" / "quality-thresholds.js"
 MEASURE_JS = ROOT / "pwa" / "scripts" / "quality-measure.mjs"
 CACHE = ROOT / "test-artifacts" / "quality-set"
 SET_VERSION = 2  # 2: the OCR cache keyed by the stored copy's SHA-256
-OCR_SETTINGS = "ind+eng --psm 4"  # tests/e2e/test_capture_legibility.ocr_words
+OCR_SETTINGS = "ind+eng --psm 4"  # tests/media/ocr.ocr_words
 ANALYSIS_EDGE = 1024  # quality.js ANALYSIS_EDGE
 STORED_EDGE = 2000  # compress.js LONG_EDGE: what the officer (and OCR) gets
 FALSE_FLAG_BUDGET = 0.05  # the goal itself: the set is small, a tighter budget flags too little
@@ -168,7 +168,7 @@ def ocr_engine() -> str | None:
 
 
 def ocr_words(image: Image.Image) -> list[str]:
-    from tests.e2e.test_capture_legibility import ocr_words as ocr_bytes
+    from tests.media.ocr import ocr_words as ocr_bytes
 
     png = io.BytesIO()
     image.save(png, "PNG")
@@ -272,7 +272,7 @@ def build_set(workers: int = 2) -> list[dict]:
     if missing:
         raise SystemExit(f"no OCR verdict for {len(missing)} photos (e.g. {missing[0]}): run "
                          "with tesseract installed")
-    from tests.e2e.test_capture_legibility import recall
+    from tests.media.ocr import recall
 
     rows: list[dict] = []
     sharp_recall = {}

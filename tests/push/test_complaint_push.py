@@ -11,7 +11,7 @@ from server.db_types import utcnow
 from server.extensions import db
 from tests.api.devices import Device
 
-from .test_worker import no_personal_data, one
+from .helpers import no_personal_data, one
 
 
 def test_the_workers_pass_escalates_and_pushes_it(world):

@@ -13,20 +13,10 @@ from sync import officer, states
 from sync.reminders import VISIT_REMINDER
 
 from .conftest import NOW
+from .helpers import no_personal_data, one
 
 SERVICE_ID = "Penerbitan Paspor Biasa Baru"
 SERVICE_EN = "New Ordinary Passport"
-
-
-def one(world, name):
-    messages = world.receiver.messages(name)
-    assert len(messages) == 1, [m.payload for m in messages]
-    return messages[0]
-
-
-def no_personal_data(payload):
-    text = str(payload)
-    assert "SITI" not in text and "1174024308920002" not in text and "+62" not in text
 
 
 def test_revision_requested_says_which_requirement_and_why(world):
