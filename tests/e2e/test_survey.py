@@ -20,7 +20,7 @@ from tests.api.visits_data import make_application
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import ARTIFACTS, record_console_errors, screenshot
 from tests.e2e.pages import SERVICE, CitizenApp, PublicResults, SurveyScreen, wait_for
-from tests.survey.test_survey_api import completed, survey
+from tests.survey.world import completed, survey
 
 ELEMENTS = [f"u{i}" for i in range(1, 10)]
 EARLIER = {key: 4 for key in ELEMENTS}  # four earlier answers: all "very good"
