@@ -26,6 +26,12 @@ ELEMENTS = [f"u{i}" for i in range(1, 10)]
 EARLIER = {key: 4 for key in ELEMENTS}  # four earlier answers: all "very good"
 PHONE_SCORES = {**EARLIER, "u1": 3, "u3": 2, "u9": 3}
 PROFILE = {"age_band": "30_39", "sex": "p", "education": "sma", "occupation": "wirausaha"}
+SYNC_PUSH, SYNC_PULL = "/api/sync/push", "/api/sync/pull"  # the engine's (http-transport.js)
+DISPATCH_ONLINE = """() => {
+  const at = Date.now();
+  window.dispatchEvent(new Event('online'));
+  return at;
+}"""
 
 
 def complete_for(app, phone: str) -> str:
@@ -98,12 +104,28 @@ def test_completed_application_survey_offline_then_published(live_server, phone_
     screen.done("answered")  # the receipt came back in the pull
     assert_accessible(page, "survey answered")
     screenshot(page, "survey-answered-360x740")
-    # A reload and another sync never send it again.
+    # A reload and another sync never send it again. The phone's sync requests are watched
+    # from the reload on (the page's and its service worker's: Playwright reports both on the
+    # context); the round the 'online' event starts is over once a pull sent after the event
+    # is answered, since a round pushes what it holds before it pulls (under one lock).
+    sent = []
+
+    def watch(request) -> None:
+        sent.append(request)
+
+    page.context.on("request", watch)
     page.reload()
     screen.done("answered")
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_timeout(1500)
+    online_at = []  # the page's clock just before the event (ms since the epoch); a pull
+    # answered before this is known is not taken, and the next round (30 s) then is
+    with page.context.expect_event("response", timeout=45_000, predicate=lambda response: (
+            bool(online_at) and response.url.endswith(SYNC_PULL)
+            and response.request.timing["startTime"] > online_at[0])):
+        online_at.append(page.evaluate(DISPATCH_ONLINE))
+    page.context.remove_listener("request", watch)
     assert survey_rows(app) == (5, 5)
+    assert [r.post_data for r in sent if r.url.endswith(SYNC_PUSH)
+            and "survey.submit" in (r.post_data or "")] == []
 
     # The public page: five answers, the phone's among them.
     means = [Fraction(4 * 4 + PHONE_SCORES[key], 5) for key in ELEMENTS]
