@@ -338,9 +338,24 @@ class CallDisplay:
     def __init__(self, page, url: str, key: str):
         self.page, self.url, self.key = page, url, key
 
-    # What the display says aloud, recorded instead of played (a test has no loudspeaker).
+    # What the display says aloud, recorded instead of played (a test has no loudspeaker),
+    # and each announcement counted as it begins: its chime makes its oscillators in one go,
+    # the words follow about 2 s later (pwa/src/display/display.jsx).
     RECORD_SPEECH = """() => {
       window.__spoken = [];
+      window.__chimes = 0;
+      if (window.AudioContext) {
+        const make = AudioContext.prototype.createOscillator;
+        let counted = false;
+        AudioContext.prototype.createOscillator = function () {
+          if (!counted) {
+            counted = true;
+            window.__chimes += 1;
+            queueMicrotask(() => { counted = false; });
+          }
+          return make.call(this);
+        };
+      }
       if (!window.speechSynthesis) return;
       window.speechSynthesis.speak = (u) => {
         window.__spoken.push({text: u.text, lang: u.lang});
@@ -361,6 +376,20 @@ class CallDisplay:
 
     def spoken(self) -> list[dict]:
         return self.page.evaluate("() => window.__spoken || []")
+
+    def chimes(self) -> int:
+        """How many announcements have begun (each with its chime)."""
+        return self.page.evaluate("() => window.__chimes || 0")
+
+    def polled(self, times: int = 1) -> None:
+        """Wait until the display has asked for its feed and handled the answer (a 304 when
+        nothing changed) `times` more times: it asks again only once it has handled the
+        last answer, so the (times + 1)-th request from now proves it. A new call in an
+        answer begins its announcement while the answer is handled."""
+        for _ in range(times + 1):
+            with self.page.expect_request(lambda r: "/api/queue/display" in r.url,
+                                          timeout=10_000):
+                pass
 
     def shows_call(self, number: str, timeout: float = 2_000) -> None:
         """The number is the one being called and heads the last calls within `timeout` ms."""
