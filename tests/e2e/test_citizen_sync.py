@@ -69,7 +69,7 @@ def test_an_upload_on_a_weak_link_survives_three_disconnects(live_server, tmp_pa
         wait_for(lambda: (offset() or 0) > seen, timeout=60, what=f"progress before cut {cut + 1}")
         seen = offset()
         context.set_offline(True)
-        page.wait_for_timeout(1500)
+        page.wait_for_timeout(1500)  # the outage's length, not a wait for a condition
         context.set_offline(False)
         assert offset() >= seen  # nothing the server had was thrown away
     cdp.send("Network.emulateNetworkConditions", {
