@@ -76,8 +76,10 @@ export function OfficerApp() {
     location.hash = routeHref(next);
   }, []);
   const signOut = async () => {
-    // A deliberate sign-out leaves no citizen's walk-in details on a shared tablet.
-    if (me) await forgetOfficerWalkIns(getStorage(), idbPhotoStore(), me.id ?? 'officer').catch(() => {});
+    // A deliberate sign-out leaves no citizen's walk-in details on a shared tablet: the
+    // typed ones go at once (synchronously, before the first await inside), the kept photos
+    // as IndexedDB gets to them; the sign-out never waits on IndexedDB.
+    if (me) forgetOfficerWalkIns(getStorage(), idbPhotoStore(), me.id ?? 'officer').catch(() => {});
     try {
       await client.signOut();
     } catch {
