@@ -99,7 +99,7 @@ def walk_in(world, serial: int, started_days_ago: int = 0) -> str:
     then made ready and completed at the counter today. `started_days_ago`: the day the
     officer started it at the counter (the citizen came then too), as server/walk_in writes
     its mark. Returns its id."""
-    from tests.api.walk_in_world import BASE, FORM, photo, start, upload
+    from tests.api.walk_in_world import BASE, FORM, attach_and_submit, start
 
     officer = world.imigrasi
     nik = f"117401570590{serial:04d}"  # Kota Langsa, a woman born 17 May 1990
@@ -110,13 +110,7 @@ def walk_in(world, serial: int, started_days_ago: int = 0) -> str:
     filled = world.post(officer, f"{BASE}/{app_id}/fields",
                         {"fields": {**FORM, "phone": f"0813 5555 {serial:04d}"}})
     assert filled.status_code == 200, filled.get_data(True)
-    for code, text in (("ktp", "KTP"), ("kk", "KARTU KELUARGA")):
-        document_id = upload(world, officer, app_id, photo(text))
-        attached = world.post(officer, f"{BASE}/{app_id}/attach",
-                              {"requirement_code": code, "document_id": document_id})
-        assert attached.status_code == 200, attached.get_data(True)
-    submitted = world.post(officer, f"{BASE}/{app_id}/submit", {})
-    assert submitted.status_code == 200, submitted.get_data(True)
+    attach_and_submit(world, officer, app_id)
     if started_days_ago:
         with world.app.app_context():
             mark = db.session.get(WalkIn, app_id)

@@ -17,7 +17,7 @@ from server.extensions import db
 from server.walk_in.models import WalkIn
 from tests.api.devices import Device
 from tests.api.officer_world import PASPOR, World
-from tests.api.walk_in_world import BASE, FORM, NIK, photo, start, upload
+from tests.api.walk_in_world import BASE, FORM, NIK, attach_and_submit, photo, start
 from tests.helpers import assert_error
 from tests.uploads.conftest import OFFSET_STREAM, TUS, b64, sha256
 
@@ -59,13 +59,7 @@ def test_a_walk_in_is_a_normal_application_and_reaches_the_citizen(
 
     filled = world.post(officer, f"{BASE}/{app_id}/fields", {"fields": FORM})
     assert filled.status_code == 200, filled.get_data(True)
-    for code_, text in (("ktp", "KTP"), ("kk", "KARTU KELUARGA")):
-        document_id = upload(world, officer, app_id, photo(text))
-        attached = world.post(officer, f"{BASE}/{app_id}/attach",
-                              {"requirement_code": code_, "document_id": document_id})
-        assert attached.status_code == 200, attached.get_data(True)
-    submitted = world.post(officer, f"{BASE}/{app_id}/submit", {})
-    assert submitted.status_code == 200, submitted.get_data(True)
+    submitted = attach_and_submit(world, officer, app_id)
     assert submitted.get_json()["state"] == "submitted"
     assert submitted.get_json()["reference"].startswith("LGS-")
     assert world.get(officer, BASE).get_json()["items"] == []  # in the review queue now

@@ -47,3 +47,16 @@ def upload(world, who, application_id, data: bytes) -> str:
     assert response.headers["Upload-Offset"] == str(len(data))
     assert response.headers["Location"].startswith(f"{BASE}/{application_id}/uploads/")
     return document_id
+
+
+def attach_and_submit(world, who, application_id):
+    """The KTP and the KK photographed at the counter, attached and submitted: the submit's
+    answer (asserted 200 on the way)."""
+    for code, text in (("ktp", "KTP"), ("kk", "KARTU KELUARGA")):
+        document_id = upload(world, who, application_id, photo(text))
+        attached = world.post(who, f"{BASE}/{application_id}/attach",
+                              {"requirement_code": code, "document_id": document_id})
+        assert attached.status_code == 200, attached.get_data(True)
+    submitted = world.post(who, f"{BASE}/{application_id}/submit", {})
+    assert submitted.status_code == 200, submitted.get_data(True)
+    return submitted
