@@ -61,6 +61,10 @@ def test_supervisor_manages_staff_and_filters_the_audit_log(live_server, browser
     page.locator('[data-nav="staff"]').click()
     page.locator('[data-officer-row="budi.loket"]').wait_for(timeout=10_000)
     assert_accessible(page, "staff")
+    # one page is the current one in the navigation (the queue's link was marked too)
+    current = page.locator('nav [aria-current="page"], header [aria-current="page"]')
+    assert [current.nth(i).get_attribute("data-nav") for i in range(current.count())] == [
+        "staff"]
 
     # Disabling oneself: the server's refusal, in Indonesian; nothing changed.
     before = officer(app, dewi)

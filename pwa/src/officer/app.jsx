@@ -100,7 +100,7 @@ export function OfficerApp() {
         </a>
         {me && !me.must_change_password && (
           <nav class="bar-nav" aria-label={t('title')}>
-            <a href="#/" aria-current={(route.name === 'queue' && !complaintRoute(location.hash) && !skmRoute(location.hash) && !catalogRoute(location.hash)) || route.name === 'review' ? 'page' : undefined} data-nav="queue">
+            <a href="#/" aria-current={(route.name === 'queue' && !complaintRoute(location.hash) && !skmRoute(location.hash) && !catalogRoute(location.hash) && !opsRoute(location.hash) && !walkInRoute(location.hash)) || route.name === 'review' ? 'page' : undefined} data-nav="queue">
               {t('nav.queue')}
             </a>
             <a href="#/kunjungan" aria-current={route.name === 'visit' ? 'page' : undefined} data-nav="visit">
