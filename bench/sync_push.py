@@ -5,7 +5,7 @@ no-op baseline exists), N citizens each with one sync client that first creates 
 (mutation 1), then wrk drives all clients at once (one connection each, ids 2, 3, ... in
 order; tools: bench/sync_clients.lua):
   1. the no-op endpoint with the same bodies (the framework's own cost),
-  2. pushes of ONE application.set_fields each (a committed transaction per mutation),
+  2. pushes of ONE application.set_fields each (a committed transaction each),
   3. pushes of TEN set_fields each (10 transactions a request; mutations/s counted),
   4. pushes of 100 (the PWA's batch limit, MAX_MUTATIONS_PER_PUSH).
 Afterwards the server's sync_client rows must account for every mutation answered applied.

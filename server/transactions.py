@@ -26,7 +26,7 @@ ones to come):
   there and what follows runs in a short write transaction. Such a write only appends; it
   never updates what was read before (that read is not repeated under the lock).
 - **Views that run the engine's own transactions** (the sync push: one transaction per
-  mutation; tus uploads: bytes arrive outside any transaction) are marked
+  batch; tus uploads: bytes arrive outside any transaction) are marked
   `@own_transactions` (or call `request_work().release()`): the request's work then only
   authenticates, and ends before the view runs; using it afterwards is an error (it would
   wait on the lock the engine's transaction holds).
@@ -58,8 +58,13 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class RequestWork:
     """One request's connection and transaction (opened at first use)."""
 
-    def __init__(self, engine: Engine, store: SqlUnitOfWork, writer: bool):
+    def __init__(self, engine: Engine, store: SqlUnitOfWork, writer: bool,
+                 reads_alone: bool = False):
         self._engine, self.store, self.writer = engine, store, writer
+        # An @own_transactions view's work only authenticates (one read) before it is
+        # released: on PostgreSQL that read runs outside a transaction (autocommit: no BEGIN
+        # and COMMIT round trips, two of a one-mutation push's dozen, #20).
+        self.reads_alone = reads_alone
         self.kept = False
         self.released = False
         self._conn: Connection | None = None
@@ -80,6 +85,11 @@ class RequestWork:
 
     def _begin(self) -> None:
         conn = self._conn
+        if conn.dialect.name == "postgresql" and self.reads_alone:
+            # Reset when the connection goes back to the pool; a slid expiry (write()) ends
+            # the read and writes in a transaction of its own.
+            conn.execution_options(isolation_level="AUTOCOMMIT" if not self.writer
+                                   else conn.default_isolation_level)
         if conn.dialect.name == "sqlite":
             if self.writer:
                 self._locked = self.store.lock_writers()
@@ -217,9 +227,10 @@ def request_work() -> RequestWork:
         from .extensions import db
 
         view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-        writer = (request.method not in READ_METHODS
-                  and not getattr(view, "own_transactions", False))
-        work = g._request_work = RequestWork(db.engine, engine_store(), writer)
+        own = getattr(view, "own_transactions", False)
+        writer = request.method not in READ_METHODS and not own
+        work = g._request_work = RequestWork(db.engine, engine_store(), writer,
+                                             reads_alone=own)
     return work
 
 

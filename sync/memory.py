@@ -76,23 +76,32 @@ class MemoryUnitOfWork:
         return getattr(self._local, "mode", None)
 
     @contextmanager
-    def transaction(self, durable: bool = True) -> Iterator[None]:
-        """`durable` means nothing in memory: every commit is as durable as the process."""
+    def transaction(self) -> Iterator[None]:
         with self.store.lock:
             if self._mode is not None:
                 raise RuntimeError("transactions do not nest")
-            self._local.mode, self._local.undo = "write", []
+            self._local.mode, self._local.undo, self._local.savepoint = "write", [], False
             try:
                 yield
             except BaseException:
-                self._rollback()
+                self._rollback(0)
                 raise
             finally:
                 self._local.mode, self._local.undo = None, []
 
-    def settle(self) -> None:
-        if self._mode is not None:
-            raise RuntimeError("settle() inside a transaction")
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        self._write()
+        if self._local.savepoint:
+            raise RuntimeError("savepoints do not nest")
+        mark, self._local.savepoint = len(self._local.undo), True
+        try:
+            yield
+        except BaseException:
+            self._rollback(mark)
+            raise
+        finally:
+            self._local.savepoint = False
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
@@ -105,8 +114,11 @@ class MemoryUnitOfWork:
             finally:
                 self._local.mode = None
 
-    def _rollback(self) -> None:
-        for container, key, previous in reversed(self._local.undo):
+    def _rollback(self, mark: int) -> None:
+        """Undo the writes after the first `mark` ones, newest first."""
+        undo = self._local.undo
+        while len(undo) > mark:
+            container, key, previous = undo.pop()
             if previous is _MISSING:
                 container.pop(key, None)
             else:
@@ -180,6 +192,12 @@ class MemoryUnitOfWork:
     def lock_client(self, client_id: str) -> Client | None:
         self._write()  # a lock is taken in a write transaction
         return copy.deepcopy(self.store.clients.get(client_id))
+
+    def lock_bound_client(self, client_id: str) -> tuple[Client, str] | None:
+        client = self.lock_client(client_id)
+        if client is None:
+            return None
+        return client, self.store.client_groups[client.client_group_id].citizen_id
 
     def add_client_group(self, group: ClientGroup) -> None:
         self._write()

@@ -3,43 +3,56 @@
     push(uow, citizen_id, body, now) -> {"last_mutation_id", "results": [...]}
 
 1. Parse (sync.protocol): an unreadable request raises SyncError and applies nothing.
-2. Bind: the client group to the citizen at its first push (another citizen: 403), the
-   client to its group (another group: 403). A binding never changes once made, so the
-   first mutation's own transaction checks it before anything is written (no transaction
-   of its own on the common path); only a group or client with no row yet (or a wrong
-   binding, to answer 403) goes through `_bind`, with its own transactions. An empty push
-   checks it in a read-only snapshot.
-3. Each mutation in its OWN transaction that starts by locking the client row and
-   re-reading last_mutation_id (so two flushers of one outbox cannot both apply it):
+2. One transaction for the batch. It starts by checking the binding (the client group is
+   the citizen's, the client the group's; a binding never changes once made) and locking the
+   client row, which re-reads last_mutation_id: two flushers of one outbox run one after
+   the other, the second seeing what the first applied. A group or client with no row yet
+   (or a wrong binding, to answer 403) leaves it, nothing written, for `_bind`, which makes
+   the binding in its own transaction (or raises 403); then the batch starts again. An
+   empty push checks the binding in a read-only snapshot.
+3. Each mutation in order, in its own savepoint (`uow.savepoint()`):
    - id <= last: already done; its stored rejected result, or "applied".
-   - id > last + 1: stop; SyncError 409 mutation_gap (earlier mutations stay applied).
-   - else: apply; last_mutation_id advances in the same transaction.
-   A Rejection rolls that transaction back; a second transaction (again under the client
-   lock, re-checking the order) stores the rejected result and advances last_mutation_id.
-   Anything else (a bug, the database going away) propagates: the mutation stays in the
-   client's outbox and is retried.
-4. Durability: every mutation but the batch's last commits with `durable=False` (the unit
-   of work may then skip waiting for the disk: PostgreSQL's synchronous_commit off); the
-   last one's durable commit makes them all durable, since a database's log is written in
-   order. Nothing is answered before that: a 409 after such commits first calls
-   `uow.settle()`. So an answer never reports a mutation a crash could still undo, and a
-   batch of n costs one disk wait, not n. (A 5xx answers nothing: what was applied is
-   applied once, durably or not, and a resend skips it.)
+   - id > last + 1: stop; the ones before it commit, then SyncError 409 mutation_gap.
+   - else: apply it, and last advances. A Rejection undoes its savepoint (that mutation's
+     effects alone); its rejected result is stored instead, and last advances too. A batch
+     of one mutation takes no savepoint: a rejection rolls the transaction back, and the
+     batch runs again to store it (_RejectedAlone).
+   last_mutation_id is written to the client row once, in the same transaction: each
+   mutation's effects and its advance of last_mutation_id commit together or not at all,
+   which is what "its own transaction" guarantees, and a batch of n costs one BEGIN, one
+   client lock and one commit (one disk wait) instead of n (issue #20).
+   Anything else (a bug, the database going away) undoes that mutation's savepoint; the
+   ones before it commit if the database still can, then it propagates (a 5xx): that
+   mutation stays in the client's outbox and is retried.
+4. Nothing is answered before the commit, and every commit waits for the disk: an answer
+   never reports a mutation a crash could still undo.
 """
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from typing import Any
 
-from .errors import Rejection, SyncError, client_group_forbidden, mutation_gap
+from .errors import Rejection, client_group_forbidden, mutation_gap
 from .model import Client, ClientGroup, MutationResult
 from .mutators import MUTATORS
-from .protocol import Mutation, parse_push
+from .protocol import Mutation, PushRequest, parse_push
 from .space import SpaceWriter
 from .states import CITIZEN
 from .store import UnitOfWork
 
 APPLIED, REJECTED = "applied", "rejected"
+
+
+class _RejectedAlone(Exception):
+    """The batch's one mutation was rejected. It ran without a savepoint (a push of one
+    mutation is the common case, and a savepoint costs a round trip on PostgreSQL), so the
+    whole transaction rolls back, which holds nothing else but the client lock, and the
+    batch runs again to store the rejection (the client is locked and checked again)."""
+
+    def __init__(self, rejection: Rejection):
+        super().__init__(rejection.code)
+        self.rejection = rejection
 
 
 class _Unbound(Exception):
@@ -52,27 +65,48 @@ def push(uow: UnitOfWork, citizen_id: str, body: Any, now: dt.datetime) -> dict[
     if not request.mutations:
         last = _bind(uow, citizen_id, request.client_group_id, request.client_id)
         return {"last_mutation_id": last, "results": []}
-    binding: tuple[str, str] | None = (citizen_id, request.client_group_id)
+    check_binding, rejected = True, None
+    while True:
+        try:
+            return _apply_batch(uow, citizen_id, request, now, check_binding, rejected)
+        except _Unbound:
+            _bind(uow, citizen_id, request.client_group_id, request.client_id)
+            check_binding = False
+        except _RejectedAlone as alone:
+            rejected = alone.rejection
+
+
+def _apply_batch(uow: UnitOfWork, citizen_id: str, request: PushRequest, now: dt.datetime,
+                 check_binding: bool, rejected: Rejection | None) -> dict[str, Any]:
+    """`rejected`: why the batch's one mutation was rejected by an earlier try (see
+    _RejectedAlone)."""
+    alone = len(request.mutations) == 1
     results = []
-    unsettled = False  # a commit with durable=False that no durable one has followed yet
-    final = len(request.mutations) - 1
-    try:
-        for index, mutation in enumerate(request.mutations):
-            durable = index == final
+    stop: Exception | None = None  # the 409 or the failure that ended the batch early
+    with uow.transaction():
+        client = _locked_client(uow, citizen_id, request, check_binding)
+        last = client.last_mutation_id
+        for mutation in request.mutations:
+            if mutation.id <= last:
+                results.append(_stored(uow, client.id, mutation.id))
+                continue
+            if mutation.id > last + 1:
+                stop = mutation_gap(last, mutation.id)
+                break
             try:
-                result, last = _process(uow, citizen_id, request.client_id, mutation, now,
-                                        binding, durable)
-            except _Unbound:
-                _bind(uow, citizen_id, request.client_group_id, request.client_id)
-                result, last = _process(uow, citizen_id, request.client_id, mutation, now,
-                                        None, durable)
-            binding = None  # checked (or made) once: it never changes afterwards
-            unsettled = not durable
-            results.append(result)
-    except SyncError:
-        if unsettled:  # the 409 reports last_mutation_id: it must survive a crash
-            uow.settle()
-        raise
+                results.append(_apply(uow, citizen_id, client.id, mutation, now, alone,
+                                      rejected))
+            except Exception as exc:  # a bug, the database going away (see 3. above)
+                if alone:  # no savepoint undid it (or _RejectedAlone): the transaction
+                    raise  # rolls back whole, and holds nothing else to keep
+                stop = exc
+                break
+            last = mutation.id
+        if last != client.last_mutation_id:
+            client.last_mutation_id = last
+            uow.put_client(client)
+    if stop is not None:
+        raise stop
     return {"last_mutation_id": last, "results": results}
 
 
@@ -121,26 +155,20 @@ def _bind_first(uow: UnitOfWork, citizen_id: str, client_group_id: str, client_i
         return client.last_mutation_id
 
 
-def _locked_client(uow: UnitOfWork, client_id: str, mutation: Mutation,
-                   binding: tuple[str, str] | None = None
-                   ) -> tuple[Client, dict[str, Any] | None]:
-    """The locked client row, and the answer if the mutation is already done. Raises the
-    409 for a gap. `binding` (citizen, client group): check first that the group is the
-    citizen's and the client the group's, else raise _Unbound (nothing read is kept)."""
-    if binding is not None:
-        group = uow.get_client_group(binding[1])
-        if group is None or group.citizen_id != binding[0]:
+def _locked_client(uow: UnitOfWork, citizen_id: str, request: PushRequest,
+                   check_binding: bool) -> Client:
+    """The client row, locked. `check_binding`: first check that the group is the citizen's
+    and the client the group's, else raise _Unbound (nothing is written before)."""
+    if check_binding:
+        found = uow.lock_bound_client(request.client_id)
+        if found is None or found[0].client_group_id != request.client_group_id \
+                or found[1] != citizen_id:
             raise _Unbound
-    client = uow.lock_client(client_id)
-    if binding is not None and (client is None or client.client_group_id != binding[1]):
-        raise _Unbound
+        return found[0]
+    client = uow.lock_client(request.client_id)
     if client is None:  # deleted between bind and now: treat as a gap from 0
-        raise mutation_gap(0, mutation.id)
-    if mutation.id <= client.last_mutation_id:
-        return client, _stored(uow, client_id, mutation.id)
-    if mutation.id > client.last_mutation_id + 1:
-        raise mutation_gap(client.last_mutation_id, mutation.id)
-    return client, None
+        raise mutation_gap(0, request.mutations[0].id)
+    return client
 
 
 def _stored(uow: UnitOfWork, client_id: str, mutation_id: int) -> dict[str, Any]:
@@ -150,39 +178,27 @@ def _stored(uow: UnitOfWork, client_id: str, mutation_id: int) -> dict[str, Any]
     return {"id": mutation_id, "status": stored.status, "error": stored.error}
 
 
-def _process(uow: UnitOfWork, citizen_id: str, client_id: str, mutation: Mutation,
-             now: dt.datetime, binding: tuple[str, str] | None = None,
-             durable: bool = True) -> tuple[dict[str, Any], int]:
-    rejection = mutation.problem
+def _apply(uow: UnitOfWork, citizen_id: str, client_id: str, mutation: Mutation,
+           now: dt.datetime, alone: bool = False,
+           rejection: Rejection | None = None) -> dict[str, Any]:
+    """Apply one mutation in a savepoint of the batch's transaction, or store why not.
+    `alone`: the batch's only mutation, applied without a savepoint (_RejectedAlone)."""
+    savepoint = nullcontext if alone else uow.savepoint
+    rejection = rejection or mutation.problem
     if rejection is None:
         try:
-            with uow.transaction(durable=durable):
-                client, done = _locked_client(uow, client_id, mutation, binding)
-                if done is not None:
-                    return done, client.last_mutation_id
+            with savepoint():
                 writer = SpaceWriter(uow, citizen_id, now, actor=CITIZEN, actor_id=citizen_id,
                                      client_id=client_id, mutation_id=mutation.id)
                 MUTATORS[mutation.name](writer, mutation.args)
-                client.last_mutation_id = mutation.id
-                uow.put_client(client)
-                return {"id": mutation.id, "status": APPLIED}, mutation.id
+                return {"id": mutation.id, "status": APPLIED}
         except Rejection as exc:
+            if alone:
+                raise _RejectedAlone(exc) from None
             rejection = exc
-            binding = None  # checked by the transaction the rejection rolled back
-    return _store_rejection(uow, citizen_id, client_id, mutation, rejection, binding, durable)
-
-
-def _store_rejection(uow: UnitOfWork, citizen_id: str, client_id: str, mutation: Mutation,
-                     rejection: Rejection, binding: tuple[str, str] | None = None,
-                     durable: bool = True) -> tuple[dict[str, Any], int]:
-    with uow.transaction(durable=durable):
-        client, done = _locked_client(uow, client_id, mutation, binding)
-        if done is not None:  # another flusher of this outbox got there first
-            return done, client.last_mutation_id
+    with savepoint():
         error = rejection.to_dict()
         version = uow.next_version(citizen_id)
         uow.put_result(MutationResult(client_id, mutation.id, citizen_id, mutation.name, error,
                                       version))
-        client.last_mutation_id = mutation.id
-        uow.put_client(client)
-        return {"id": mutation.id, "status": REJECTED, "error": error}, mutation.id
+    return {"id": mutation.id, "status": REJECTED, "error": error}

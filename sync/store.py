@@ -32,22 +32,19 @@ from .model import (
 @runtime_checkable
 class UnitOfWork(Protocol):
     # ---- transactions ------------------------------------------------------------------
-    def transaction(self, durable: bool = True) -> AbstractContextManager[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """A read-write transaction: commit when the block ends, roll back everything when it
         raises (and re-raise). Not nested. SQLite: BEGIN IMMEDIATE (take the write lock at
         the start, so a read of last_mutation_id cannot go stale before the write).
-        PostgreSQL: READ COMMITTED is enough because of the row locks below.
-
-        `durable=False`: the commit need not wait for the disk (it is visible and ordered
-        like any other; only a crash of the database may undo it, and then everything
-        committed after it too). The next durable commit of this unit of work in the same
-        thread makes it durable, even if that transaction wrote nothing; so does
-        `settle()`. The engine answers nothing before one of them (sync/push.py)."""
+        PostgreSQL: READ COMMITTED is enough because of the row locks below."""
         ...
 
-    def settle(self) -> None:
-        """Make every commit this thread made with `durable=False` durable (no-op when
-        there is none). Outside any transaction."""
+    def savepoint(self) -> AbstractContextManager[None]:
+        """Inside `transaction()`: a block whose writes are undone alone when it raises (and
+        re-raise); the transaction goes on, and what the block wrote commits with it when it
+        ends normally. Not nested. A push applies each mutation of a batch in one
+        (sync/push.py). Row locks taken inside a block that raised may be released
+        (PostgreSQL releases them): the engine calls `next_version` again in the next one."""
         ...
 
     def snapshot(self) -> AbstractContextManager[None]:
@@ -80,6 +77,11 @@ class UnitOfWork(Protocol):
         """The client row, locked until the transaction ends (PostgreSQL: SELECT ... FOR
         UPDATE; SQLite: the IMMEDIATE transaction already holds the write lock). None if the
         client has never pushed."""
+        ...
+
+    def lock_bound_client(self, client_id: str) -> tuple[Client, str] | None:
+        """`lock_client`, with the citizen its group is bound to, in one read (a push checks
+        the binding and locks the client at once). None if the client has never pushed."""
         ...
 
     def add_client_group(self, group: ClientGroup) -> None:

@@ -41,7 +41,7 @@ def _sync_error(err: SyncError) -> ApiError:
 @blp.alt_response(409, schema=ErrorSchema, description="mutation_gap: details.last_mutation_id")
 @blp.alt_response(403, schema=ErrorSchema, description="client group of another citizen")
 @blp.alt_response(413, schema=ErrorSchema, description="batch over the limit")
-@own_transactions  # one transaction per mutation (sync/push.py)
+@own_transactions  # one transaction per batch, a savepoint per mutation (sync/push.py)
 def sync_push():
     """Kirim perubahan / Push mutations: each applied once, in order, or stored as rejected."""
     request.max_content_length = MAX_PUSH_BYTES  # room for the largest batch the engine takes

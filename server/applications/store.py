@@ -20,9 +20,15 @@ What keeps a push short (it runs under SQLite's write lock, one at a time):
   and column types, compiled once, without its per-execution work), the application with
   its requirement and discrepancy rows in one statement, the client row and the space
   version as UPDATEs (an INSERT ... ON CONFLICT only the first time).
-- PostgreSQL: a commit the engine marks `durable=False` (every mutation of a batch but the
-  last) does not wait for the WAL flush; the batch's last commit (or `settle()`) does, for
-  all of them (see `transaction`).
+- A push applies its batch in one transaction, each mutation in a `savepoint` (on
+  PostgreSQL the previous one's RELEASE and the next SAVEPOINT go in one round trip), so a
+  batch has one BEGIN, one client lock and one commit (one disk wait), not one per mutation.
+  Inside a transaction, once a citizen's space is locked (`next_version`), the applications
+  and the record this transaction read or wrote of that citizen are kept and handed out as
+  copies instead of read again (`_kept_application`, `get_profile`): every writer of a space
+  takes that lock first (sync/store.py), so nobody else can change them before the commit.
+  A savepoint that rolls back forgets everything kept (the rows it undid, and on PostgreSQL
+  the locks it took).
 """
 from __future__ import annotations
 
@@ -128,7 +134,10 @@ class _Raw:
             cursor = conn.connection.driver_connection.cursor()
             if conn.dispatch.before_cursor_execute:
                 conn.dispatch.before_cursor_execute(conn, cursor, self.sql, bound, None, False)
-            cursor.execute(self.sql, bound)
+            if bound is None:
+                cursor.execute(self.sql)
+            else:
+                cursor.execute(self.sql, bound)
         except Exception as exc:  # wrapped as SQLAlchemy would (a lost connection too)
             conn._handle_dbapi_exception(exc, self.sql, bound, cursor, None)
         return cursor
@@ -170,8 +179,12 @@ class _Statements:
             T_CATALOG.c.id == 1)
         self.group = select(T_GROUP).where(T_GROUP.c.id == bindparam("id"))
         self.lock_client = select(T_CLIENT).where(T_CLIENT.c.id == bindparam("id"))
+        self.lock_bound_client = select(T_CLIENT, T_GROUP.c.citizen_id).join(
+            T_GROUP, T_GROUP.c.id == T_CLIENT.c.client_group_id).where(
+                T_CLIENT.c.id == bindparam("id"))
         if dialect == "postgresql":
             self.lock_client = self.lock_client.with_for_update()
+            self.lock_bound_client = self.lock_bound_client.with_for_update(of=T_CLIENT)
         self.clients_of_group = select(T_CLIENT).where(
             T_CLIENT.c.client_group_id == bindparam("client_group_id")).order_by(T_CLIENT.c.id)
         self.result = select(T_RESULT).where(T_RESULT.c.client_id == bindparam("client_id"),
@@ -202,6 +215,11 @@ class _Statements:
         self.forget_tombstone = delete(T_TOMB).where(T_TOMB.c.citizen_id == bindparam("cid"),
                                                      T_TOMB.c.key == bindparam("key"))
         self.insert_journal = insert(T_AUDIT)
+        # One name: savepoints do not nest (UnitOfWork.savepoint).
+        self.savepoint = text("SAVEPOINT sync_step")
+        self.savepoint_again = text("RELEASE SAVEPOINT sync_step; SAVEPOINT sync_step")
+        self.release_savepoint = text("RELEASE SAVEPOINT sync_step")
+        self.rollback_to_savepoint = text("ROLLBACK TO SAVEPOINT sync_step")
         self.document = select(T_DOC).where(T_DOC.c.id == bindparam("id"))
         # The application with its requirement and discrepancy rows in one statement: each
         # child table as a JSON array of arrays (a requirement's position first; sorted in
@@ -265,6 +283,36 @@ def _stored_copy(values: dict[str, Any]) -> dict[str, Any]:
             "pickup": copy.deepcopy(values["pickup"])}
 
 
+def _json_copy(value: Any) -> Any:
+    """A JSON value (dicts, lists, scalars) copied all the way down: faster than deepcopy."""
+    if isinstance(value, dict):
+        return {key: _json_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_json_copy(item) for item in value]
+    return value
+
+
+def _copy_application(a: Application) -> Application:
+    """A detached copy (sync/store.py: reads return copies), made field by field: a kept
+    application is copied at every read and write of a batch, and deepcopy costs several
+    times this."""
+    copied = copy.copy(a)
+    copied.fields = _json_copy(a.fields)
+    copied.pickup = _json_copy(a.pickup)
+    copied.requirements = {code: copy.copy(r) for code, r in a.requirements.items()}
+    copied.discrepancies = {key: Discrepancy(d.field, d.profile_key, _json_copy(d.draft_value),
+                                             _json_copy(d.record_value))
+                            for key, d in a.discrepancies.items()}
+    return copied
+
+
+def _copy_profile(profile: Profile | None) -> Profile | None:
+    if profile is None:
+        return None
+    return Profile(profile.citizen_id, _json_copy(profile.values), set(profile.verified),
+                   profile.version)
+
+
 def _uid(citizen_id: str) -> uuid.UUID:
     return citizen_id if isinstance(citizen_id, uuid.UUID) else uuid.UUID(str(citizen_id))
 
@@ -319,11 +367,22 @@ class SqlUnitOfWork:
         looked up (None until the first service() call reads the catalog key); what it
         loaded of each application (for put_application to skip unchanged rows)."""
         local = self._local
-        local.conn, local.services, local.loaded, local.rows = conn, None, {}, {}
+        local.conn, local.services = conn, None
+        local.savepoint, local.savepoint_made = False, False
+        self._forget_kept()
+
+    def _forget_kept(self) -> None:
+        """Forget what this transaction read or wrote of the spaces, and which spaces it
+        locked (a new transaction; a savepoint rolled back)."""
+        local = self._local
+        local.loaded, local.rows = {}, {}
+        # Citizens whose space this transaction locked (next_version); the applications
+        # (by id) and records (by citizen) of those spaces as last read or written.
+        local.locked, local.applications, local.profiles = set(), {}, {}
 
     def _end_local(self) -> None:
-        local = self._local
-        local.conn, local.services, local.loaded, local.rows = None, None, {}, {}
+        self._local.conn, self._local.services = None, None
+        self._forget_kept()
 
     # ---- transactions ------------------------------------------------------------------
     @property
@@ -364,42 +423,36 @@ class SqlUnitOfWork:
         finally:
             self._end_local()
 
-    def transaction(self, durable: bool = True):
-        """See UnitOfWork.transaction. `durable=False` matters on PostgreSQL only: SQLite's
-        WAL commits (synchronous=NORMAL, server/extensions.py) never wait for the disk."""
+    def transaction(self):
+        """See UnitOfWork.transaction."""
         if self.dialect == "sqlite":
             return self._sqlite_write()
-        return self._postgresql_write(durable)
-
-    # A WAL record in its own transaction: its synchronous commit flushes the log up to
-    # it, so every commit before it (in log order) is durable too. A transaction that only
-    # takes an xid writes no WAL, and PostgreSQL then commits it asynchronously.
-    _SETTLE = "SELECT pg_logical_emit_message(true, 'sekali-datang.settle', '')"
+        return self._open()
 
     @contextmanager
-    def _postgresql_write(self, durable: bool) -> Iterator[None]:
-        """READ COMMITTED. Not durable: synchronous_commit off for this transaction alone
-        (the commit is visible at once and ordered in the log; it skips only the wait for
-        the disk, 3 ms of a 4 ms mutation on the shared machine). Durable after such ones:
-        one WAL record more, so the commit flushes even if the block writes nothing (a
-        mutation found already done)."""
+    def savepoint(self) -> Iterator[None]:
+        """See UnitOfWork.savepoint. PostgreSQL: the previous savepoint is released only when
+        the next one is made, in the same round trip (a savepoint left at the commit just
+        commits); SQLite's savepoints cost no round trip, so each is released at its end."""
         local = self._local
-        with self._open():
-            if durable and getattr(local, "unsettled", False):
-                self.conn.exec_driver_sql(self._SETTLE)
+        conn = self.conn
+        if local.savepoint:
+            raise RuntimeError("savepoints do not nest")
+        postgresql = self.dialect == "postgresql"
+        self._raw("savepoint_again" if postgresql and local.savepoint_made
+                  else "savepoint").write(conn, {})
+        local.savepoint = local.savepoint_made = True
+        try:
             yield
-            if not durable:  # one round trip, as the COMMIT alone; the driver's commit()
-                # that SQLAlchemy calls next finds no transaction open and sends nothing.
-                self._raw("commit_without_waiting", text(
-                    "SET LOCAL synchronous_commit TO OFF; COMMIT")).write(self.conn, {})
-        local.unsettled = not durable
-
-    def settle(self) -> None:
-        if getattr(self._local, "conn", None) is not None:
-            raise RuntimeError("settle() inside a transaction")
-        if getattr(self._local, "unsettled", False):
-            with self._postgresql_write(durable=True):
-                pass
+        except BaseException:
+            self._raw("rollback_to_savepoint").write(conn, {})
+            self._forget_kept()
+            raise
+        else:
+            if not postgresql:
+                self._raw("release_savepoint").write(conn, {})
+        finally:
+            local.savepoint = False
 
     @contextmanager
     def _sqlite_write(self) -> Iterator[None]:
@@ -542,6 +595,13 @@ class SqlUnitOfWork:
         row = self._raw("lock_client").first(self.conn, {"id": client_id})
         return Client(row.id, row.client_group_id, row.last_mutation_id) if row else None
 
+    def lock_bound_client(self, client_id: str) -> tuple[Client, str] | None:
+        row = self._raw("lock_bound_client").first(self.conn, {"id": client_id})
+        if row is None:
+            return None
+        return (Client(row.id, row.client_group_id, row.last_mutation_id),
+                str(row.citizen_id))
+
     def put_client(self, client: Client) -> None:
         values = {"id": client.id, "client_group_id": client.client_group_id,
                   "last_mutation_id": client.last_mutation_id}
@@ -581,6 +641,7 @@ class SqlUnitOfWork:
         row = self._raw("increment_version").first(self.conn, params)
         if row is None:
             row = self._raw("bump_version").first(self.conn, params)
+        self._local.locked.add(citizen_id)
         return row.version
 
     def space_version(self, citizen_id: str) -> int:
@@ -648,8 +709,14 @@ class SqlUnitOfWork:
                        verified=set(row.verified_keys or []), version=row.version)
 
     def get_profile(self, citizen_id: str) -> Profile | None:
+        local = self._local
+        if citizen_id in local.locked and citizen_id in local.profiles:
+            return _copy_profile(local.profiles[citizen_id])
         row = self._raw("citizen").first(self.conn, {"id": _uid(citizen_id)})
-        return self._profile(row) if row is not None else None  # _profile: None if empty
+        profile = self._profile(row) if row is not None else None  # None if empty
+        if citizen_id in local.locked:
+            local.profiles[citizen_id] = _copy_profile(profile)
+        return profile
 
     def put_profile(self, profile: Profile) -> None:
         values: dict[str, Any] = {key: profile.values.get(key) for key in PROFILE_KEYS}
@@ -661,6 +728,8 @@ class SqlUnitOfWork:
             T_CITIZEN.c.id == _uid(profile.citizen_id)).values(**values))
         if result.rowcount != 1:
             raise LookupError(f"no citizen {profile.citizen_id}")
+        self._keep(self._local.profiles, profile.citizen_id, profile.citizen_id,
+                   _copy_profile(profile))
 
     # ---- applications ------------------------------------------------------------------
     def _applications(self, rows) -> list[Application]:
@@ -705,7 +774,19 @@ class SqlUnitOfWork:
                 {key: (d.field, d.profile_key, repr(d.draft_value), repr(d.record_value))
                  for key, d in discrepancies.items()})
 
+    def _keep(self, kept: dict, key: str, citizen_id: str, value: Any) -> None:
+        """Keep `value` (a copy) for this transaction if it holds the citizen's space lock;
+        else forget any older copy."""
+        if citizen_id in self._local.locked:
+            kept[key] = value
+        else:
+            kept.pop(key, None)
+
     def get_application(self, application_id: str) -> Application | None:
+        local = self._local
+        kept = local.applications.get(application_id)
+        if kept is not None and kept.citizen_id in local.locked:
+            return _copy_application(kept)
         row = self._raw("application_whole").first(self.conn, {"id": application_id})
         if row is None:
             return None
@@ -714,9 +795,12 @@ class SqlUnitOfWork:
                         in sorted(row.requirement_rows, key=lambda r: r[0])}
         discrepancies = {field: Discrepancy(field, key, draft, record)
                          for field, key, draft, record in row.discrepancy_rows}
-        self._local.loaded[row.id] = self._child_rows(requirements, discrepancies)
-        self._local.rows[row.id] = _stored_copy(row)
-        return self._application(row, requirements, discrepancies)
+        local.loaded[row.id] = self._child_rows(requirements, discrepancies)
+        local.rows[row.id] = _stored_copy(row)
+        application = self._application(row, requirements, discrepancies)
+        self._keep(local.applications, application.id, application.citizen_id,
+                   _copy_application(application))
+        return application
 
     def put_application(self, application: Application) -> None:
         conn = self.conn
@@ -758,6 +842,8 @@ class SqlUnitOfWork:
         if before is None:  # a row loaded in this transaction exists, so has no tombstone
             self._forget_tombstone(application.citizen_id, f"application/{application.id}")
         loaded[application.id] = now
+        self._keep(self._local.applications, application.id, application.citizen_id,
+                   _copy_application(application))
         if application.state == "completed":  # the survey's population (counted once)
             from ..survey.store import record_completion
 
@@ -813,6 +899,7 @@ class SqlUnitOfWork:
         conn = self.conn
         self._local.loaded.pop(application_id, None)
         self._local.rows.pop(application_id, None)
+        self._local.applications.pop(application_id, None)
         conn.execute(self._sql.delete_requirements, {"id": application_id})
         conn.execute(self._sql.delete_discrepancies, {"id": application_id})
         conn.execute(delete(T_APP).where(T_APP.c.id == application_id))

@@ -185,10 +185,10 @@ def test_a_nested_transaction_is_refused_not_deadlocked(server) -> None:
         uow.space_version(new_id())
 
 
-def test_mutations_of_a_bound_client_check_the_binding_in_their_own_transaction(server
-                                                                                ) -> None:
-    """No read-only transaction of its own before the first mutation: its transaction reads
-    the group once, and a wrong binding still writes nothing and answers 403."""
+def test_a_batch_checks_the_binding_and_locks_the_client_once(server) -> None:
+    """No read-only transaction of its own before the batch: the batch's one transaction
+    reads the group and locks the client once, not once per mutation; a wrong binding
+    still writes nothing and answers 403."""
     h = Harness(server)
     citizen = new_citizen(server)
     device = Device(citizen)
@@ -202,7 +202,10 @@ def test_mutations_of_a_bound_client_check_the_binding_in_their_own_transaction(
         response = push(server.uow, citizen, body, NOW)
     assert [r["status"] for r in response["results"]] == ["applied", "applied"]
     assert len(touching(seen, "sync_client_group")) == 1
-    assert len([s for s in seen if s.upper().startswith("SELECT SYNC_CLIENT.")]) == 2
+    assert len([s for s in seen if s.upper().startswith("SELECT SYNC_CLIENT.")]) == 1
+    # The application is read once: the second mutation has the first one's copy.
+    assert len([s for s in seen if s.upper().startswith("SELECT APPLICATION.")]) == 1
+    assert h.application(application_id).fields["purpose"] == "studi"
 
     data_writes = re.compile(r"(INSERT|UPDATE|DELETE)\b", re.I)
     other = new_citizen(server)  # another citizen with this device's group
@@ -222,51 +225,106 @@ def test_mutations_of_a_bound_client_check_the_binding_in_their_own_transaction(
         assert server.uow.get_application(application_id).fields["purpose"] == "studi"
 
 
-def test_a_batch_waits_for_the_disk_once_and_a_gap_after_it_settles_first(server) -> None:
-    """PostgreSQL: every mutation of a batch but the last commits without waiting for the
-    WAL flush; the last one's commit flushes for all (a WAL record of its own, since it may
-    write nothing); a 409 after such commits is answered only after settle(). SQLite's WAL
-    commits never wait, so it has none of these."""
+@contextmanager
+def transactions(server: SqlServer) -> Iterator[list[str]]:
+    """"begin" and "commit" of every transaction the server's engine runs in the block."""
+    seen: list[str] = []
+
+    def begin(conn):
+        seen.append("begin")
+
+    def commit(conn):
+        seen.append("commit")
+
+    sa.event.listen(server.engine, "begin", begin)
+    sa.event.listen(server.engine, "commit", commit)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(server.engine, "begin", begin)
+        sa.event.remove(server.engine, "commit", commit)
+
+
+def test_a_batch_is_one_transaction_with_a_savepoint_per_mutation(server) -> None:
+    """One BEGIN and one commit (one disk wait) for a batch; a rejected mutation undoes
+    its own savepoint alone (its bad value is nowhere, the mutations around it stay); a
+    409 gap commits the mutations before it, and says so."""
     h = Harness(server)
     citizen = new_citizen(server)
     device = Device(citizen)
     application_id = new_id()
     batch = [device.mutation("application.create", application_id=application_id,
-                             service_id=PASPOR)]
-    batch += [device.mutation("application.set_fields", application_id=application_id,
-                              fields={"purpose": purpose}) for purpose in ("wisata", "studi")]
+                             service_id=PASPOR),
+             device.mutation("application.set_fields", application_id=application_id,
+                             fields={"purpose": "wisata"}),
+             device.mutation("application.set_fields", application_id=application_id,
+                             fields={"purpose": "wisata", "passport_type": "bogus"}),
+             device.mutation("application.set_fields", application_id=application_id,
+                             fields={"passport_type": "elektronik"})]
     body = {"protocol": 1, "client_group_id": device.client_group_id,
             "client_id": device.client_id, "mutations": batch}
-    postgresql = server.kind == "postgresql"
-
-    def waits(seen: list[str]) -> tuple[int, int]:
-        return (len([s for s in seen if "synchronous_commit TO OFF" in s]),
-                len([s for s in seen if "pg_logical_emit_message" in s]))
-
-    with statements(server) as seen:
-        assert [r["status"] for r in push(server.uow, citizen, body, NOW)["results"]] == [
-            "applied"] * 3
-    assert waits(seen) == ((2, 1) if postgresql else (0, 0))
-    with statements(server) as seen:  # one mutation: one ordinary commit
-        h.do(device, "application.set_fields", application_id=application_id,
-             fields={"purpose": "lainnya"})
-    assert waits(seen) == (0, 0)
+    push(server.uow, citizen, {**body, "mutations": []}, NOW)  # bound before
+    with statements(server) as seen, transactions(server) as began:
+        results = push(server.uow, citizen, body, NOW)["results"]
+    assert [r["status"] for r in results] == ["applied", "applied", "rejected", "applied"]
+    assert began == ["begin", "commit"]
+    # A savepoint for each mutation, and one more to store the rejected one's result.
+    assert len([s for s in seen if re.search(r"(^|; )SAVEPOINT sync_step", s)]) == 5
+    assert len([s for s in seen if s.startswith("ROLLBACK TO SAVEPOINT")]) == 1
+    stored = h.application(application_id)
+    assert (stored.fields["purpose"], stored.fields["passport_type"]) == ("wisata",
+                                                                          "elektronik")
+    with server.uow.snapshot():
+        [client] = server.uow.clients_of_group(device.client_group_id)
+        assert client.last_mutation_id == batch[-1]["id"]
+        result = server.uow.get_result(device.client_id, batch[2]["id"])
+    assert result is not None and result.status == "rejected"
 
     applied = device.mutation("application.set_fields", application_id=application_id,
-                              fields={"purpose": "wisata"})
+                              fields={"purpose": "studi"})
     device.next_id += 1  # the next one is missing: a gap
     body["mutations"] = [applied, device.mutation("application.submit",
                                                   application_id=application_id)]
-    with statements(server) as seen, pytest.raises(SyncError) as gap:
+    with transactions(server) as began, pytest.raises(SyncError) as gap:
         push(server.uow, citizen, body, NOW)
     assert gap.value.code == "mutation_gap"
     assert gap.value.details["last_mutation_id"] == applied["id"]
-    # The gapped mutation's transaction began with the WAL record too, and rolled it back:
-    # settle() writes its own, after the commit that did not wait.
-    assert waits(seen) == ((1, 2) if postgresql else (0, 0))
-    if postgresql:
-        assert [i for i, s in enumerate(seen) if "pg_logical_emit_message" in s][-1] > \
-            [i for i, s in enumerate(seen) if "synchronous_commit TO OFF" in s][0]
+    assert began == ["begin", "commit"]  # the mutation before the gap, committed
+    assert h.application(application_id).fields["purpose"] == "studi"
+    assert h.application(application_id).state == "draft"
+
+
+def test_a_kept_application_is_read_again_after_a_savepoint_rolls_back(server) -> None:
+    """What a transaction keeps of an application: only under the citizen's space lock
+    (read before next_version: read again after it), handed out as copies, and forgotten
+    when a savepoint rolls back (the database then holds the older row again)."""
+    h = Harness(server)
+    citizen = new_citizen(server)
+    device = Device(citizen)
+    application_id = new_id()
+    h.do(device, "application.create", application_id=application_id, service_id=PASPOR)
+    uow = server.uow
+
+    def reads(seen: list[str]) -> int:
+        return len([s for s in seen if s.upper().startswith("SELECT APPLICATION.")])
+
+    with statements(server) as seen, uow.transaction():
+        uow.get_application(application_id)  # no lock yet: not kept
+        uow.next_version(citizen)
+        first = uow.get_application(application_id)
+        assert reads(seen) == 2
+        first.fields["purpose"] = "changed but never put"
+        again = uow.get_application(application_id)
+        assert reads(seen) == 2 and "purpose" not in again.fields  # a copy, not `first`
+        with pytest.raises(ZeroDivisionError), uow.savepoint():
+            again.fields["purpose"] = "wisata"
+            uow.put_application(again)
+            assert uow.get_application(application_id).fields["purpose"] == "wisata"
+            1 / 0
+        uow.next_version(citizen)
+        after = uow.get_application(application_id)
+        assert reads(seen) == 3 and "purpose" not in after.fields
+    assert "purpose" not in h.application(application_id).fields
 
 
 def test_a_pooled_connection_the_server_closed_is_replaced_at_checkout(server) -> None:
@@ -296,3 +354,56 @@ def test_a_pooled_connection_the_server_closed_is_replaced_at_checkout(server) -
                 service_id=PASPOR)["status"] == "applied"
     with server.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid
+
+
+def test_a_push_of_one_mutation_takes_no_savepoint_and_keeps_nothing_it_did_not_finish(
+        server) -> None:
+    """The common push (one mutation) has no savepoint: rejected, its transaction rolls
+    back whole and a second one stores the rejection (the value is nowhere); failing half
+    way (the database going away after its first write), nothing of it is kept and
+    last_mutation_id stays where it was."""
+    h = Harness(server)
+    citizen = new_citizen(server)
+    device = Device(citizen)
+    application_id = new_id()
+    h.do(device, "application.create", application_id=application_id, service_id=PASPOR)
+    with statements(server) as seen:
+        result = h.do(device, "application.set_fields", application_id=application_id,
+                      fields={"purpose": "wisata", "passport_type": "bogus"})
+    assert result["status"] == "rejected"
+    assert [s for s in seen if "SAVEPOINT" in s] == []
+    assert "purpose" not in h.application(application_id).fields
+    with server.uow.snapshot():
+        stored = server.uow.get_result(device.client_id, device.next_id - 1)
+    assert stored is not None and stored.status == "rejected"
+
+    class Gone(Exception):
+        pass
+
+    class FailsAfterItsFirstWrite:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def __getattr__(self, name):
+            attr = getattr(self.inner, name)
+            if name != "put_application":
+                return attr
+
+            def write(*args, **kwargs):
+                attr(*args, **kwargs)
+                raise Gone
+            return write
+
+    mutation = device.mutation("application.set_fields", application_id=application_id,
+                               fields={"purpose": "studi"})
+    body = {"protocol": 1, "client_group_id": device.client_group_id,
+            "client_id": device.client_id, "mutations": [mutation]}
+    with pytest.raises(Gone):
+        push(FailsAfterItsFirstWrite(server.uow), citizen, body, NOW)
+    assert "purpose" not in h.application(application_id).fields
+    with server.uow.snapshot():
+        [client] = server.uow.clients_of_group(device.client_group_id)
+    assert client.last_mutation_id == mutation["id"] - 1
+    assert push(server.uow, citizen, body, NOW)["results"] == [
+        {"id": mutation["id"], "status": "applied"}]  # the resend applies it, once
+    assert h.application(application_id).fields["purpose"] == "studi"
