@@ -133,7 +133,7 @@ class CitizenApp:
         page.locator("#field-member_count").fill("2")
         page.locator("#field-phone").fill(PHONE_NUMBER)
         page.locator("#field-phone").blur()
-        page.get_by_text("Tersimpan di HP.").wait_for()
+        page.get_by_text("Tersimpan di HP.", exact=True).wait_for()
 
     def fill_form(self) -> None:
         """From the application's tasks: the form filled, back on the tasks."""

@@ -108,7 +108,7 @@ def test_two_tabs_never_produce_a_duplicate(live_server, tmp_path, otp_log, play
     first.locator('[data-task="data"]').click()
     first.locator("#field-full_name").fill("Siti Aminah")
     first.locator("#field-full_name").blur()
-    first.get_by_text("Tersimpan di HP.").wait_for()
+    first.get_by_text("Tersimpan di HP.", exact=True).wait_for()
     first.locator('[data-action="done"]').click()
     first.locator('[data-task="doc-ktp"]').click()
     first.locator('[data-pick="camera"] input').set_input_files(photo_file("ktp.jpg", 31))
@@ -121,7 +121,7 @@ def test_two_tabs_never_produce_a_duplicate(live_server, tmp_path, otp_log, play
     assert second.locator("#field-full_name").input_value() == "Siti Aminah"
     second.locator("#field-address").fill("Jalan Teuku Umar Nomor 17, Langsa")
     second.locator("#field-address").blur()
-    second.get_by_text("Tersimpan di HP.").wait_for()
+    second.get_by_text("Tersimpan di HP.", exact=True).wait_for()
 
     context.set_offline(False)  # both tabs wake at once
 
@@ -203,7 +203,7 @@ def test_a_new_version_waits_while_a_form_is_open(own_dist_server, phone_page, o
 
     page.locator("#field-full_name").fill("Siti Aminah")
     page.locator("#field-full_name").blur()
-    page.get_by_text("Tersimpan di HP.").wait_for()
+    page.get_by_text("Tersimpan di HP.", exact=True).wait_for()
     # Only the citizen's tap switches versions; the draft survives it.
     with page.expect_navigation():
         banner.get_by_role("button").click()
@@ -222,10 +222,10 @@ def test_a_queued_change_can_be_taken_back_before_it_is_sent(live_server, tmp_pa
     page.locator('[data-task="data"]').click()
     page.locator("#field-full_name").fill("Siti Aminah")
     page.locator("#field-full_name").blur()
-    page.get_by_text("Tersimpan di HP.").wait_for()
+    page.get_by_text("Tersimpan di HP.", exact=True).wait_for()
     page.locator("#field-address").fill("Alamat yang salah")
     page.locator("#field-address").blur()
-    page.get_by_text("Tersimpan di HP.").wait_for()
+    page.get_by_text("Tersimpan di HP.", exact=True).wait_for()
 
     page.goto(f"{live_server.url}/#/permohonan")
     queue = page.locator("[data-queue]")
