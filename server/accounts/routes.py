@@ -114,7 +114,7 @@ def logout():
     """Keluar dari perangkat ini / Sign this device out."""
     principal = current_principal()
     ops.end_session(db.session, principal.session, utcnow())
-    record("signed_out", target_kind="session", target_id=principal.session.id)
+    record("signed_out", target_kind="session", target_id=principal.session_id)
 
 
 @blp.route("/me")
@@ -166,7 +166,7 @@ def list_devices():
     """Perangkat saya / My signed-in devices."""
     principal = current_principal()
     devices = ops.citizen_sessions(db.session, principal.citizen, utcnow())
-    return {"items": [_device_dump(d, principal.session.id) for d in devices]}
+    return {"items": [_device_dump(d, principal.session_id) for d in devices]}
 
 
 @blp.route("/me/devices/<uuid:session_id>", methods=["DELETE"])

@@ -47,7 +47,7 @@ def sync_push():
     request.max_content_length = MAX_PUSH_BYTES  # room for the largest batch the engine takes
     body = json_body()
     try:
-        result = push(unit_of_work(), str(current_principal().citizen.id), body,
+        result = push(unit_of_work(), str(current_principal().citizen_id), body,
                       utcnow())
     except SyncError as err:
         raise _sync_error(err) from None
@@ -65,7 +65,7 @@ def sync_pull():
     """Ambil perubahan / Pull what changed in my space since the cookie."""
     body = json_body()
     try:
-        result = pull(unit_of_work(), str(current_principal().citizen.id), body)
+        result = pull(unit_of_work(), str(current_principal().citizen_id), body)
     except SyncError as err:
         raise _sync_error(err) from None
     return jsonify(localise_sync(result))

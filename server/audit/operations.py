@@ -17,7 +17,7 @@ def record(action: str, *, target_kind: str | None = None, target_id: Any = None
     event = AuditEvent(
         actor_kind=principal.kind if principal else "system",
         actor_id=principal.actor_id if principal else None,
-        session_id=str(principal.session.id) if principal and principal.session else None,
+        session_id=str(principal.session_id) if principal and principal.session_id else None,
         ip=request.remote_addr if has_request_context() else None,
         action=action,
         target_kind=target_kind,

@@ -55,7 +55,7 @@ def subscribe(data):
                                  config=current_app.config, public_key=_keys().public_key,
                                  now=utcnow())
     record("push.subscribed", target_kind="push_subscription", target_id=subscription.id,
-           details={"session": str(principal.session.id)})
+           details={"session": str(principal.session_id)})
     return subscription
 
 

@@ -128,7 +128,7 @@ def change_own_password(data):
     principal = current_principal()
     accounts.change_own_password(db.session, principal.officer, data["current_password"],
                                  data["new_password"], now=utcnow(), keep=principal.session)
-    record("officer.password_changed", target_kind="officer", target_id=principal.officer.id)
+    record("officer.password_changed", target_kind="officer", target_id=principal.officer_id)
     return principal.officer
 
 

@@ -140,7 +140,7 @@ def find_readable(session: Session, principal: Principal, document_id: str,
         raise NotVisible()
     application_id = None
     if principal.kind == "citizen":
-        if document.citizen_id != principal.citizen.id:
+        if document.citizen_id != principal.citizen_id:
             raise NotVisible()
     elif principal.kind == "officer":
         application_id = (officer_application(session, principal, document_id)

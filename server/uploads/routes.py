@@ -44,7 +44,7 @@ def _require_tus() -> None:
 
 
 def _citizen_id():
-    return str(current_principal().citizen.id)
+    return str(current_principal().citizen_id)
 
 
 def _int_header(name: str, required: bool = True) -> int | None:

@@ -27,7 +27,7 @@ NO_CACHE = {"Cache-Control": "no-cache"}
 
 
 def _citizen_id():
-    return current_principal().citizen.id
+    return current_principal().citizen_id
 
 
 def _secret() -> bytes:
