@@ -25,7 +25,7 @@ What keeps a push short (it runs under SQLite's write lock, one at a time):
   batch has one BEGIN, one client lock and one commit (one disk wait), not one per mutation.
   Inside a transaction, once a citizen's space is locked (`next_version`), the applications
   and the record this transaction read or wrote of that citizen are kept and handed out as
-  copies instead of read again (`_kept_application`, `get_profile`): every writer of a space
+  copies instead of read again (`_keep`: `get_application`, `get_profile`): every writer of a space
   takes that lock first (sync/store.py), so nobody else can change them before the commit.
   A savepoint that rolls back forgets everything kept (the rows it undid, and on PostgreSQL
   the locks it took).
@@ -728,8 +728,9 @@ class SqlUnitOfWork:
             T_CITIZEN.c.id == _uid(profile.citizen_id)).values(**values))
         if result.rowcount != 1:
             raise LookupError(f"no citizen {profile.citizen_id}")
-        self._keep(self._local.profiles, profile.citizen_id, profile.citizen_id,
-                   _copy_profile(profile))
+        # Read again when asked: the record as stored (a date as ISO text, no empty keys)
+        # is not always the object that was put.
+        self._local.profiles.pop(profile.citizen_id, None)
 
     # ---- applications ------------------------------------------------------------------
     def _applications(self, rows) -> list[Application]:

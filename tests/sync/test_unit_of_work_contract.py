@@ -164,6 +164,68 @@ def test_a_failed_transaction_leaves_no_trace(server) -> None:
         assert uow.next_version(A) == 2
 
 
+def test_a_savepoint_undoes_its_own_writes_alone(server) -> None:
+    """What a push relies on for each mutation of a batch: a block that raises is undone,
+    every write of the transaction before it and after it commits; what the undone block
+    read and wrote is read again from the database (a store that keeps rows must forget
+    them); savepoints do not nest and need a transaction."""
+    uow = server.uow
+    with uow.transaction():
+        uow.put_client_group(ClientGroup(G1, A))
+        uow.put_client(Client(C1, G1, 3))
+        uow.put_application(application(uow.next_version(A)))
+    journal_before = len(server.journal())
+
+    class Boom(Exception):
+        pass
+
+    with uow.transaction():
+        with uow.savepoint():  # kept
+            v = uow.next_version(A)
+            a = uow.get_application(APP)
+            a.fields["nik"], a.version = "1174011705900002", v
+            uow.put_application(a)
+            uow.add_journal(JournalEntry(A, v, NOW, "citizen", A, "application.set_fields",
+                                         APP))
+        with pytest.raises(Boom), uow.savepoint():  # undone
+            v = uow.next_version(A)
+            a = uow.get_application(APP)
+            a.state, a.version = "submitted", v
+            a.requirements["ktp"].review_status = "accepted"
+            uow.put_application(a)
+            uow.put_profile(Profile(A, {"full_name": "BUDI"}, set(), v))
+            uow.put_result(MutationResult(C1, 5, A, "application.submit", {"code": "x"}, v))
+            uow.add_journal(JournalEntry(A, v, NOW, "citizen", A, "application.submit", APP))
+            client = uow.lock_client(C1)
+            client.last_mutation_id = 5
+            uow.put_client(client)
+            raise Boom
+        with pytest.raises(RuntimeError), uow.savepoint(), uow.savepoint():
+            pass
+        after = uow.get_application(APP)  # as the kept block left it, not the undone one
+        assert (after.state, after.fields["nik"]) == ("draft", "1174011705900002")
+        assert after.requirements["ktp"].review_status == "pending"
+        assert uow.get_profile(A) is None
+        with uow.savepoint():  # and the transaction goes on
+            client = uow.lock_client(C1)
+            client.last_mutation_id = 4
+            uow.put_client(client)
+            assert uow.next_version(A) == 3  # the undone block's version is taken again
+    with pytest.raises(RuntimeError), uow.savepoint():
+        pass
+    with uow.snapshot():
+        stored = uow.get_application(APP)
+        assert (stored.state, stored.fields["nik"], stored.version) == (
+            "draft", "1174011705900002", 2)
+        assert stored.requirements["ktp"].review_status == "pending"
+        assert uow.get_profile(A) is None
+        assert uow.get_result(C1, 5) is None
+        assert uow.space_version(A) == 3
+    assert len(server.journal()) == journal_before + 1
+    with uow.transaction():
+        assert uow.lock_client(C1).last_mutation_id == 4
+
+
 def test_versions_are_per_citizen_and_only_grow(server) -> None:
     uow = server.uow
     with uow.snapshot():
