@@ -179,9 +179,16 @@ class _Statements:
             T_CATALOG.c.id == 1)
         self.group = select(T_GROUP).where(T_GROUP.c.id == bindparam("id"))
         self.lock_client = select(T_CLIENT).where(T_CLIENT.c.id == bindparam("id"))
-        self.lock_bound_client = select(T_CLIENT, T_GROUP.c.citizen_id).join(
-            T_GROUP, T_GROUP.c.id == T_CLIENT.c.client_group_id).where(
-                T_CLIENT.c.id == bindparam("id"))
+        # With the catalog's key (what service() reads first in every transaction), so a
+        # push's transaction asks for both in one round trip.
+        self.lock_bound_client = select(
+            T_CLIENT, T_GROUP.c.citizen_id,
+            self.catalog_key.with_only_columns(T_CATALOG.c.version).scalar_subquery()
+            .label("catalog_version"),
+            self.catalog_key.with_only_columns(T_CATALOG.c.content_hash).scalar_subquery()
+            .label("catalog_hash"),
+        ).join(T_GROUP, T_GROUP.c.id == T_CLIENT.c.client_group_id).where(
+            T_CLIENT.c.id == bindparam("id"))
         if dialect == "postgresql":
             self.lock_client = self.lock_client.with_for_update()
             self.lock_bound_client = self.lock_bound_client.with_for_update(of=T_CLIENT)
@@ -599,6 +606,11 @@ class SqlUnitOfWork:
         row = self._raw("lock_bound_client").first(self.conn, {"id": client_id})
         if row is None:
             return None
+        local = self._local
+        if local.services is None:  # as service() would read it first (see there)
+            local.catalog_key = (None if row.catalog_version is None
+                                 else (row.catalog_version, row.catalog_hash))
+            local.services = {}
         return (Client(row.id, row.client_group_id, row.last_mutation_id),
                 str(row.citizen_id))
 

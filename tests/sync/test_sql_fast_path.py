@@ -407,3 +407,25 @@ def test_a_push_of_one_mutation_takes_no_savepoint_and_keeps_nothing_it_did_not_
     assert push(server.uow, citizen, body, NOW)["results"] == [
         {"id": mutation["id"], "status": "applied"}]  # the resend applies it, once
     assert h.application(application_id).fields["purpose"] == "studi"
+
+
+def test_a_push_reads_the_catalog_key_with_the_client_lock_and_sees_a_reload_at_once(
+        server) -> None:
+    """The push's first statement also reads the catalog's version (no round trip of its
+    own); a catalog load committed just before the push is what the push sees."""
+    h = Harness(server)
+    device = Device(new_citizen(server))
+    h.do(device, "application.create", application_id=new_id(), service_id=PASPOR)
+    with statements(server) as seen:
+        assert h.do(device, "application.create", application_id=new_id(),
+                    service_id=PASPOR)["status"] == "applied"
+    assert len(touching(seen, "catalog_meta")) == 1
+    assert touching(seen, "catalog_meta") == touching(seen, "sync_client")[:1]
+    with server.engine.begin() as conn:  # a load that retires the service
+        conn.execute(sa.update(Service.__table__).where(Service.__table__.c.code == PASPOR)
+                     .values(active=False))
+        conn.execute(sa.update(CatalogMeta.__table__).where(CatalogMeta.__table__.c.id == 1)
+                     .values(version=CatalogMeta.__table__.c.version + 1))
+    result = h.do(device, "application.create", application_id=new_id(), service_id=PASPOR)
+    assert result["status"] == "rejected"
+    assert result["error"]["code"] == "service_unavailable"
