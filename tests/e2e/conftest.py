@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import threading
@@ -36,6 +37,20 @@ def playwright_driver():
 
     with sync_playwright() as playwright:
         yield playwright
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_photos(tmp_path_factory):
+    """The folder where the run's document photos are kept once drawn (pages.photo_file):
+    under xdist, the parent of the workers' own temporary folders, which they share."""
+    from tests.e2e import pages
+
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "e2e-photos"
+    folder.mkdir(exist_ok=True)
+    pages.PHOTO_DIR = folder
+    yield folder
+    pages.PHOTO_DIR = None
 
 
 @pytest.fixture(scope="session")

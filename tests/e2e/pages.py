@@ -7,7 +7,10 @@ the selectors live here, once.
 """
 from __future__ import annotations
 
+import fcntl
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from server.access import session_lifetime
 from server.accounts import operations as ops
@@ -50,15 +53,33 @@ READ_STORED_FILES = """async () => {
 }"""
 
 
+# True once a service worker controls the page (at once if one does), false after `ms`.
+CONTROLLED = """(ms) => navigator.serviceWorker.controller !== null || new Promise((done) => {
+  navigator.serviceWorker.addEventListener('controllerchange', () => done(true), {once: true});
+  setTimeout(() => done(navigator.serviceWorker.controller !== null), ms);
+})"""
+
+
 def open_phone(playwright, profile_dir, *, offline: bool = False):
     """A phone whose browser profile lives in `profile_dir` (close it and open it again on the
-    same folder: the phone was switched off). Console errors are collected on the page."""
+    same folder: the phone was switched off), in a browser of its own. Console errors are
+    collected on the page."""
     context = playwright.chromium.launch_persistent_context(
         str(profile_dir), executable_path=chromium_path(), args=CHROMIUM_ARGS, viewport=PHONE,
         device_scale_factor=2, is_mobile=True, has_touch=True, locale="id-ID")
     context.set_offline(offline)
     page = record_console_errors(context.pages[0] if context.pages else context.new_page())
     return context, page
+
+
+def new_phone(browser, *, offline: bool = False):
+    """A phone for a test that does not switch it off and on again: a context of its own
+    (storage, service worker, network) in the run's browser, which costs a fraction of a
+    browser of its own (open_phone). Console errors are collected on the page."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True, locale="id-ID")
+    context.set_offline(offline)
+    return context, record_console_errors(context.new_page())
 
 
 def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
@@ -68,12 +89,53 @@ def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
         result = predicate()
         if result:
             return result
-        time.sleep(0.25)
+        time.sleep(0.1)
     raise AssertionError(f"timed out waiting for {what}")
 
 
+# The tests' document photos. Drawing one 12 MP photo (tests/media/document_photos.py) costs
+# about 3 s of CPU, and the same seed is drawn by several tests: each is drawn once per run,
+# kept in memory and in a folder the run's xdist workers share (PHOTO_DIR, set by the e2e
+# conftest), and drawn in a thread (Pillow lets go of the GIL while it draws) so that a test
+# can ask for its photos first (`prefetch`) and the drawing overlaps the browser's work.
+# The bytes are the very ones kk_photo(seed) makes: the tests send the same photos.
+PHOTO_DIR: Path | None = None
+_DRAWER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photos")
+_PHOTOS: dict[object, Future] = {}
+
+
+def in_background(key, make) -> Future:
+    """`make()` run once per `key` in the drawing thread (a Future of its result)."""
+    if key not in _PHOTOS:
+        _PHOTOS[key] = _DRAWER.submit(make)
+    return _PHOTOS[key]
+
+
+def _kk_jpeg(seed: int) -> bytes:
+    if PHOTO_DIR is None:
+        return kk_photo(seed=seed).jpeg
+    path = PHOTO_DIR / f"kk-{seed}.jpg"
+    with open(PHOTO_DIR / f"kk-{seed}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the other worker may be drawing the same one
+        if path.exists():
+            return path.read_bytes()
+        jpeg = kk_photo(seed=seed).jpeg
+        part = path.with_suffix(".part")
+        part.write_bytes(jpeg)
+        part.replace(path)
+        return jpeg
+
+
+def prefetch(*seeds: int) -> None:
+    """Start drawing the photos of these seeds (photo_file waits for them)."""
+    for seed in seeds:
+        in_background(("kk", seed), lambda seed=seed: _kk_jpeg(seed))
+
+
 def photo_file(name: str, seed: int) -> dict:
-    return {"name": name, "mimeType": "image/jpeg", "buffer": kk_photo(seed=seed).jpeg}
+    prefetch(seed)
+    return {"name": name, "mimeType": "image/jpeg",
+            "buffer": _PHOTOS[("kk", seed)].result()}
 
 
 class CitizenApp:
@@ -87,9 +149,8 @@ class CitizenApp:
         self.page.locator("[data-mpp-code]").first.wait_for(timeout=15_000)
 
     def wait_for_service_worker(self) -> None:
-        # (polled with evaluate: the app's CSP forbids the eval behind wait_for_function)
-        wait_for(lambda: self.page.evaluate("navigator.serviceWorker.controller !== null"),
-                 timeout=15, what="the service worker to control the page")
+        # (awaited in evaluate: the app's CSP forbids the eval behind wait_for_function)
+        assert self.page.evaluate(CONTROLLED, 15_000), "the service worker to control the page"
 
     def sign_in(self, phone: str = PHONE_NUMBER) -> None:
         """From any screen with the header to the profile, with the code the server sent."""
@@ -161,6 +222,7 @@ class CitizenApp:
 
     def send_kk_application(self, seeds: tuple[int, int] = (21, 22)) -> str:
         """Online: sign in, fill and send a KK application until everything is sent."""
+        prefetch(*seeds)
         self.open()
         self.sign_in()
         application_id = self.start_application()

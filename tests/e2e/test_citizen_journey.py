@@ -16,7 +16,9 @@ from server.extensions import db
 from server.uploads.models import Upload
 from server.uploads.storage import storage_for
 from tests.e2e.conftest import screenshot
-from tests.e2e.pages import NIK, READ_STORED_FILES, CitizenApp, open_phone, wait_for
+from tests.e2e.pages import (
+    NIK, READ_STORED_FILES, CitizenApp, open_phone, prefetch, wait_for,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +26,7 @@ def test_offline_application_survives_a_restart_and_syncs_by_itself(live_server,
                                                                     otp_log, playwright_driver):
     playwright = playwright_driver
     profile = tmp_path / "phone-profile"
+    prefetch(11, 12)  # the two photos, drawn while the app installs
     # 1. Online: the app installs its service worker, the citizen signs in and reads the
     #    service's standard (now cached for offline use).
     context, page = open_phone(playwright, profile)

@@ -27,7 +27,7 @@ from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import PHONE, record_console_errors, screenshot, take_rejections
 from tests.e2e.pages import (
     NIK, PHONE_NUMBER, SERVICE, CitizenApp, CounterScreen, OfficerConsole, WalkInScreen,
-    application_state, make_officer, photo_file,
+    application_state, make_officer, photo_file, prefetch,
 )
 
 pytestmark = pytest.mark.e2e
@@ -46,6 +46,7 @@ def rows(app) -> tuple[int, int, int]:
 def test_officer_makes_a_walk_in_application_with_two_photos_and_completes_it(
         live_server, browser, otp_log):
     app, url = live_server.app, live_server.url
+    prefetch(31, 32)  # the two documents' photos, drawn while the officer signs in
     make_officer(app, "rina.loket", "Rina Marlina")
     context = browser.new_context(viewport=TABLET, device_scale_factor=1, has_touch=True,
                                   locale="id-ID")
@@ -194,6 +195,7 @@ STORED_WALK_IN = """async () => {
 def test_what_the_officer_typed_survives_a_reload_a_crash_and_a_dropped_connection(
         live_server, browser):
     app, url = live_server.app, live_server.url
+    prefetch(41, 42)
     make_officer(app, "rina.loket", "Rina Marlina")
     context = browser.new_context(viewport=TABLET, device_scale_factor=1, has_touch=True,
                                   locale="id-ID")
