@@ -176,6 +176,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.uploading: list[str] = []
         self.max_cookie: dict[str, int] = {CITIZEN_A: 0, CITIZEN_B: 0}
         self.steps = Counter()
+        self.services: dict[str, Any] = {}  # what _service_of read, by code
         with self.uow.transaction():
             reconcile.update_profile(self.uow, CITIZEN_A, PROFILE_BUDI, set(PROFILE_BUDI),
                                      self.now, actor="system", actor_id="seed")
@@ -222,6 +223,13 @@ class SyncMachine(RuleBasedStateMachine):
             found = self.uow.applications_of(CITIZEN_A) + self.uow.applications_of(CITIZEN_B)
         return sorted(found, key=lambda a: a.id)  # the same order on every backend
 
+    def _foreign_ids(self, citizen_id: str) -> list[str]:
+        """The other citizen's application ids in id order: what `_applications()` filtered
+        to them gives (there are two citizens), read with one citizen's query, not both."""
+        other = CITIZEN_B if citizen_id == CITIZEN_A else CITIZEN_A
+        with self.uow.snapshot():
+            return sorted(a.id for a in self.uow.applications_of(other))
+
     def _app_ids_for(self, client: SimClient, mine_only: bool = False) -> list[str]:
         """Ids a client would use: mostly its own and those it has seen (another device's),
         now and then another citizen's or one nobody made."""
@@ -229,7 +237,7 @@ class SyncMachine(RuleBasedStateMachine):
         seen = [k.split("/", 1)[1] for k in client.view if k.startswith("application/")]
         if mine_only:
             return own + seen
-        foreign = [a.id for a in self._applications() if a.citizen_id != client.citizen_id]
+        foreign = self._foreign_ids(client.citizen_id)
         return own * 4 + seen * 2 + foreign[:1] + [self.new_id()]
 
     def _service_of(self, application_id: str, client: SimClient):
@@ -241,8 +249,11 @@ class SyncMachine(RuleBasedStateMachine):
                         sent.args.get("application_id") == application_id:
                     code = sent.args["service_id"]
                     break
-        with self.uow.snapshot():
-            return self.uow.service(code or PASPOR) or self.uow.service(PASPOR)
+        code = code or PASPOR
+        if code not in self.services:  # the catalog does not change during a run
+            with self.uow.snapshot():
+                self.services[code] = self.uow.service(code) or self.uow.service(PASPOR)
+        return self.services[code]
 
     # ---- citizens' edits ---------------------------------------------------------------
     @rule(client=st.sampled_from(["A1", "A2", "B1"]), count=st.integers(1, 4), data=st.data())
@@ -272,8 +283,7 @@ class SyncMachine(RuleBasedStateMachine):
         if kind == "create":
             reuse = data.draw(st.sampled_from(["new", "new", "new", "own", "foreign"]))
             ids = {"new": [self.new_id()], "own": c.created or [self.new_id()],
-                   "foreign": [a.id for a in self._applications()
-                               if a.citizen_id != c.citizen_id] or [self.new_id()]}[reuse]
+                   "foreign": self._foreign_ids(c.citizen_id) or [self.new_id()]}[reuse]
             application_id = data.draw(st.sampled_from(ids))
             service = data.draw(st.sampled_from(SERVICES + ("langsa.tidak.ada",)))
             name, args = "application.create", {"application_id": application_id,
