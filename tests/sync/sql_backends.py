@@ -7,10 +7,11 @@ server/applications/store.py exactly as in production.
 """
 from __future__ import annotations
 
+import sqlite3
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from server.accounts.models import Citizen
 from server.applications.store import SqlUnitOfWork
@@ -96,5 +97,16 @@ class SqlServer:
             self.uow.purge_tombstones(citizen_id, upto_version)
 
     def close(self) -> None:
+        if self.kind == "sqlite":
+            # The database is deleted next: its last connection need not wait for the disk
+            # when it checkpoints the WAL on closing (an fsync, 20-30 ms per Server here).
+            event.listen(self.engine.pool, "close", _skip_fsync)
         self.engine.dispose()
         self.databases.drop(self.url)
+
+
+def _skip_fsync(dbapi_connection, _record) -> None:
+    try:
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+    except sqlite3.Error:  # in a transaction: it closes as it would have
+        pass
