@@ -426,6 +426,9 @@ class CallDisplay:
     }"""
 
     def open(self) -> None:
+        # The page's clock is Playwright's, running at the real pace, so that a test can let
+        # the display's seconds of silence pass at once (let_time_pass).
+        self.page.clock.install()
         self.page.add_init_script(script=f"({self.RECORD_SPEECH})()")
         self.page.goto(f"{self.url}/display#key={self.key}")
         self.page.locator('[data-stale="false"]').wait_for(timeout=15_000)
@@ -435,6 +438,11 @@ class CallDisplay:
         autoplay allowed): the button is there until then."""
         self.page.locator('[data-action="sound"]').click()
         self.page.locator('[data-action="sound"]').wait_for(state="detached")
+
+    def let_time_pass(self, ms: int) -> None:
+        """The display's clock jumps `ms` ahead (its due timers fire) instead of the test
+        waiting that long."""
+        self.page.clock.fast_forward(ms)
 
     def spoken(self) -> list[dict]:
         return self.page.evaluate("() => window.__spoken || []")
