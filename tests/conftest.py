@@ -107,10 +107,10 @@ class PostgresDatabases:
     - other sessions on it (a test's leftover engine) are terminated, as DROP ... FORCE did;
     - a snapshot of every table's rows, copied into the schema SNAPSHOT of the template when
       it was built, says what each table held; one query finds the tables whose rows differ
-      now (any row for an empty table, an md5 of all rows for the others);
-    - those tables, and every table whose foreign keys reach them, are emptied (with their
-      triggers off: audit_event refuses DELETE) and refilled from the snapshot (parents
-      first), and every sequence is set back to its value in the template;
+      now (any row for an empty table, an md5 of all rows for the others), checks the
+      schema and sets every sequence back to its value in the template;
+    - those tables are emptied (with their triggers off: audit_event refuses DELETE) and
+      refilled from the snapshot, in one round trip (`_refill_statements`);
     - the same query must then find no difference, and the schema (tables, columns,
       constraints, indexes, triggers, functions of `public`) must be the template's;
       otherwise the database is dropped for real and the next test gets a new copy.
@@ -180,7 +180,8 @@ class PostgresDatabases:
                 ).scalar() for name in tables}
                 sequences = conn.execute(sa.text(
                     "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), "
-                    "last_value FROM pg_sequences WHERE schemaname = 'public'")).all()
+                    "last_value, start_value FROM pg_sequences WHERE schemaname = 'public'")
+                ).all()
                 self._schema = conn.execute(sa.text(_SCHEMA_FINGERPRINT)).scalar()
                 self._superuser = conn.execute(sa.text(
                     "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
@@ -208,15 +209,19 @@ class PostgresDatabases:
             else:
                 differs.append(f"""CASE WHEN ({_rows_md5('public', name)})
                                    IS DISTINCT FROM '{self._rows_md5[name]}' THEN '{name}' END""")
-        self._differs_sql = sa.text(
-            f"SELECT array_remove(ARRAY[{', '.join(differs)}]::text[], NULL)")
+        differs_sql = f"array_remove(ARRAY[{', '.join(differs)}]::text[], NULL)"
+        self._differs_sql = sa.text(f"SELECT {differs_sql}")
         # nextval after setval(seq, v, true) gives v + 1, as in the template; a sequence
         # never used there (last_value NULL) starts again at its start value.
-        self._sequences_sql = sa.text("SELECT " + ", ".join(
-            f"setval('{seq}', {value}, true)" if value is not None
-            else f"setval('{seq}', (SELECT start_value FROM pg_sequences WHERE "
-                 f"quote_ident(schemaname) || '.' || quote_ident(sequencename) = '{seq}'), false)"
-            for seq, value in sequences) if sequences else "SELECT 1")
+        setvals = [f"setval('{seq}', {value}, true)" if value is not None
+                   else f"setval('{seq}', {start}, false)" for seq, value, start in sequences]
+        # One round trip for the common case: the schema's fingerprint, the tables whose
+        # rows differ, and every sequence set back (a sequence moves without any row change:
+        # a failed INSERT uses a value). Where the schema differs, the setvals' effect does
+        # not matter (the database is dropped), and a setval that fails drops it too.
+        self._check_sql = sa.text(
+            f"SELECT ({_SCHEMA_FINGERPRINT}) AS schema, {differs_sql} AS differs"
+            + "".join(f", {setval}" for setval in setvals))
 
     def new(self, empty: bool = False) -> str:
         if not empty and self._free:
@@ -252,34 +257,43 @@ class PostgresDatabases:
                 conn.execute(sa.text(
                     "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
-                if conn.execute(sa.text(_SCHEMA_FINGERPRINT)).scalar() != self._schema:
+                check = conn.execute(self._check_sql).one()
+                if check.schema != self._schema:
                     return False
-                differs = set(conn.execute(self._differs_sql).scalar())
+                differs = set(check.differs)
                 if differs:
-                    redo = [t for t in self._tables if t in set().union(
-                        *(self._reach[name] for name in differs))]
-                    # Triggers must not fire (audit_event refuses DELETE): a superuser turns
-                    # them off for this transaction and DELETEs (a few ms); anyone else
-                    # TRUNCATEs (no row triggers, but new files for every table: 0.1-0.3 s).
-                    if self._superuser:
-                        conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
-                        for table in reversed(redo):
-                            conn.execute(sa.text(f'DELETE FROM public."{table}"'))
-                    else:
-                        conn.execute(sa.text("TRUNCATE " + ", ".join(
-                            f'public."{table}"' for table in redo)))
-                    for table in self._tables:
-                        if table in redo and self._rows_md5[table] is not None:
-                            columns = self._columns[table]
-                            conn.execute(sa.text(
-                                f'INSERT INTO public."{table}" ({columns}) OVERRIDING SYSTEM '
-                                f'VALUE SELECT {columns} FROM "{SNAPSHOT}"."{table}"'))
-                conn.execute(self._sequences_sql)
-                if differs and conn.execute(self._differs_sql).scalar():
-                    return False
+                    # One round trip (statements without parameters, sent together).
+                    conn.exec_driver_sql(";\n".join(self._refill_statements(differs)))
+                    if conn.execute(self._differs_sql).scalar():
+                        return False
             return True
         except sa.exc.DBAPIError:
             return False
+
+    def _refill_statements(self, differs: set[str]) -> list[str]:
+        """Empty the tables whose rows differ and refill them from the snapshot.
+
+        Triggers must not fire (audit_event refuses DELETE): a superuser turns them off for
+        the transaction and DELETEs only those tables (a few ms): with the triggers off no
+        foreign key is checked or cascades, and every other table already holds the
+        template's rows, so once these are refilled every reference is the template's.
+        Anyone else TRUNCATEs (no row triggers, but new files for every table: 0.1-0.3 s),
+        which must take every table whose foreign keys reach them too."""
+        if self._superuser:
+            redo = [t for t in self._tables if t in differs]
+            statements = ["SET LOCAL session_replication_role = replica"]
+            statements += [f'DELETE FROM public."{table}"' for table in reversed(redo)]
+        else:
+            redo = [t for t in self._tables
+                    if t in set().union(*(self._reach[name] for name in differs))]
+            statements = ["TRUNCATE " + ", ".join(f'public."{table}"' for table in redo)]
+        for table in redo:  # parents first
+            if self._rows_md5[table] is not None:
+                columns = self._columns[table]
+                statements.append(
+                    f'INSERT INTO public."{table}" ({columns}) OVERRIDING SYSTEM '
+                    f'VALUE SELECT {columns} FROM "{SNAPSHOT}"."{table}"')
+        return statements
 
     def close(self) -> None:
         for name in list(self._reusable):
