@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -296,9 +297,10 @@ class PostgresDatabases:
         return statements
 
     def close(self) -> None:
-        for name in list(self._reusable):
-            self._drop(name)
-        self._drop(self.template_name)
+        # Each DROP DATABASE waits for a checkpoint (about a second each here, at the end of
+        # every test process); sent together, their checkpoint requests are served at once.
+        with ThreadPoolExecutor() as pool:
+            list(pool.map(self._drop, [*self._reusable, self.template_name]))
         self.admin.dispose()
 
 
