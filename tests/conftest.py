@@ -10,6 +10,8 @@ back to the template's rows after each test (PostgresDatabases says how, and pro
 """
 from __future__ import annotations
 
+import copy
+import functools
 import os
 import shutil
 import tempfile
@@ -23,7 +25,8 @@ from flask_migrate import upgrade
 from hypothesis import HealthCheck, Phase, settings
 
 from server import create_app
-from server.catalog.loader import load_catalog
+from server.catalog.loader import (CatalogLoadError, catalog_files, load_documents,
+                                   read_documents)
 from server.config import normalise_database_url
 from server.extensions import db
 
@@ -62,12 +65,25 @@ def dispose(app) -> None:
             engine.dispose()
 
 
+@functools.cache
+def demo_catalog_documents() -> list:
+    """The demo catalog's files as read (YAML parsed), once per process: load_catalog's
+    first steps. Parsing them was a second of each template's build, and a process builds
+    one per database."""
+    docs, errors = read_documents(catalog_files([DEMO_CATALOG]))
+    if errors:
+        raise CatalogLoadError(errors)
+    return docs
+
+
 def build_database(url: str, instance_dir: Path, catalog: bool = True) -> None:
     app = make_app(url, instance_dir)
     with app.app_context():
         upgrade()
         if catalog:
-            load_catalog([DEMO_CATALOG], db.session)
+            # load_catalog([DEMO_CATALOG]) from the documents it reads (the same checks and
+            # writes); a copy, so no build sees what another's loading may have changed.
+            load_documents(copy.deepcopy(demo_catalog_documents()), db.session)
             db.session.commit()
     dispose(app)
 
