@@ -8,6 +8,8 @@ the selectors live here, once.
 from __future__ import annotations
 
 import fcntl
+import os
+import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -100,7 +102,19 @@ def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
 # can ask for its photos first (`prefetch`) and the drawing overlaps the browser's work.
 # The bytes are the very ones kk_photo(seed) makes: the tests send the same photos.
 PHOTO_DIR: Path | None = None
-_DRAWER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photos")
+
+
+def _lower_priority() -> None:
+    """The drawing thread gives way to the browser and the server (Linux: a thread's own
+    nice value), so that drawing ahead does not slow the steps the test is timing."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+
+
+_DRAWER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="photos",
+                             initializer=_lower_priority)
 _PHOTOS: dict[object, Future] = {}
 
 
