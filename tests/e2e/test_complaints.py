@@ -65,8 +65,8 @@ def test_a_complaint_about_a_rejected_requirement_is_answered(live_server, brows
     # The phone: the revision arrives; a complaint from the application's screen.
     phone.reload()
     screens = ComplaintScreens(phone, url)
-    wait_for(lambda: phone.evaluate("document.body.innerText").find("Perlu perbaikan") >= 0
-             or True, what="the revision")
+    wait_for(lambda: "Perlu perbaikan" in phone.evaluate("document.body.innerText"),
+             what="the revision")
     screens.file_about(application_id, "KK asal saya sudah difoto jelas, tetapi ditolak. "
                                        "Mohon diperiksa kembali.")
     about = phone.locator("[data-complaint-about]").inner_text()
