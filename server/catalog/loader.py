@@ -304,7 +304,9 @@ def _yaml_date_as_text(loader, node):
     return loader.construct_scalar(node)
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (the wheels are): the same safe
+# constructors, several times faster than the pure-Python one on the national catalog.
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     pass
 
 
