@@ -120,16 +120,24 @@ def test_put_application_replaces_child_rows(server) -> None:
         assert set(a.requirements) == {"kk"} and a.discrepancies == {}
 
 
-def test_a_failed_transaction_leaves_no_trace(server) -> None:
+class Boom(Exception):
+    pass
+
+
+def a_client_and_a_draft(server) -> int:
+    """Client C1 (group G1, last mutation 3) and citizen A's draft APP at version 1,
+    committed; returns the journal's length then."""
     uow = server.uow
     with uow.transaction():
         uow.put_client_group(ClientGroup(G1, A))
         uow.put_client(Client(C1, G1, 3))
         uow.put_application(application(uow.next_version(A)))
-    journal_before = len(server.journal())
+    return len(server.journal())
 
-    class Boom(Exception):
-        pass
+
+def test_a_failed_transaction_leaves_no_trace(server) -> None:
+    uow = server.uow
+    journal_before = a_client_and_a_draft(server)
 
     with pytest.raises(Boom), uow.transaction():
         v = uow.next_version(A)
@@ -170,14 +178,7 @@ def test_a_savepoint_undoes_its_own_writes_alone(server) -> None:
     read and wrote is read again from the database (a store that keeps rows must forget
     them); savepoints do not nest and need a transaction."""
     uow = server.uow
-    with uow.transaction():
-        uow.put_client_group(ClientGroup(G1, A))
-        uow.put_client(Client(C1, G1, 3))
-        uow.put_application(application(uow.next_version(A)))
-    journal_before = len(server.journal())
-
-    class Boom(Exception):
-        pass
+    journal_before = a_client_and_a_draft(server)
 
     with uow.transaction():
         with uow.savepoint():  # kept
