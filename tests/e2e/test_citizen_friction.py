@@ -15,6 +15,7 @@ import pytest
 
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.pages import (
+    PHOTO_READY_MS,
     PHONE_NUMBER, SERVICE, CitizenApp, application_state, make_officer, officer_token,
     new_phone, photo_file, prefetch, wait_for,
 )
@@ -62,7 +63,7 @@ def test_a_newcomers_first_draft_without_friction(live_server, tmp_path, otp_log
     page.locator('[data-action="done"]').click()
     page.locator('[data-task="doc-ktp"]').click()
     page.locator('[data-pick="camera"] input').set_input_files(photo_file("ktp.jpg", 31))
-    page.locator('[data-pages="1"]').wait_for(timeout=20_000)
+    page.locator('[data-pages="1"]').wait_for(timeout=PHOTO_READY_MS)
     assert_accessible(page, "document with a photo")
     page.locator('[data-action="done"]').click()
     assert submit_tag.inner_text() == "Belum bisa dikirim"  # the KK photo is still missing
@@ -157,7 +158,7 @@ def test_after_a_fix_and_at_the_end_the_page_says_only_what_is_true(live_server,
     assert_accessible(page, "revision requested")
     page.locator('[data-task="doc-kk_lama"]').click()
     page.locator('[data-pick="camera"] input').set_input_files(photo_file("kk.jpg", 41))
-    page.locator('[data-pages="1"]').wait_for(timeout=20_000)
+    page.locator('[data-pages="1"]').wait_for(timeout=PHOTO_READY_MS)
     page.locator('[data-action="done"]').click()
     page.locator('[data-task="data"]').wait_for()
     assert page.locator("[data-revision]").count() == 0

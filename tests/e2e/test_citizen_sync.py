@@ -25,6 +25,7 @@ from tests.conftest import ROOT, dispose, make_app
 from tests.e2e.conftest import LiveServer, screenshot
 from tests.media.document_photos import scanned_pdf
 from tests.e2e.pages import (
+    PHOTO_READY_MS,
     READ_STORED_FILES, CitizenApp, in_background, new_phone, photo_file, prefetch, wait_for,
 )
 
@@ -54,7 +55,7 @@ def test_an_upload_on_a_weak_link_survives_three_disconnects(live_server, tmp_pa
     page.locator('[data-task="doc-ktp"]').click()
     page.locator('[data-pick="file"] input').set_input_files(
         {"name": "ktp.pdf", "mimeType": "application/pdf", "buffer": pdf.result()})
-    page.locator('[data-pages="1"]').wait_for(timeout=20_000)
+    page.locator('[data-pages="1"]').wait_for(timeout=PHOTO_READY_MS)
     stored = page.evaluate(READ_STORED_FILES)
     (document_id, local), = stored.items()
     assert local["type"] == "application/pdf" and local["size"] > 1_000_000
@@ -117,7 +118,7 @@ def test_two_tabs_never_produce_a_duplicate(live_server, tmp_path, otp_log, brow
     first.locator('[data-action="done"]').click()
     first.locator('[data-task="doc-ktp"]').click()
     first.locator('[data-pick="camera"] input').set_input_files(photo_file("ktp.jpg", 31))
-    first.locator('[data-pages="1"]').wait_for(timeout=20_000)
+    first.locator('[data-pages="1"]').wait_for(timeout=PHOTO_READY_MS)
 
     # A second tab on the same phone sees the same draft and edits it too.
     second = context.new_page()

@@ -20,6 +20,7 @@ from tests.document_checks.world import drain
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import record_console_errors, screenshot
 from tests.e2e.pages import (
+    PHOTO_READY_MS,
     NIK, CitizenApp, OfficerConsole, application_state, in_background, make_officer, wait_for,
 )
 from tests.media.document_photos import kk_photo
@@ -60,7 +61,7 @@ def test_a_blurred_photo_is_warned_kept_by_choice_and_the_officer_sees_the_nik_c
     page.locator('[data-pick="camera"] input').set_input_files(
         {"name": "ktp.jpg", "mimeType": "image/jpeg",
          "buffer": ktp_jpeg.result()})
-    page.locator('[data-pages="1"]').wait_for(timeout=20_000)
+    page.locator('[data-pages="1"]').wait_for(timeout=PHOTO_READY_MS)
     assert page.locator("[data-quality-warning]").count() == 0
     page.locator('[data-action="done"]').click()
 
@@ -78,7 +79,7 @@ def test_a_blurred_photo_is_warned_kept_by_choice_and_the_officer_sees_the_nik_c
     screenshot(page, "capture-quality-warning")
     # Kept by choice: one tap.
     page.locator('[data-action="keep-photo"]').click()
-    page.locator('[data-pages="1"]').wait_for(timeout=20_000)
+    page.locator('[data-pages="1"]').wait_for(timeout=PHOTO_READY_MS)
     assert warning.count() == 0
     # Then retaken sharp: stored silently in its place.
     kept = page.locator(".page-meta").inner_text()  # "Halaman 1 · N KB"

@@ -22,6 +22,7 @@ import pytest
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import ARTIFACTS, record_console_errors, screenshot, take_rejections
 from tests.e2e.pages import (
+    PHOTO_READY_MS,
     NIK, CitizenApp, OfficerConsole, application_state, make_officer, officer_token, new_phone,
     photo_file, prefetch, wait_for,
 )
@@ -175,7 +176,7 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
     screenshot(phone, "citizen-revision-requested-360")
     phone.locator('[data-fix="kk_lama"]').click()
     phone.locator('[data-pick="camera"] input').set_input_files(photo_file("kk_lama-2.jpg", 23))
-    phone.locator('[data-pages="1"]').wait_for(timeout=20_000)
+    phone.locator('[data-pages="1"]').wait_for(timeout=PHOTO_READY_MS)
     phone.locator('[data-action="done"]').click()
     phone.locator('[data-task="submit"]').click()
     phone.locator('[data-action="submit"]:not([disabled])').click()
