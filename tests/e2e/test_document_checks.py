@@ -63,6 +63,11 @@ def test_a_blurred_photo_is_warned_kept_by_choice_and_the_officer_sees_the_nik_c
          "buffer": ktp_jpeg.result()})
     page.locator('[data-pages="1"]').wait_for(timeout=PHOTO_READY_MS)
     assert page.locator("[data-quality-warning]").count() == 0
+    # Online, it is sent at once: the photo just taken stays on the screen beside "sent"
+    # (it used to vanish a moment after it appeared), and a page can still be added.
+    page.locator("[data-sent]").wait_for(timeout=30_000)
+    assert page.locator('[data-pages="1"] img').count() == 1
+    assert page.locator('[data-pick="add-page"]').count() == 1
     page.locator('[data-action="done"]').click()
 
     # The old KK, blurred: warned, nothing stored yet.

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../app-context.js';
 import { taskList, todayWib, walletMatches } from '../application-tasks.js';
 import { CaptureError, compressPhoto } from '../capture/compress.js';
@@ -27,19 +27,27 @@ export function DocumentStep({ app, service, requirement }) {
   );
   const local = task.document && (task.document.status === 'local' || task.document.status === 'uploading');
 
+  // The document this screen stored: once it is sent, the phone lets go of its pages, but the
+  // photos just taken stay on the screen beside "sent" (they are still in memory), rather
+  // than vanishing a moment after they appeared on a fast connection; "add a page" stays too.
+  const storedHere = useRef(null);
   useEffect(() => {
     let live = true;
     if (task.documentId && local) {
       engine.pages(task.documentId).then((stored) => live && setPages(stored || []));
-    } else setPages([]);
+    } else if (!task.documentId || task.documentId !== storedHere.current) setPages([]);
     return () => {
       live = false;
     };
   }, [task.documentId, local, engine]);
 
   const store = async (next) => {
-    if (next.length === 0) await engine.detach(app.id, requirement.code);
-    else await engine.attachPages(app.id, requirement.code, next, { filename: `${requirement.code}.${pagesExtension(next)}` });
+    if (next.length === 0) {
+      await engine.detach(app.id, requirement.code);
+      storedHere.current = null;
+    } else {
+      storedHere.current = await engine.attachPages(app.id, requirement.code, next, { filename: `${requirement.code}.${pagesExtension(next)}` });
+    }
     setPages(next);
   };
 
