@@ -524,6 +524,7 @@ def call_next(session: Session, work, officer: Officer, counter: Counter, desk: 
     (PostgreSQL: picked FOR UPDATE SKIP LOCKED, so a concurrent call takes the next one)."""
     fl = floor(session, counter.mpp_id)
     _check_desk(counter, desk)
+    _lock_desk(session, counter, desk)
     busy = session.scalar(select(QueueTicket).where(
         QueueTicket.counter_id == counter.id, QueueTicket.desk == desk,
         QueueTicket.status.in_(ACTIVE)))
@@ -561,6 +562,22 @@ def call_next(session: Session, work, officer: Officer, counter: Counter, desk: 
     _called(session, work, fl, ticket, counter, desk, now, officer)
     _tell_near(session, work, fl, ticket, counter, now, officer)
     return describe(session, fl, ticket, officer=True, ahead=None)
+
+
+# The key space of a desk's advisory lock (PostgreSQL): "QD" in the top bits, then the counter
+# and the desk, so it cannot meet another lock of ours.
+_DESK_LOCK_SPACE = 0x5144 << 48
+
+
+def _lock_desk(session: Session, counter: Counter, desk: int) -> None:
+    """Two calls for one desk run one after the other (the second then finds it busy).
+    Without this, on PostgreSQL both would pick a candidate, the second skipping the first's
+    locked one, and if the first then lost the desk's UNIQUE index to the second, the line's
+    next visitor would be passed over for the one behind. SQLite already runs writing
+    requests one at a time (server/transactions.py)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(
+            _DESK_LOCK_SPACE | (counter.id << 8) | desk)))
 
 
 def _check_desk(counter: Counter, desk: int) -> None:

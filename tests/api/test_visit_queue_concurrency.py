@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select, text
 
 from bench.common import Scratch, Server
 from server.extensions import db
@@ -115,3 +117,67 @@ def test_parallel_calls_never_call_one_ticket_twice(app, client, callers, runner
             select(QueueTicket))}
     assert all(calls == 1 for number, (_, calls) in statuses.items() if number in called)
     assert sum(1 for status, _ in statuses.values() if status == "waiting") == 1
+
+
+# PostgreSQL only: SQLite runs writing requests one at a time (server/transactions.py), so
+# two calls there cannot interleave inside the operation.
+@pytest.mark.parametrize("databases", ["postgresql"], indirect=True)
+def test_a_second_call_for_a_busy_desk_does_not_pass_the_next_visitor_over(
+        app, client, callers, runner):
+    """Forced interleaving of the race above: the first call for desk 1 has picked the
+    line's next ticket and stops just before taking it; a second call for desk 1 comes in.
+    It must wait for the first and find the desk busy, not pick the ticket behind (the
+    first's pick is locked) and take the desk, leaving the next visitor passed over."""
+    floor = FloorWorld(app, client, callers, runner)
+    for _ in range(2):
+        assert floor.walk_in(KK).status_code == 201
+    second = callers.officer("verifier", "langsa", "dukcapil")
+    url = f"{Q}/counters/loket-2/call-next"
+    paused, go_on = threading.Event(), threading.Event()
+
+    def hold_first(conn, cursor, statement, parameters, context, executemany):
+        if (threading.current_thread().name == "first" and not paused.is_set()
+                and statement.lstrip().upper().startswith("UPDATE QUEUE_TICKET")):
+            paused.set()
+            assert go_on.wait(DEADLINE)
+
+    def waiting_on_a_lock() -> int:
+        with db.engine.connect() as conn:
+            return conn.scalar(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock'"))
+
+    answers: dict[str, object] = {}
+
+    def call(name, officer):
+        answers[name] = app.test_client().post(url, json={"desk": 1},
+                                               headers=officer["headers"])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", hold_first)
+    try:
+        first = threading.Thread(target=call, args=("first", floor.dukcapil), name="first")
+        first.start()
+        assert paused.wait(DEADLINE)
+        late = threading.Thread(target=call, args=("second", second), name="second")
+        late.start()
+        with app.app_context():
+            deadline = time.monotonic() + DEADLINE
+            while late.is_alive() and not waiting_on_a_lock():
+                assert time.monotonic() < deadline, "the second call neither ended nor waited"
+                time.sleep(0.02)
+        go_on.set()
+        first.join(DEADLINE)
+        late.join(DEADLINE)
+    finally:
+        go_on.set()
+        event.remove(engine, "before_cursor_execute", hold_first)
+    assert answers["first"].status_code == 200, answers["first"].json
+    assert answers["first"].json["number"] == "DKC-001"
+    assert answers["second"].status_code == 409, answers["second"].json
+    assert answers["second"].json["error"]["code"] == "desk_busy"
+    with app.app_context():
+        waiting = db.session.scalars(select(QueueTicket.number).where(
+            QueueTicket.status == "waiting")).all()
+    assert waiting == ["DKC-002"]
