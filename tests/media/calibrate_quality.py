@@ -313,10 +313,17 @@ def _save(data: dict) -> None:
     VERDICTS.write_text("\n".join(lines) + "\n}\n")
 
 
-def run_check(rows: list[dict], thresholds: dict | None = None) -> dict:
-    """quality.js's verdict on each photo, under node."""
-    request = {"images": [{"name": r["name"], "path": r["path"], "width": r["width"],
-                           "height": r["height"], "kind": kind_of(r["base"])} for r in rows]}
+def run_check(rows: list[dict], thresholds: dict | None = None,
+              measured: dict | None = None) -> dict:
+    """quality.js's verdict on each photo, under node. With `measured` (an earlier answer
+    for these photos) the photos are not measured again, only judged by these limits."""
+    def image(r: dict) -> dict:
+        sent = {"name": r["name"], "kind": kind_of(r["base"])}
+        if measured is not None:
+            return {**sent, "measures": measured[r["name"]]["measures"]}
+        return {**sent, "path": r["path"], "width": r["width"], "height": r["height"]}
+
+    request: dict = {"images": [image(r) for r in rows]}
     if thresholds is not None:
         request["thresholds"] = thresholds
     done = subprocess.run(["node", str(MEASURE_JS)], input=json.dumps(request), text=True,
@@ -394,17 +401,21 @@ def rates(rows: list[dict], verdicts: dict) -> dict:
             "flagged_legible": false / max(1, len(legible))}
 
 
-def cross_validated(rows: list[dict]) -> dict:
+def cross_validated(rows: list[dict], measured: dict | None = None) -> dict:
     """Rates on photos the thresholds were NOT derived from: for each base page, limits
-    derived on the other pages, applied to this one (the honest estimate for a new photo)."""
+    derived on the other pages, applied to this one (the honest estimate for a new photo).
+    `measured`: run_check(rows, OFF), when the caller has it (a photo's measures do not
+    depend on the limits)."""
+    if measured is None:
+        measured = run_check(rows, OFF)
     verdicts = {}
     for base in BASES:
         train = [r for r in rows if r["base"] != base]
         held = [r for r in rows if r["base"] == base]
         if not any(kind_of(r["base"]) == kind_of(base) for r in train):
             continue
-        limits = derive(train, run_check(train, OFF))
-        verdicts.update(run_check(held, limits))
+        limits = derive(train, measured)
+        verdicts.update(run_check(held, limits, measured))
     return rates(rows, verdicts)
 
 
@@ -450,10 +461,10 @@ def main(argv=None) -> int:
     rows = build_set(args.workers)
     measured = run_check(rows, OFF)
     thresholds = derive(rows, measured)
-    verdicts = run_check(rows, thresholds)
+    verdicts = run_check(rows, thresholds, measured)
     print(report(rows, verdicts))
     result = rates(rows, verdicts)
-    result["cross_validated"] = cross_validated(rows)
+    result["cross_validated"] = cross_validated(rows, measured)
     print(json.dumps({"thresholds": thresholds, **result}, indent=1))
     if args.write:
         write_thresholds(thresholds, result)

@@ -29,12 +29,14 @@ CHECK_OF_KIND = {"blur": "blurry", "motion": "blurry", "dark": "dark", "small": 
 @pytest.fixture(scope="module")
 def calibration():
     rows = cal.build_set()
-    thresholds = cal.derive(rows, cal.run_check(rows, cal.OFF))
-    return rows, thresholds, cal.run_check(rows)  # the committed thresholds (quality.js's own)
+    measured = cal.run_check(rows, cal.OFF)  # measured once; judged below by other limits
+    thresholds = cal.derive(rows, measured)
+    # the committed thresholds (quality.js's own)
+    return rows, thresholds, cal.run_check(rows, measured=measured), measured
 
 
 def test_the_committed_thresholds_are_the_calibrated_ones(calibration):
-    _rows, thresholds, _verdicts = calibration
+    _rows, thresholds, _verdicts, _measured = calibration
     written = subprocess.run(
         ["node", "--input-type=module", "-e", "import { THRESHOLDS } from "
          "'./src/capture/quality-thresholds.js'; console.log(JSON.stringify(THRESHOLDS))"],
@@ -44,7 +46,7 @@ def test_the_committed_thresholds_are_the_calibrated_ones(calibration):
 
 
 def test_the_check_flags_illegible_photos_and_passes_legible_ones(calibration):
-    rows, _thresholds, verdicts = calibration
+    rows, _thresholds, verdicts, measured = calibration
     result = cal.rates(rows, verdicts)
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for r in rows:
@@ -70,7 +72,7 @@ def test_the_check_flags_illegible_photos_and_passes_legible_ones(calibration):
             by_code[code][0 if not r["legible"] else 1] += 1
     print("per check, photos it flags: " + ", ".join(
         f"{code} {ill} illegible / {leg} legible" for code, (ill, leg) in sorted(by_code.items())))
-    held_out = cal.cross_validated(rows)
+    held_out = cal.cross_validated(rows, measured)
     print(f"leave one page out (each page judged by limits derived on the others): "
           f"{held_out['flagged_illegible']:.3f} of the illegible flagged, "
           f"{held_out['flagged_legible']:.3f} of the legible")
@@ -88,7 +90,7 @@ def test_the_check_flags_illegible_photos_and_passes_legible_ones(calibration):
 def test_each_check_names_what_is_wrong(calibration, kind):
     """A photo made illegible by blur, a shaking hand, low light or distance is flagged by
     the check for it (so the citizen reads the right advice)."""
-    rows, _thresholds, verdicts = calibration
+    rows, _thresholds, verdicts, _measured = calibration
     wanted = CHECK_OF_KIND[kind]
     wrong = [(r["name"], verdicts[r["name"]]["codes"]) for r in rows
              if r["kind"] == kind and not r["legible"] and verdicts[r["name"]]["codes"]
@@ -98,6 +100,6 @@ def test_each_check_names_what_is_wrong(calibration, kind):
 
 
 def test_a_sharp_photo_passes_silently(calibration):
-    rows, _thresholds, verdicts = calibration
+    rows, _thresholds, verdicts, _measured = calibration
     assert {r["name"]: verdicts[r["name"]]["codes"] for r in rows if r["kind"] == "sharp"} == {
         r["name"]: [] for r in rows if r["kind"] == "sharp"}
