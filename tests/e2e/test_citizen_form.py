@@ -15,7 +15,7 @@ from server.catalog.models import CatalogMeta, Service
 from server.extensions import db
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import screenshot, take_rejections
-from tests.e2e.pages import NIK, PHONE_NUMBER, CitizenApp, open_phone, wait_for
+from tests.e2e.pages import NIK, PHONE_NUMBER, CitizenApp, new_phone, wait_for
 
 pytestmark = pytest.mark.e2e
 
@@ -83,8 +83,8 @@ def reopen_form(page, base_url: str, application_id: str) -> None:
 
 @pytest.mark.parametrize("online", [False, True], ids=["offline", "online"])
 def test_fast_typing_pasting_and_typing_during_a_save_lose_nothing(
-        live_server, tmp_path, otp_log, playwright_driver, online):
-    context, page = open_phone(playwright_driver, tmp_path / "profile")
+        live_server, tmp_path, otp_log, browser, online):
+    context, page = new_phone(browser)
     citizen = CitizenApp(page, live_server.url, otp_log)
     citizen.ready()
     context.set_offline(not online)
@@ -129,8 +129,8 @@ def field_error(page, key: str) -> str:
 
 
 def test_the_services_rules_are_checked_on_the_phone_offline(live_server, tmp_path, otp_log,
-                                                             playwright_driver):
-    context, page = open_phone(playwright_driver, tmp_path / "profile")
+                                                             browser):
+    context, page = new_phone(browser)
     citizen = CitizenApp(page, live_server.url, otp_log)
     citizen.ready()
     context.set_offline(True)
@@ -205,10 +205,10 @@ def test_the_services_rules_are_checked_on_the_phone_offline(live_server, tmp_pa
 
 
 def test_a_server_refusal_keeps_the_typed_value_and_says_why(live_server, tmp_path, otp_log,
-                                                             playwright_driver):
+                                                             browser):
     """A rule the phone could not know (it changed on the server after the phone read the
     form): the server refuses, and the citizen keeps their text with the server's reason."""
-    context, page = open_phone(playwright_driver, tmp_path / "profile")
+    context, page = new_phone(browser)
     citizen = CitizenApp(page, live_server.url, otp_log)
     citizen.ready()
     application_id = citizen.start_application()

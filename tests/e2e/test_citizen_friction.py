@@ -17,7 +17,7 @@ from tests.e2e.a11y import assert_accessible
 from tests.e2e.pages import (
     PHOTO_READY_MS,
     PHONE_NUMBER, SERVICE, CitizenApp, application_state, make_officer, officer_token,
-    open_phone, photo_file, wait_for,
+    new_phone, photo_file, prefetch, wait_for,
 )
 
 pytestmark = pytest.mark.e2e
@@ -27,12 +27,12 @@ KTP_TITLE = "KTP-el kepala keluarga"  # the ktp requirement of dukcapil.kk-baru
 
 
 def test_a_newcomers_first_draft_without_friction(live_server, tmp_path, otp_log,
-                                                  playwright_driver):
-    context, page = open_phone(playwright_driver, tmp_path / "profile")
+                                                  browser):
+    prefetch(31)
+    context, page = new_phone(browser)
     page.goto(live_server.url + "/")
     page.locator("[data-mpp-code]").first.wait_for(timeout=15_000)
-    wait_for(lambda: page.evaluate("navigator.serviceWorker.controller !== null"), timeout=15,
-             what="the service worker")
+    CitizenApp(page, live_server.url).wait_for_service_worker()
     assert_accessible(page, "MPP list")
     page.locator("[data-mpp-code]").first.click()
     page.locator("h1").first.wait_for()
@@ -137,11 +137,12 @@ def officer_actions(app, username: str):
 
 
 def test_after_a_fix_and_at_the_end_the_page_says_only_what_is_true(live_server, tmp_path,
-                                                                     otp_log, playwright_driver):
+                                                                     otp_log, browser):
 
     app, url = live_server.app, live_server.url
-    context, page = open_phone(playwright_driver, tmp_path / "profile")
+    context, page = new_phone(browser)
     application_id = CitizenApp(page, url, otp_log).send_kk_application()
+    prefetch(41)  # the retaken photo, drawn while the officer decides
     wait_for(lambda: application_state(app, application_id) == "submitted", timeout=60,
              what="the application on the server")
     act = officer_actions(app, "rina.dukcapil")

@@ -25,15 +25,18 @@ from tests.conftest import ROOT, dispose, make_app
 from tests.e2e.conftest import LiveServer, screenshot
 from tests.media.document_photos import scanned_pdf
 from tests.e2e.pages import (
-    PHOTO_READY_MS, READ_STORED_FILES, CitizenApp, open_phone, photo_file, wait_for,
+    PHOTO_READY_MS,
+    READ_STORED_FILES, CitizenApp, in_background, new_phone, photo_file, prefetch, wait_for,
 )
 
 pytestmark = pytest.mark.e2e
 
 
 def test_an_upload_on_a_weak_link_survives_three_disconnects(live_server, tmp_path, otp_log,
-                                                             playwright_driver):
-    context, page = open_phone(playwright_driver, tmp_path / "profile")
+                                                             browser):
+    # A scanned two-page PDF (1.7 MB, sent as it is), drawn while the app installs.
+    pdf = in_background(("scanned_pdf", 2), lambda: scanned_pdf(pages=2))
+    context, page = new_phone(browser)
     citizen = CitizenApp(page, live_server.url, otp_log)
     citizen.ready()
     application_id = citizen.start_application()
@@ -51,7 +54,7 @@ def test_an_upload_on_a_weak_link_survives_three_disconnects(live_server, tmp_pa
     # A scanned two-page PDF (1.7 MB, sent as it is): about half a minute on this link.
     page.locator('[data-task="doc-ktp"]').click()
     page.locator('[data-pick="file"] input').set_input_files(
-        {"name": "ktp.pdf", "mimeType": "application/pdf", "buffer": scanned_pdf(pages=2)})
+        {"name": "ktp.pdf", "mimeType": "application/pdf", "buffer": pdf.result()})
     page.locator('[data-pages="1"]').wait_for(timeout=PHOTO_READY_MS)
     stored = page.evaluate(READ_STORED_FILES)
     (document_id, local), = stored.items()
@@ -101,8 +104,9 @@ def test_an_upload_on_a_weak_link_survives_three_disconnects(live_server, tmp_pa
     context.close()
 
 
-def test_two_tabs_never_produce_a_duplicate(live_server, tmp_path, otp_log, playwright_driver):
-    context, first = open_phone(playwright_driver, tmp_path / "profile")
+def test_two_tabs_never_produce_a_duplicate(live_server, tmp_path, otp_log, browser):
+    prefetch(31)
+    context, first = new_phone(browser)
     citizen = CitizenApp(first, live_server.url, otp_log)
     citizen.ready()
     context.set_offline(True)
@@ -190,7 +194,7 @@ def test_a_new_version_waits_while_a_form_is_open(own_dist_server, phone_page, o
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     page.evaluate("window.beforeTheUpdate = true")  # a reload would take this marker away
     banner = page.locator(".update-banner")
-    banner.wait_for(timeout=PHOTO_READY_MS)
+    banner.wait_for(timeout=20_000)
     assert "Versi baru tersedia" in banner.inner_text()
     # The new version is installed and waits: nothing switches (or reloads) until the tap.
     assert page.evaluate("""async () => {
@@ -215,8 +219,8 @@ def test_a_new_version_waits_while_a_form_is_open(own_dist_server, phone_page, o
 
 
 def test_a_queued_change_can_be_taken_back_before_it_is_sent(live_server, tmp_path, otp_log,
-                                                             playwright_driver):
-    context, page = open_phone(playwright_driver, tmp_path / "profile")
+                                                             browser):
+    context, page = new_phone(browser)
     citizen = CitizenApp(page, live_server.url, otp_log)
     citizen.ready()
     context.set_offline(True)

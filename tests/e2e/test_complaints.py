@@ -19,7 +19,7 @@ from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import ARTIFACTS, record_console_errors, screenshot
 from tests.e2e.pages import (
     PASSWORD, CitizenApp, ComplaintConsole, ComplaintScreens, OfficerConsole, make_officer,
-    officer_token, open_phone, photo_file, wait_for,
+    officer_token, new_phone, photo_file, prefetch, wait_for,
 )
 
 pytestmark = pytest.mark.e2e
@@ -53,13 +53,13 @@ def stored_complaint(app):
         return db.session.scalars(select(Complaint)).first()
 
 
-def test_a_complaint_about_a_rejected_requirement_is_answered(live_server, browser, otp_log,
-                                                              playwright_driver, tmp_path):
+def test_a_complaint_about_a_rejected_requirement_is_answered(live_server, browser, otp_log):
     app, url = live_server.app, live_server.url
     rina = make_officer(app, "rina.dukcapil", "Rina Marlina")
-    phone_context, phone = open_phone(playwright_driver, tmp_path / "phone")
+    phone_context, phone = new_phone(browser)
     citizen = CitizenApp(phone, url, otp_log)
     application_id = citizen.send_kk_application()
+    prefetch(11)  # the complaint's photo
     reject_old_kk(app, rina, application_id)
 
     # The phone: the revision arrives; a complaint from the application's screen.

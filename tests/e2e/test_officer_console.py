@@ -23,8 +23,8 @@ from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import ARTIFACTS, record_console_errors, screenshot, take_rejections
 from tests.e2e.pages import (
     PHOTO_READY_MS,
-    NIK, CitizenApp, OfficerConsole, application_state, make_officer, officer_token, open_phone,
-    photo_file, wait_for,
+    NIK, CitizenApp, OfficerConsole, application_state, make_officer, officer_token, new_phone,
+    photo_file, prefetch, wait_for,
 )
 
 pytestmark = pytest.mark.e2e
@@ -71,14 +71,15 @@ def assert_side_panels_apart(page) -> None:
 
 
 def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, browser, otp_log,
-                                                                 playwright_driver, tmp_path):
+                                                                 tmp_path):
     app, url = live_server.app, live_server.url
     rina = make_officer(app, "rina.dukcapil", "Rina Marlina")
     make_officer(app, "yusuf.dukcapil", "Yusuf Hamdani")
 
     # 1. The citizen's application, synced from the phone.
-    phone_context, phone = open_phone(playwright_driver, tmp_path / "phone")
+    phone_context, phone = new_phone(browser)
     application_id = CitizenApp(phone, url, otp_log).send_kk_application()
+    prefetch(23)  # the retaken photo, drawn while the officers review
     wait_for(lambda: application_state(app, application_id) == "submitted", timeout=60,
              what="the application to arrive submitted")
 

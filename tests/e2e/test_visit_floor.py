@@ -30,7 +30,7 @@ from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import record_console_errors, screenshot, take_rejections
 from tests.e2e.pages import (
     CallDisplay, CitizenApp, CounterScreen, FloorKiosk, OfficerConsole, make_officer,
-    open_phone, wait_for,
+    new_phone, wait_for,
 )
 
 pytestmark = pytest.mark.e2e
@@ -78,7 +78,7 @@ def new_page(browser, viewport, **extra):
 
 
 def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browser, otp_log,
-                                                             playwright_driver, tmp_path):
+                                                             tmp_path):
     app, url = live_server.app, live_server.url
     kiosk_key, display_key = device_key(app, "kiosk-key"), device_key(app, "display-key")
     make_officer(app, "rina.dukcapil", "Rina Marlina", "dukcapil")
@@ -87,7 +87,7 @@ def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browse
         day = working_day()
 
     # 1. The citizen, signed in on the phone, has two ready applications at two agencies.
-    phone_context, phone = open_phone(playwright_driver, tmp_path / "phone")
+    phone_context, phone = new_phone(browser)
     citizen = CitizenApp(phone, url, otp_log)
     citizen.open()
     citizen.wait_for_service_worker()
@@ -262,11 +262,11 @@ def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browse
 
 
 def test_the_citizen_moves_and_then_cancels_a_booked_visit(live_server, otp_log,
-                                                           playwright_driver, tmp_path):
+                                                           browser, tmp_path):
     app, url = live_server.app, live_server.url
     with app.app_context():
         day = working_day()
-    phone_context, phone = open_phone(playwright_driver, tmp_path / "phone")
+    phone_context, phone = new_phone(browser)
     citizen = CitizenApp(phone, url, otp_log)
     citizen.open()
     citizen.sign_in()
@@ -309,12 +309,12 @@ def test_the_citizen_moves_and_then_cancels_a_booked_visit(live_server, otp_log,
 
 
 def test_an_early_arrival_is_told_so_at_the_kiosk_and_joins_the_walk_in_line(
-        live_server, browser, otp_log, playwright_driver, tmp_path):
+        live_server, browser, otp_log, tmp_path):
     app, url = live_server.app, live_server.url
     kiosk_key = device_key(app, "kiosk-key")
     with app.app_context():
         day = working_day()
-    phone_context, phone = open_phone(playwright_driver, tmp_path / "phone")
+    phone_context, phone = new_phone(browser)
     citizen = CitizenApp(phone, url, otp_log)
     citizen.open()
     citizen.sign_in()
