@@ -153,14 +153,16 @@ function VisitBadge({ visit }) {
 /** One MPP's bookable applications: choose which go in this visit, then a time. */
 function BookGroup({ group }) {
   const { t, lang, api, navigate, onSyncNow } = useApp();
-  const [chosen, setChosen] = useState(() => group.items.map((i) => i.app.id));
+  // What the citizen took out of this visit: every errand goes in unless unticked, also one
+  // that becomes ready while the screen is open (a pull arriving after the first render).
+  const [left, setLeft] = useState([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState(null);
-  const items = group.items.filter((i) => chosen.includes(i.app.id));
-  const serviceCodes = items.map((i) => i.service.code);
   // The counters are visited in the order the errands are listed, whatever order they are ticked in.
-  const toggle = (id) =>
-    setChosen((now) => (now.includes(id) ? now.filter((x) => x !== id) : group.items.map((i) => i.app.id).filter((x) => x === id || now.includes(x))));
+  const items = group.items.filter((i) => !left.includes(i.app.id));
+  const chosen = items.map((i) => i.app.id);
+  const serviceCodes = items.map((i) => i.service.code);
+  const toggle = (id) => setLeft((now) => (now.includes(id) ? now.filter((x) => x !== id) : [...now, id]));
   const book = async (slot) => {
     setBusy(true);
     setError(null);
