@@ -194,7 +194,7 @@ def test_a_new_version_waits_while_a_form_is_open(own_dist_server, phone_page, o
     page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
     page.evaluate("window.beforeTheUpdate = true")  # a reload would take this marker away
     banner = page.locator(".update-banner")
-    banner.wait_for(timeout=20_000)
+    banner.wait_for(timeout=60_000)  # the worker's update check, on a loaded machine too
     assert "Versi baru tersedia" in banner.inner_text()
     # The new version is installed and waits: nothing switches (or reloads) until the tap.
     assert page.evaluate("""async () => {
