@@ -96,8 +96,11 @@ def test_one_booked_visit_through_kiosk_counters_and_display(live_server, browse
         citizen_id = db.session.scalar(select(Citizen.id))
         applications = {KK: make_application(citizen_id, KK)}
 
-    # 2. Booking: both errands in one visit, a day and a time from the free slots.
+    # 2. Booking: both errands in one visit, a day and a time from the free slots. The ready
+    # application was made after the sign-in's own pull may have run: the app's next open
+    # pulls it (a reload, not a hash change, which pulls nothing).
     phone.goto(f"{url}/#/permohonan")
+    phone.reload()
     phone.locator('[data-nav="visits"]').click()
     group = phone.locator('[data-book-mpp="langsa"]')
     assert group.locator(f'[data-errand="{applications[KK]}"]').is_checked()
