@@ -101,6 +101,38 @@ def wait_for(predicate, timeout: float = 30.0, what: str = "condition"):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+class NetworkQuiet:
+    """Watches a page's requests from now on; `wait()` returns once none has been in flight
+    for `quiet_s` (the app's follow-up requests, such as the pulls after a sign-in, are done),
+    so a test changes the server only when the app is not in the middle of asking it."""
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.in_flight: set = set()
+        self.last = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request) -> None:
+        self.in_flight.add(request)
+        self.last = time.monotonic()
+
+    def _ended(self, request) -> None:
+        self.in_flight.discard(request)
+        self.last = time.monotonic()
+
+    def wait(self, quiet_s: float = 0.5, timeout: float = 15.0) -> None:
+        deadline = time.monotonic() + timeout
+        while self.in_flight or time.monotonic() - self.last < quiet_s:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"requests still in flight: {list(self.in_flight)}")
+            self.page.wait_for_timeout(50)  # lets Playwright deliver the page's events
+        for name, handler in (("request", self._started), ("requestfinished", self._ended),
+                              ("requestfailed", self._ended)):
+            self.page.remove_listener(name, handler)
+
+
 # The tests' document photos. Drawing one 12 MP photo (tests/media/document_photos.py) costs
 # about 3 s of CPU, and the same seed is drawn by several tests: each is drawn once per run,
 # kept in memory and in a folder the run's xdist workers share (PHOTO_DIR, set by the e2e

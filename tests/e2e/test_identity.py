@@ -12,6 +12,7 @@ from server.accounts import operations as ops
 from server.accounts.models import Citizen, DeviceSession, utcnow
 from server.extensions import db
 from tests.e2e.conftest import screenshot, take_rejections
+from tests.e2e.pages import NetworkQuiet
 
 # A woman born 1990-08-05 (day + 40 = 45): province 11, regency 74, district 01.
 VALID_NIK = "1174014508900001"
@@ -172,7 +173,11 @@ def test_a_session_ended_elsewhere_asks_to_sign_in_again(live_server, phone_page
     open_home(page, live_server)
     page.locator('[data-mpp-code="langsa"]').click()  # remembered on the phone
     page.locator('a[data-nav="signin"]').wait_for()
+    settled = NetworkQuiet(page)
     sign_in(page, otp_log, "0813 1111 2222")
+    # Ended once the app is done with the sign-in's own requests (its pulls): one of them
+    # meeting the ended session would show the notice before the reload, which clears it.
+    settled.wait()
 
     with live_server.app.app_context():
         for session in db.session.scalars(select(DeviceSession)).all():
