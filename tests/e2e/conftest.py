@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 import threading
@@ -40,14 +39,14 @@ def playwright_driver():
 
 
 @pytest.fixture(scope="session", autouse=True)
-def shared_photos(tmp_path_factory):
-    """The folder where the run's document photos are kept once drawn (pages.photo_file):
-    under xdist, the parent of the workers' own temporary folders, which they share."""
+def shared_photos():
+    """The folder where the document photos are kept once drawn (pages.photo_file): the test
+    media cache's (tests/media/cache.py), shared by the run's xdist workers and kept for the
+    next run while the code that draws them is unchanged."""
     from tests.e2e import pages
+    from tests.media import cache, document_photos
 
-    base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "e2e-photos"
-    folder.mkdir(exist_ok=True)
+    folder = cache.folder("photos", cache.fingerprint(document_photos))
     pages.PHOTO_DIR = folder
     yield folder
     pages.PHOTO_DIR = None

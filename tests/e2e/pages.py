@@ -134,10 +134,11 @@ class NetworkQuiet:
 
 
 # The tests' document photos. Drawing one 12 MP photo (tests/media/document_photos.py) costs
-# about 3 s of CPU, and the same seed is drawn by several tests: each is drawn once per run,
-# kept in memory and in a folder the run's xdist workers share (PHOTO_DIR, set by the e2e
-# conftest), and drawn in a thread (Pillow lets go of the GIL while it draws) so that a test
-# can ask for its photos first (`prefetch`) and the drawing overlaps the browser's work.
+# about 3 s of CPU, and the same seed is drawn by several tests: each is drawn once, kept in
+# memory and in a folder the run's xdist workers share and later runs reuse (PHOTO_DIR, set by
+# the e2e conftest: the test media cache, tests/media/cache.py), and drawn in a thread
+# (Pillow lets go of the GIL while it draws) so that a test can ask for its photos first
+# (`prefetch`) and the drawing overlaps the browser's work.
 # The bytes are the very ones kk_photo(seed) makes: the tests send the same photos.
 PHOTO_DIR: Path | None = None
 

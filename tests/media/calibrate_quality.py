@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
-import inspect
 import io
 import json
 import os
@@ -40,6 +39,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter
 
+from tests.media import cache
 from tests.media.document_photos import gaussian_noise, kk_photo
 from tests.media.ktp_photos import ktp_document_photo
 
@@ -47,7 +47,6 @@ ROOT = Path(__file__).resolve().parents[2]
 VERDICTS = Path(__file__).with_name("quality_calibration.json")
 THRESHOLDS_JS = ROOT / "pwa" / "src" / "capture" / "quality-thresholds.js"
 MEASURE_JS = ROOT / "pwa" / "scripts" / "quality-measure.mjs"
-CACHE = ROOT / "test-artifacts" / "quality-set"
 SET_VERSION = 2  # 2: the OCR cache keyed by the stored copy's SHA-256
 OCR_SETTINGS = "ind+eng --psm 4"  # tests/media/ocr.ocr_words
 ANALYSIS_EDGE = 1024  # quality.js ANALYSIS_EDGE
@@ -178,22 +177,25 @@ def ocr_words(image: Image.Image) -> list[str]:
 def fingerprint() -> str:
     """What the photos are made from: the generators' code, the set's list, the sizes and
     Pillow's version. The analysis copies on disk are reused only while it is unchanged."""
-    import PIL
-
     from tests.media import document_photos, ktp_photos
 
-    parts = [inspect.getsource(document_photos), inspect.getsource(ktp_photos),
-             inspect.getsource(_desk), inspect.getsource(_motion), inspect.getsource(variant),
-             inspect.getsource(_make_base), json.dumps(BASES, sort_keys=True),
-             json.dumps(VARIANTS), str((ANALYSIS_EDGE, STORED_EDGE)), PIL.__version__]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return cache.fingerprint(document_photos, ktp_photos, _desk, _motion, variant, _make_base,
+                             json.dumps(BASES, sort_keys=True), json.dumps(VARIANTS),
+                             str((ANALYSIS_EDGE, STORED_EDGE)))
 
 
-def _make_base(base: str, known: set[str], can_read: bool) -> dict:
-    """Make every variant of one base page (runs in a worker process): its analysis copy on
-    disk, the SHA-256 of the stored copy OCR reads and, where that hash is not `known` (in
-    the OCR cache) and tesseract is here, the words it reads, kept at once in
-    test-artifacts/ (ocr-<hash>.json) so an interrupted run loses no reading."""
+def ocr_folder() -> Path:
+    """OCR readings not yet in quality_calibration.json, one file per stored copy's SHA-256,
+    kept at once so that an interrupted run loses no reading (any set's: content-addressed)."""
+    path = cache.cache_root() / "quality-ocr"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def _make_base(base: str, known: set[str], can_read: bool, into: Path) -> dict:
+    """Make every variant of one base page (runs in a worker process): its analysis copy in
+    `into`, the SHA-256 of the stored copy OCR reads and, where that hash is not `known` (in
+    the OCR cache) and tesseract is here, the words it reads, kept at once (ocr_folder)."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per OCR: the pool is the width
     args = BASES[base]
     if base.startswith("ktp"):
@@ -209,12 +211,12 @@ def _make_base(base: str, known: set[str], can_read: bool) -> dict:
         scale = ANALYSIS_EDGE / max(w, h)
         small = image.resize((round(w * scale), round(h * scale)), Image.BILINEAR,
                              reducing_gap=2.0)
-        path = CACHE / f"{name}.rgba.gz"
+        path = into / f"{name}.rgba.gz"
         path.write_bytes(gzip.compress(small.convert("RGBA").tobytes(), compresslevel=1))
         scale = STORED_EDGE / max(w, h)
         stored = image.resize((round(w * scale), round(h * scale)), Image.LANCZOS)
         digest = hashlib.sha256(stored.tobytes()).hexdigest()
-        side = CACHE / f"ocr-{digest}.json"
+        side = ocr_folder() / f"{digest}.json"
         if digest not in known and can_read and not side.exists():
             side.write_text(json.dumps(ocr_words(stored)))
         out["photos"][name] = {"base": base, "kind": kind, "strength": strength,
@@ -230,21 +232,20 @@ def load_verdicts() -> dict:
     return {"set_version": SET_VERSION, "ocr_engine": None, "ocr": {}, "photos": {}}
 
 
-def _load_manifest() -> dict | None:
-    path = CACHE / "manifest.json"
+def _complete(folder: Path) -> bool:
+    """A set folder holding its manifest and every photo the set names."""
+    path = folder / "manifest.json"
     if not path.exists():
-        return None
+        return False
     manifest = json.loads(path.read_text())
     names = {f"{b}-{k}-{s:g}" for b in BASES for k, s in VARIANTS}
-    if (manifest.get("fingerprint") != fingerprint() or set(manifest["photos"]) != names
-            or not all((CACHE / f"{n}.rgba.gz").exists() for n in names)):
-        return None
-    return manifest
+    return (manifest.get("fingerprint") == fingerprint() and set(manifest["photos"]) == names
+            and all((folder / f"{n}.rgba.gz").exists() for n in names))
 
 
 def build_set(workers: int = 2) -> list[dict]:
-    """The calibration set: one row per photo with its analysis copy (made into
-    test-artifacts/ unless the copies there come from the same generators) and its OCR
+    """The calibration set: one row per photo with its analysis copy (made once into the
+    test media cache, tests/media/cache.py, for the generators' fingerprint) and its OCR
     verdict. OCR runs only for a stored copy whose SHA-256 is not in the committed cache
     (quality_calibration.json), so re-deriving thresholds or re-making the set unchanged
     reads nothing again; without tesseract a photo missing from the cache is an error."""
@@ -254,18 +255,19 @@ def build_set(workers: int = 2) -> list[dict]:
         print(f"OCR engine changed ({data['ocr_engine']} -> {engine}): reading the set again",
               file=sys.stderr)
         data["ocr"] = {}
-    manifest = _load_manifest()
-    if manifest is None:
-        CACHE.mkdir(parents=True, exist_ok=True)
+    def make(into: Path) -> None:
         manifest = {"fingerprint": fingerprint(), "photos": {}, "truth": {}}
         with ProcessPoolExecutor(max_workers=workers) as pool:
             for made in pool.map(_make_base, BASES, [set(data["ocr"])] * len(BASES),
-                                 [engine is not None] * len(BASES)):
+                                 [engine is not None] * len(BASES), [into] * len(BASES)):
                 manifest["photos"].update(made["photos"])
                 manifest["truth"][made["base"]] = {"nik": made["nik"], "words": made["words"]}
-        (CACHE / "manifest.json").write_text(json.dumps(manifest))
+        (into / "manifest.json").write_text(json.dumps(manifest))
+
+    folder = cache.complete_folder("quality-set", fingerprint(), make, valid=_complete)
+    manifest = json.loads((folder / "manifest.json").read_text())
     for photo in manifest["photos"].values():
-        side = CACHE / f"ocr-{photo['sha256']}.json"
+        side = ocr_folder() / f"{photo['sha256']}.json"
         if photo["sha256"] not in data["ocr"] and side.exists():
             data["ocr"][photo["sha256"]] = json.loads(side.read_text())
     missing = [n for n, p in manifest["photos"].items() if p["sha256"] not in data["ocr"]]
@@ -279,7 +281,7 @@ def build_set(workers: int = 2) -> list[dict]:
     for name, photo in sorted(manifest["photos"].items()):
         truth = manifest["truth"][photo["base"]]
         read = set(data["ocr"][photo["sha256"]])
-        row = {"name": name, **photo, "path": str(CACHE / f"{name}.rgba.gz"),
+        row = {"name": name, **photo, "path": str(folder / f"{name}.rgba.gz"),
                "nik": truth["nik"] in read, "recall": round(recall(truth["words"], read), 4)}
         rows.append(row)
         if photo["kind"] == "sharp":

@@ -7,7 +7,7 @@ MISS here and in bench/capture_quality.py), beside the rates with limits derived
 pages only (leave one page out). OCR verdicts come from the committed cache
 (quality_calibration.json, keyed by each stored photo's SHA-256), so this runs without
 tesseract, and a set that no longer reproduces its photos fails here; the photos' small copies
-are made once into test-artifacts/.
+are made once into the test media cache (tests/media/cache.py).
 """
 from __future__ import annotations
 
