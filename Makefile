@@ -4,6 +4,10 @@
 # lock (runtime + test tools). Both locks pin every package with its hashes (`make lock`).
 
 PYTHON ?= python3
+# Python may write its bytecode caches (__pycache__, git-ignored) even where the shell says not
+# to: pytest keeps each module's assertion rewrite there, and without it every test worker,
+# and the controller before them, rewrites the same 374 modules again (about 4 s a process).
+unexport PYTHONDONTWRITEBYTECODE
 VENV := .venv
 BIN := $(VENV)/bin
 PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check -q
