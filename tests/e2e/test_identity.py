@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import zipfile
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from server.accounts import operations as ops
@@ -215,7 +216,7 @@ def test_erasing_my_data_needs_the_word_hapus(live_server, phone_page, otp_log):
 
     page.locator('[data-action="erase"]').click()
     confirm = page.locator("#erase-confirm")
-    assert confirm.evaluate("el => el === document.activeElement")
+    expect(confirm).to_be_focused()  # by an effect after the next frame, not at the click
     confirm.fill("hapus saja")
     page.get_by_role("button", name="Hapus permanen").click()
     assert "Ketik HAPUS" in page.locator("#erase-status").inner_text()

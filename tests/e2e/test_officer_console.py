@@ -119,7 +119,9 @@ def test_officer_reviews_citizen_fixes_officer_finishes_the_visit(live_server, b
     kk.locator("textarea").fill("Nomor KK tidak terbaca, foto ulang di tempat terang.")
     kk.locator('[data-action="save-rejection"]').click()
     console.locator('[data-requirement="kk_lama"][data-status="rejected"]').wait_for()
-    console.locator('[data-activity] [data-action="review_requirement"]').first.wait_for()
+    # The feed is fetched apart from the review, after each decision: wait for its line of
+    # this one (the second decision), not the KTP's, which may be all it shows yet.
+    console.locator('[data-activity] [data-action="review_requirement"]').nth(1).wait_for()
     feed = console.locator("[data-activity]").inner_text()
     assert KK_TITLE in feed and "kk_lama" not in feed, feed  # titles, not codes
     assert_side_panels_apart(console)
