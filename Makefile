@@ -27,7 +27,7 @@ PYTEST_ARGS ?=
 # throughout). PYTEST_XDIST= runs in one process; any one folder also runs alone
 # (`.venv/bin/pytest tests/db`).
 PYTEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
-PYTEST_XDIST ?= -n $(PYTEST_WORKERS) --dist loadfile
+PYTEST_XDIST ?= -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 .PHONY: run dev test lint test-unit test-db test-api test-sync test-uploads test-push test-e2e \
         install install-dev pwa migrate catalog \

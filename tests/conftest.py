@@ -485,3 +485,31 @@ def client(app):
 def runner(app):
     return app.test_cli_runner()
 
+
+
+# The order the run's test files are handed out in: `make test` runs pytest-xdist with
+# `--dist loadfile --no-loadscope-reorder`, which gives whole files to the workers in
+# collection order. A browser test spends most of its time waiting (on the app's timers, the
+# network, the service worker: about half a core), the others are CPU-bound, so the browser
+# files are spread evenly among the rest and the cores stay busy to the end instead of the
+# run ending on a stretch of browser tests alone. The longest single files go first, so that
+# none is left running by itself at the end.
+LONGEST_FILES = ("tests/sync/test_sync_properties.py", "tests/media/test_quality_calibration.py",
+                 "tests/api/test_openapi_fuzz.py")
+
+
+def spread(few: list, many: list) -> list:
+    """`few` and `many` merged, each in its own order, `few` at even intervals in `many`."""
+    keyed = [((i + 0.5) / len(few), 0, x) for i, x in enumerate(few)]
+    keyed += [((j + 0.5) / len(many), 1, x) for j, x in enumerate(many)]
+    return [x for *_, x in sorted(keyed, key=lambda k: k[:2])]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    first = [f for f in LONGEST_FILES if f in files]
+    browser = [f for f in files if f.startswith("tests/e2e/") and f not in first]
+    rest = [f for f in files if f not in first and f not in browser]
+    items[:] = [item for f in first + spread(browser, rest) for item in files[f]]

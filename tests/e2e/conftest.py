@@ -80,12 +80,43 @@ def phone_page(browser):
     context.close()
 
 
+# The pages the running test opened (record_console_errors): when it fails, each one's
+# address and what it showed are printed with the failure, and a screenshot is kept in
+# test-artifacts/failures/, so a failure in CI says what the screen was.
+TEST_PAGES: list = []
+
+
 def record_console_errors(page):
     """Collect the page's console errors and uncaught exceptions in `page.console_errors`."""
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
     page.on("pageerror", lambda e: page.console_errors.append(str(e)))
+    TEST_PAGES.append(page)
     return page
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if call.when == "setup":
+        TEST_PAGES.clear()
+    if call.when != "call" or not report.failed:
+        return
+    shown = []
+    for i, page in enumerate(TEST_PAGES):
+        try:
+            if page.is_closed():
+                continue
+            text = page.evaluate("document.body ? document.body.innerText.slice(0, 800) : ''")
+            path = ARTIFACTS / "failures" / f"{item.name[:80]}-{i}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(path))
+            shown.append(f"page {i}: {page.url}\n{text}\n(screenshot: {path})")
+        except Exception as error:  # a closed context or a crashed page: say so, go on
+            shown.append(f"page {i}: not readable ({error})")
+    if shown:
+        report.sections.append(("what the pages showed", "\n\n".join(shown)))
 
 
 def screenshot(page, name: str) -> Path:
