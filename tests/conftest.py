@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import os
 import shutil
 import tempfile
@@ -489,13 +490,19 @@ def runner(app):
 
 # The order the run's test files are handed out in: `make test` runs pytest-xdist with
 # `--dist loadfile --no-loadscope-reorder`, which gives whole files to the workers in
-# collection order. A browser test spends most of its time waiting (on the app's timers, the
-# network, the service worker: about half a core), the others are CPU-bound, so the browser
-# files are spread evenly among the rest and the cores stay busy to the end instead of the
-# run ending on a stretch of browser tests alone. The longest single files go first, so that
-# none is left running by itself at the end.
-LONGEST_FILES = ("tests/sync/test_sync_properties.py", "tests/media/test_quality_calibration.py",
-                 "tests/api/test_openapi_fuzz.py")
+# collection order. Longest first (the seconds each file took in a whole run, kept in
+# tests/durations.json; `--store-durations` writes them again), so that the run ends on short
+# files and no worker is left alone with a long one. A browser test spends most of its time
+# waiting (on the app's timers, the network, the service worker: about half a core) while
+# the others are CPU-bound, so the browser files are spread evenly among the rest: the cores
+# stay busy instead of three workers waiting on three browsers at once.
+DURATIONS = Path(__file__).with_name("durations.json")
+UNKNOWN_FILE_SECONDS = 5.0  # a file not in durations.json yet
+
+
+def pytest_addoption(parser):
+    parser.addoption("--store-durations", action="store_true",
+                     help=f"write each test file's seconds in this run to {DURATIONS.name}")
 
 
 def spread(few: list, many: list) -> list:
@@ -505,11 +512,34 @@ def spread(few: list, many: list) -> list:
     return [x for *_, x in sorted(keyed, key=lambda k: k[:2])]
 
 
+def file_order(files: list[str], seconds: dict[str, float]) -> list[str]:
+    """Longest first, the browser files spread among the others (ties: collection order)."""
+    def longest_first(group):
+        return sorted(group, key=lambda f: -seconds.get(f, UNKNOWN_FILE_SECONDS))
+    browser = [f for f in files if f.startswith("tests/e2e/")]
+    rest = [f for f in files if not f.startswith("tests/e2e/")]
+    return spread(longest_first(browser), longest_first(rest))
+
+
 def pytest_collection_modifyitems(session, config, items):
     files: dict[str, list] = {}
     for item in items:
         files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
-    first = [f for f in LONGEST_FILES if f in files]
-    browser = [f for f in files if f.startswith("tests/e2e/") and f not in first]
-    rest = [f for f in files if f not in first and f not in browser]
-    items[:] = [item for f in first + spread(browser, rest) for item in files[f]]
+    seconds = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+    items[:] = [item for f in file_order(list(files), seconds) for item in files[f]]
+
+
+_RUN_SECONDS: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """(In the controller under xdist: every worker's reports arrive there.)"""
+    path = report.nodeid.split("::", 1)[0]
+    _RUN_SECONDS[path] = _RUN_SECONDS.get(path, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if (session.config.getoption("--store-durations")
+            and not os.environ.get("PYTEST_XDIST_WORKER") and _RUN_SECONDS):
+        DURATIONS.write_text(json.dumps(
+            {f: round(s, 1) for f, s in sorted(_RUN_SECONDS.items())}, indent=0) + "\n")
