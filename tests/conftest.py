@@ -487,16 +487,18 @@ def runner(app):
     return app.test_cli_runner()
 
 
-
 # The order the run's test files are handed out in: `make test` runs pytest-xdist with
 # `--dist loadfile --no-loadscope-reorder`, which gives whole files to the workers in
-# collection order. Longest first (the seconds each file took in a whole run, kept in
-# tests/durations.json; `--store-durations` writes them again), so that the run ends on short
-# files and no worker is left alone with a long one. A browser test spends most of its time
-# waiting (on the app's timers, the network, the service worker: about half a core) while
-# the others are CPU-bound, so the browser files are spread evenly among the rest: the cores
-# stay busy instead of three workers waiting on three browsers at once.
+# collection order. Longest first, by the seconds each file took in a whole run (kept in
+# tests/durations.json; `--store-durations` updates the files a run took), so that the run
+# ends on short files and no worker is left alone with a long one. A browser test spends
+# most of its time waiting (on the app's timers, the network, the service worker: about half
+# a core) while the others are CPU-bound, so the browser files are spread evenly among the
+# rest: the cores stay busy instead of three workers waiting on three browsers at once.
 DURATIONS = Path(__file__).with_name("durations.json")
+# Files whose cost depends on the test media cache (tests/media/cache.py) count at their cost
+# without it, measured on a fresh clone: with it they are quick, and early costs nothing.
+COLD_SECONDS = {"tests/media/test_quality_calibration.py": 75.0}
 UNKNOWN_FILE_SECONDS = 5.0  # a file not in durations.json yet
 
 
@@ -526,6 +528,8 @@ def pytest_collection_modifyitems(session, config, items):
     for item in items:
         files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
     seconds = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+    for path, cold in COLD_SECONDS.items():
+        seconds[path] = max(seconds.get(path, 0.0), cold)
     items[:] = [item for f in file_order(list(files), seconds) for item in files[f]]
 
 
@@ -541,5 +545,7 @@ def pytest_runtest_logreport(report):
 def pytest_sessionfinish(session, exitstatus):
     if (session.config.getoption("--store-durations")
             and not os.environ.get("PYTEST_XDIST_WORKER") and _RUN_SECONDS):
-        DURATIONS.write_text(json.dumps(
-            {f: round(s, 1) for f, s in sorted(_RUN_SECONDS.items())}, indent=0) + "\n")
+        # Merged into what is there: a run of one folder updates that folder's files only.
+        seconds = json.loads(DURATIONS.read_text()) if DURATIONS.exists() else {}
+        seconds.update({f: round(s, 1) for f, s in _RUN_SECONDS.items()})
+        DURATIONS.write_text(json.dumps(seconds, indent=0, sort_keys=True) + "\n")
