@@ -100,14 +100,15 @@ migrate: install
 catalog: install
 	$(FLASK) catalog load $(CATALOG)
 
-# Debian's Chromium for the browser tests (Playwright cannot download browsers here), and
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here): the
+# headless shell most run in, the full browser for notifications (tests/e2e/conftest.py); and
 # tesseract for the scan legibility test.
 chromium:
-	@{ command -v chromium && command -v tesseract && test -e /usr/share/tesseract-ocr/5/tessdata/ind.traineddata; } >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v chromium-headless-shell && command -v tesseract && test -e /usr/share/tesseract-ocr/5/tessdata/ind.traineddata; } >/dev/null 2>&1 || { \
 		echo "installing Debian's chromium and tesseract-ocr for the browser tests"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-			chromium tesseract-ocr tesseract-ocr-ind >/dev/null; }
+			chromium chromium-headless-shell tesseract-ocr tesseract-ocr-ind >/dev/null; }
 
 # Every benchmark script in bench/ (bench/README.md): each prints its ratios with their goals
 # and exits non-zero on a MISS; all run even when one misses. Needs PostgreSQL on

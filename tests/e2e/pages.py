@@ -20,7 +20,8 @@ from server.accounts.models import Officer, utcnow
 from server.applications.models import Application
 from server.extensions import db
 from tests.e2e.a11y import assert_accessible
-from tests.e2e.conftest import CHROMIUM_ARGS, PHONE, chromium_path, record_console_errors
+from tests.e2e.conftest import (CHROMIUM_ARGS, PHONE, headless_chromium_path,
+                                record_console_errors)
 from tests.media.document_photos import kk_photo
 
 SERVICE = "langsa.dukcapil.kk-baru"
@@ -73,8 +74,8 @@ def open_phone(playwright, profile_dir, *, offline: bool = False):
     same folder: the phone was switched off), in a browser of its own. Console errors are
     collected on the page."""
     context = playwright.chromium.launch_persistent_context(
-        str(profile_dir), executable_path=chromium_path(), args=CHROMIUM_ARGS, viewport=PHONE,
-        device_scale_factor=2, is_mobile=True, has_touch=True, locale="id-ID")
+        str(profile_dir), executable_path=headless_chromium_path(), args=CHROMIUM_ARGS,
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="id-ID")
     context.set_offline(offline)
     page = record_console_errors(context.pages[0] if context.pages else context.new_page())
     return context, page

@@ -85,9 +85,10 @@ def submitted_application(app, citizen_id: str) -> str:
     return application_id
 
 
-def test_a_revision_push_is_shown_and_its_tap_opens_the_application(push_server, browser,
+def test_a_revision_push_is_shown_and_its_tap_opens_the_application(push_server, full_browser,
                                                                      otp_log):
-    server = push_server
+    # The full Chromium: the headless shell's pages never see the notification permission.
+    browser, server = full_browser, push_server
     with server.app.app_context():
         receiver = Receiver(vapid_keys.current(server.app).public_key)
     try:
