@@ -41,7 +41,7 @@ class MemoryServer:
         self.store.add_service(spec)
 
     def journal(self) -> list[JournalEntry]:
-        """Every journal entry (UnitOfWork.add_journal) of every citizen."""
+        """Every journal entry (UnitOfWork.add_journal) of every citizen, oldest first."""
         return self.store.journal_entries()
 
     def purge_tombstones(self, citizen_id: str, upto_version: int) -> None:
