@@ -116,14 +116,18 @@ def _drop_closed_connection(dbapi_connection, _record, _proxy):
 def prepare_engine(engine: Engine) -> Engine:
     """Attach our listeners to one engine (the app's, or one a tool or test made), never
     to the global Engine class: SQLite pragmas on connect, and BEGIN said by us; on
-    PostgreSQL the checkout check above. Idempotent; call it before the engine's first
-    connection."""
+    PostgreSQL the checkout check above. Idempotent, also after `engine.dispose()`; call it
+    before the engine's first connection."""
     if engine.dialect.name == "sqlite" and not event.contains(engine, "connect",
                                                               _sqlite_pragmas):
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-    if engine.dialect.name == "postgresql" and not event.contains(
-            engine.pool, "checkout", _drop_closed_connection):
+    # Asked of the pool's listeners themselves, not event.contains: dispose() gives the
+    # engine a new pool that inherits the old one's listeners, where contains() says no,
+    # so each app built on a disposed engine added the check once more (the tests' shared
+    # engines ran it some thirty times per checkout).
+    if engine.dialect.name == "postgresql" and (
+            _drop_closed_connection not in list(engine.pool.dispatch.checkout)):
         event.listen(engine.pool, "checkout", _drop_closed_connection)
     return engine
 

@@ -37,6 +37,7 @@ import datetime as dt
 import fcntl
 import threading
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -269,6 +270,10 @@ class _Statements:
 
 
 _STATEMENTS = {name: _Statements(name) for name in ("sqlite", "postgresql")}
+# The hot statements compiled for each engine (its dialect and driver), shared by every unit
+# of work over it: a server has one, but a tool or test that makes several units of work on
+# one engine (a restart, an app per test) compiles them once.
+_RAWS: weakref.WeakKeyDictionary[Engine, dict[Any, _Raw]] = weakref.WeakKeyDictionary()
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -350,7 +355,7 @@ class SqlUnitOfWork:
         self._local = threading.local()
         # (catalog key, {service code: ServiceSpec}), replaced whole when the key changes.
         self._catalog: tuple[tuple | None, dict[str, ServiceSpec]] = (None, {})
-        self._raws: dict[Any, _Raw] = {}  # the hot path's statements for this engine
+        self._raws = _RAWS.setdefault(engine, {})  # the hot path's statements, compiled
 
     def _raw(self, key: Any, statement=None, column_keys: list[str] | None = None) -> _Raw:
         """The hot statement `key` (an attribute of _Statements, or any key with the

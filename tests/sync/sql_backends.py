@@ -18,7 +18,7 @@ from server.applications.store import SqlUnitOfWork
 from server.catalog.models import Agency, Mpp, Requirement, Service, ServiceField
 from server.config import engine_options, normalise_database_url
 from sync.model import JournalEntry, ServiceSpec
-from tests.conftest import close_process_databases, process_databases
+from tests.conftest import close_process_databases, process_databases, shared_engine
 
 
 def databases(kind: str):
@@ -40,7 +40,10 @@ class SqlServer:
 
     def _connect(self) -> None:
         url = normalise_database_url(self.url)
-        self.engine = sa.create_engine(url, **engine_options(url))
+        # The process's engine for this database (tests/conftest.py, shared_engine): its
+        # pool is emptied when the database is dropped, and the SQL it compiled is kept for
+        # the next Server on a database of the same name (Hypothesis makes one per example).
+        self.engine = shared_engine(url, **engine_options(url))
         self.uow = SqlUnitOfWork(self.engine)
 
     @property
@@ -55,7 +58,9 @@ class SqlServer:
                 created_at=sa.func.current_timestamp()))
 
     def restart(self) -> None:
-        """A new engine over the same database, as after a server process restart."""
+        """As after a server process restart: every connection closed, and a new unit of
+        work (none of the old one's state) over the same database. The engine's compiled
+        SQL, which holds no data, is kept."""
         self.engine.dispose()
         self._connect()
 
@@ -100,7 +105,9 @@ class SqlServer:
         if self.kind == "sqlite":
             # The database is deleted next: its last connection need not wait for the disk
             # when it checkpoints the WAL on closing (an fsync, 20-30 ms per Server here).
-            event.listen(self.engine.pool, "close", _skip_fsync)
+            # Once per engine: a disposed pool's listeners go on to the next one.
+            if _skip_fsync not in list(self.engine.pool.dispatch.close):
+                event.listen(self.engine.pool, "close", _skip_fsync)
         self.engine.dispose()
         self.databases.drop(self.url)
 
