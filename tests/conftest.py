@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -176,7 +177,8 @@ class PostgresDatabases:
     load); putting one back costs a few milliseconds, and nothing when the test only read.
 
     How a database is put back (`_restore`), each step checked:
-    - other sessions on it (a test's leftover engine) are terminated, as DROP ... FORCE did;
+    - other sessions on it (a test's leftover engine) are terminated, as DROP ... FORCE did,
+      and waited for (`_end_other_sessions`);
     - a snapshot of every table's rows, copied into the schema SNAPSHOT of the template when
       it was built, says what each table held; one query finds the tables whose rows differ
       now (any row for an empty table, an md5 of all rows for the others), checks the
@@ -329,9 +331,8 @@ class PostgresDatabases:
                 normalise_database_url(self.url(name)), pool_size=1, max_overflow=0)
         try:
             with self._engines[name].begin() as conn:
-                conn.execute(sa.text(
-                    "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+                if not self._end_other_sessions(conn):
+                    return False
                 check = conn.execute(self._check_sql).one()
                 if check.schema != self._schema:
                     return False
@@ -344,6 +345,33 @@ class PostgresDatabases:
             return True
         except sa.exc.DBAPIError:
             return False
+
+    @staticmethod
+    def _end_other_sessions(conn, seconds: float = 10.0) -> bool:
+        """Terminate every other session on this database and wait until each has gone.
+
+        Usually the only ones are the test's own connections, closed a moment ago by the
+        disposal of its engines, whose server processes are still on their way out.
+        pg_terminate_backend(pid, timeout) waited for them in steps of 100 ms (most of a
+        test's teardown); polled here every 2 ms, they are gone in one or two polls."""
+        pids = conn.execute(sa.text(
+            "SELECT coalesce(array_agg(pid), '{}') FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+        if pids:  # a statement of its own: in one WHERE, nothing says which test runs first
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM unnest(:pids) pid"),
+                         {"pids": pids})
+        deadline = time.monotonic() + seconds
+        while pids:
+            # pg_stat_activity is read once per transaction unless its snapshot is cleared.
+            conn.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
+            pids = conn.execute(sa.text(
+                "SELECT coalesce(array_agg(pid), '{}') FROM pg_stat_activity "
+                "WHERE pid = ANY(:pids)"), {"pids": pids}).scalar()
+            if pids and time.monotonic() > deadline:
+                return False
+            if pids:
+                time.sleep(0.002)
+        return True
 
     def _refill_statements(self, differs: set[str]) -> list[str]:
         """Empty the tables whose rows differ and refill them from the snapshot.
