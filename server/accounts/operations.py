@@ -38,18 +38,26 @@ MIN_PASSWORD_LENGTH = 10
 
 _profile = "RFC_9106_LOW_MEMORY"
 _hasher = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
-# Verifying against this keeps a login for an unknown username as slow as for a known one.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """Verifying against this keeps a login for an unknown username as slow as for a known
+    one. Made on the first sign-in that needs it, not on import: one hash is ~0.12 s of
+    CPU and 64 MiB, which every process paid at start (web workers, each CLI command)."""
+    hashed = _dummy_hashes.get(_profile)
+    if hashed is None:  # two threads may both make one: either verifies the same way
+        hashed = _dummy_hashes[_profile] = _hasher.hash("not-a-real-password")
+    return hashed
 
 
 def use_password_profile(name: str) -> None:
     """Hash new passwords with argon2.profiles.<name> (config ARGON2_PROFILE: RFC 9106's
     low-memory profile, CHEAPEST in tests). A stored hash carries its own parameters, so old
     ones still verify, and a login rehashes them to the current profile."""
-    global _profile, _hasher, _DUMMY_HASH
+    global _profile, _hasher
     if name != _profile:
         _profile, _hasher = name, PasswordHasher.from_parameters(getattr(profiles, name))
-        _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 
 def _problem(code: str) -> dict:
@@ -470,7 +478,7 @@ def officer_login(session: Session, username: str, password: str, *, source: str
     officer = session.scalar(select(Officer).where(Officer.username == username))
     locked_until = _lock_state(session, username, source, now)
     try:
-        _hasher.verify(officer.password_hash if officer is not None else _DUMMY_HASH,
+        _hasher.verify(officer.password_hash if officer is not None else _dummy_hash(),
                        password or "")
         right = officer is not None
     except (VerificationError, InvalidHashError):

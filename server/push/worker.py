@@ -50,7 +50,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from pywebpush import WebPushException, WebPusher
 from sqlalchemy import (
     and_, bindparam, case, delete, exists, literal, or_, select, text, update,
 )
@@ -518,6 +517,10 @@ class PushWorker:
         """Encrypt (aes128gcm, a new ECDH key per message, inside WebPusher) and POST on the
         worker's keep-alive session; what pywebpush's webpush() does, with the VAPID header
         from vapid_headers() instead of a signature per message."""
+        # Imported here: pywebpush brings aiohttp (~0.1 s of every process's start), and
+        # only the push worker's sending needs it, not the web workers or the other commands.
+        from pywebpush import WebPushException, WebPusher
+
         headers = {**self.vapid_headers(keys, claim.endpoint),
                    "Urgency": message.urgency, "Topic": message.topic}
         try:
