@@ -14,6 +14,8 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from server.access import session_lifetime
 from server.accounts import operations as ops
 from server.accounts.models import Officer, utcnow
@@ -250,11 +252,19 @@ class CitizenApp:
         page.locator("#field-phone").blur()
         page.get_by_text("Tersimpan di HP.", exact=True).wait_for()
 
+    def view_settled(self) -> None:
+        """Wait for a route change to finish. The app scrolls to the top and focuses <main>
+        in an effect after the new view is painted; a click in between can land where its
+        element was before that scroll (a task link clicked so did nothing, and the test
+        then waited in vain for the capture screen)."""
+        expect(self.page.locator("main#main")).to_be_focused()
+
     def fill_form(self) -> None:
         """From the application's tasks: the form filled, back on the tasks."""
         self.page.locator('[data-task="data"]').click()
         self.fill_kk_form()
         self.page.locator('[data-action="done"]').click()
+        self.view_settled()
 
     def add_photo(self, requirement: str, seed: int, *, before_done=None) -> None:
         """From the tasks: one camera photo for `requirement`, back on the tasks
@@ -267,6 +277,7 @@ class CitizenApp:
         if before_done is not None:
             before_done(page)
         page.locator('[data-action="done"]').click()
+        self.view_settled()
 
     def submit(self) -> None:
         """From the tasks: check and submit, back on the tasks."""
