@@ -122,14 +122,19 @@ def prepare_engine(engine: Engine) -> Engine:
                                                               _sqlite_pragmas):
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
-    # Asked of the pool's listeners themselves, not event.contains: dispose() gives the
-    # engine a new pool that inherits the old one's listeners, where contains() says no,
-    # so each app built on a disposed engine added the check once more (the tests' shared
-    # engines ran it some thirty times per checkout).
-    if engine.dialect.name == "postgresql" and (
-            _drop_closed_connection not in list(engine.pool.dispatch.checkout)):
-        event.listen(engine.pool, "checkout", _drop_closed_connection)
+    if engine.dialect.name == "postgresql":
+        listen_on_pool_once(engine, "checkout", _drop_closed_connection)
     return engine
+
+
+def listen_on_pool_once(engine: Engine, name: str, fn) -> None:
+    """Attach `fn` to the pool event `name` of `engine` unless it is already there. Asked of
+    the pool's listeners themselves, not event.contains: dispose() gives the engine a new
+    pool that inherits the old one's listeners, where contains() says no, so each app built
+    on a disposed engine added PostgreSQL's checkout check once more (the tests' shared
+    engines ran it some thirty times per checkout)."""
+    if fn not in list(getattr(engine.pool.dispatch, name)):
+        event.listen(engine.pool, name, fn)
 
 
 # Rate limits: memory storage by default, Redis when RATELIMIT_STORAGE_URI says so. Limits

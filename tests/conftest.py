@@ -357,20 +357,19 @@ class PostgresDatabases:
         pids = conn.execute(sa.text(
             "SELECT coalesce(array_agg(pid), '{}') FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
-        if pids:  # a statement of its own: in one WHERE, nothing says which test runs first
+        if pids:  # a statement of its own: in one WHERE, either condition may be tried first
             conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM unnest(:pids) pid"),
                          {"pids": pids})
         deadline = time.monotonic() + seconds
         while pids:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.002)
             # pg_stat_activity is read once per transaction unless its snapshot is cleared.
             conn.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
             pids = conn.execute(sa.text(
                 "SELECT coalesce(array_agg(pid), '{}') FROM pg_stat_activity "
                 "WHERE pid = ANY(:pids)"), {"pids": pids}).scalar()
-            if pids and time.monotonic() > deadline:
-                return False
-            if pids:
-                time.sleep(0.002)
         return True
 
     def _refill_statements(self, differs: set[str]) -> list[str]:

@@ -11,12 +11,13 @@ import sqlite3
 import uuid
 
 import sqlalchemy as sa
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from server.accounts.models import Citizen
 from server.applications.store import SqlUnitOfWork
 from server.catalog.models import Agency, Mpp, Requirement, Service, ServiceField
 from server.config import engine_options, normalise_database_url
+from server.extensions import listen_on_pool_once
 from sync.model import JournalEntry, ServiceSpec
 from tests.conftest import close_process_databases, process_databases, shared_engine
 
@@ -105,9 +106,7 @@ class SqlServer:
         if self.kind == "sqlite":
             # The database is deleted next: its last connection need not wait for the disk
             # when it checkpoints the WAL on closing (an fsync, 20-30 ms per Server here).
-            # Once per engine: a disposed pool's listeners go on to the next one.
-            if _skip_fsync not in list(self.engine.pool.dispatch.close):
-                event.listen(self.engine.pool, "close", _skip_fsync)
+            listen_on_pool_once(self.engine, "close", _skip_fsync)  # the engine is shared
         self.engine.dispose()
         self.databases.drop(self.url)
 
